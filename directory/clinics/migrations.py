@@ -1,0 +1,77 @@
+"""Schema of the clinics domain: clinics, their treatments, languages and practitioners."""
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("vetted.clinics")
+
+
+@migrations()
+def m001_clinics(db: sqlite_utils.Database) -> None:
+    db["clinics"].create(
+        {
+            "id": str,
+            "name": str,
+            "brand": str,
+            "description": str,
+            "address_lines": str,  # JSON list of street lines
+            "city": str,
+            "region": str,
+            "postcode": str,
+            "country": str,  # ISO 3166-1 alpha-2
+            "lat": float,
+            "lon": float,
+            "phone": str,
+            "email": str,
+            "website": str,
+            "opening_hours": str,
+            "external_ids": str,  # JSON object, e.g. {"ods": "NLU19"}
+            "status": str,  # published | unpublished | suspended
+            "version": int,  # bumped on every change; the editor's concurrency check
+            "score": float,
+            "core_verified": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"name", "country", "status", "version"},
+        defaults={"status": "published", "version": 1, "core_verified": 0},
+    )
+    db["clinics"].create_index(["status"])
+    db["clinics"].create_index(["country", "city"])
+    db["clinic_treatments"].create(
+        {
+            "clinic_id": str,
+            "treatment": str,
+            "price_from": float,
+            "price_to": float,
+            "currency": str,
+        },
+        pk=("clinic_id", "treatment"),
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    db["clinic_treatments"].create_index(["treatment"])
+    db["clinic_languages"].create(
+        {"clinic_id": str, "language": str},
+        pk=("clinic_id", "language"),
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    db["practitioners"].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "position": int,
+            "name": str,
+            "role": str,
+            "licence_number": str,
+            "licence_authority": str,
+            "licence_expiry": str,
+            "prescriber": int,
+        },
+        pk="id",
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    db["practitioners"].create_index(["clinic_id"])
+    # Changes waiting to reach the search index; written in the same transaction as the
+    # change itself, drained after commit, so a crash in between loses nothing.
+    db["outbox"].create({"id": int, "clinic_id": str, "created_at": str}, pk="id")

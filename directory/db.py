@@ -1,0 +1,69 @@
+"""The SQLite store: opening connections, migrations, and the per-request handle."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from flask import Flask, current_app, g
+from sqlite_utils.migrations import Migrations
+
+
+def migration_sets() -> list[Migrations]:
+    """Return every domain's migration set, in the order they must apply."""
+    # Imported here so each domain owns its schema and db.py stays free of domain imports.
+    from directory.accounts.migrations import migrations as accounts
+    from directory.clinics.migrations import migrations as clinics
+    from directory.events import migrations as events
+
+    sets = [events, clinics, accounts]
+    try:
+        from directory.vetting.migrations import migrations as vetting
+    except ImportError:  # pragma: no cover - the vetting domain is optional while it is built
+        pass
+    else:
+        sets.append(vetting)
+    return sets
+
+
+def connect(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open the store at path (None for a private in-memory one), ready to use."""
+    if path is None:
+        db = sqlite_utils.Database(memory=True)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # A long busy timeout: gunicorn workers and the CLI share this file.
+        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    if migrate:
+        apply_migrations(db)
+    return db
+
+
+def apply_migrations(db: sqlite_utils.Database) -> None:
+    """Bring the schema up to date; safe to call any number of times."""
+    for migrations in migration_sets():
+        migrations.apply(db)
+
+
+def get_db() -> sqlite_utils.Database:
+    """Return this request's store handle, opening it on first use."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"], migrate=False)
+    return g.db
+
+
+def close_db(exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def init_app(app: Flask) -> None:
+    """Migrate the store once at start, and close handles after each request."""
+    connect(app.config["DATABASE"]).close()
+    app.teardown_appcontext(close_db)
