@@ -6,18 +6,10 @@ STUB: the real Whoosh implementation replaces this (issue 3). The API below is t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from index.types import DriftReport, Hit, SearchRequest, SearchResponse
 
-@dataclass
-class DriftReport:
-    missing: list[str] = field(default_factory=list)
-    stale: list[str] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
-
-    @property
-    def clean(self) -> bool:
-        return not (self.missing or self.stale or self.extra)
+__all__ = ["DriftReport", "Hit", "SearchIndex", "SearchRequest", "SearchResponse", "open_index"]
 
 
 class SearchIndex:
@@ -45,6 +37,17 @@ class SearchIndex:
             missing=sorted(set(versions) - set(have)),
             stale=sorted(i for i in versions if i in have and have[i] != versions[i]),
             extra=sorted(set(have) - set(versions)),
+        )
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        ids = sorted(self.docs)
+        start = (request.page - 1) * request.per_page
+        page = ids[start : start + request.per_page]
+        return SearchResponse(
+            total=len(ids),
+            hits=[Hit(id=i, rank=start + n + 1, relevance=0.0) for n, i in enumerate(page)],
+            page=request.page,
+            per_page=request.per_page,
         )
 
     def close(self) -> None:
