@@ -11,13 +11,18 @@ from flask.cli import with_appcontext
 from directory.accounts.services import ensure_demo_logins
 from directory.clinics import storage
 from directory.db import get_db
-from directory.services import load_demo_data
 from directory.search.services import drain_outbox, open_search_index
+from directory.services import load_demo_data
 
 
 @click.command("demo")
-@click.option("--count", default=400, show_default=True, type=click.IntRange(1, 200_000),
-              help="How many clinics to generate.")
+@click.option(
+    "--count",
+    default=400,
+    show_default=True,
+    type=click.IntRange(1, 200_000),
+    help="How many clinics to generate.",
+)
 @click.option("--seed", default=2026, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the store already has clinics.")
 @with_appcontext

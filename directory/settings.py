@@ -33,7 +33,7 @@ SETTINGS = [
         "SMTP_URL",
         "VETTED_SMTP_URL",
         None,
-        "smtp://user:pass@host:port for outgoing mail; without it mail is written to DATA_DIR/mail.",
+        "smtp://user:pass@host:port for outgoing mail; else .eml files in DATA_DIR/mail.",
     ),
     Setting(
         "BASE_URL",

@@ -94,5 +94,7 @@ def parse_vocabulary(text: str) -> Vocabulary:
 @functools.cache
 def load_vocabulary() -> Vocabulary:
     """Return the packaged vocabulary (read once per process)."""
-    text = resources.files("directory").joinpath("data").joinpath(VOCABULARY_FILE).read_text("utf-8")
+    text = (
+        resources.files("directory").joinpath("data").joinpath(VOCABULARY_FILE).read_text("utf-8")
+    )
     return parse_vocabulary(text)

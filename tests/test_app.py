@@ -44,9 +44,18 @@ def test_clinic_page_shows_what_the_store_holds(app, client, db):
     response = client.get("/clinics/c-1")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    for text in ("Harley Skin Clinic", "10 Harley Street", "W1G 9PF", "GMC 7654321",
-                 "General Medical Council", "dermatologist", "Face mesotherapy", "Arabic",
-                 "51.52030", "+44 20 7946 0000"):
+    for text in (
+        "Harley Skin Clinic",
+        "10 Harley Street",
+        "W1G 9PF",
+        "GMC 7654321",
+        "General Medical Council",
+        "dermatologist",
+        "Face mesotherapy",
+        "Arabic",
+        "51.52030",
+        "+44 20 7946 0000",
+    ):
         assert text in html, text
 
 

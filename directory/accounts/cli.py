@@ -17,11 +17,19 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), default="clinic", show_default=True,
-              help="What the account may do.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="clinic",
+    show_default=True,
+    help="What the account may do.",
+)
 @click.option("--name", "display_name", default=None, help="Name shown next to decisions.")
-@click.option("--password", default=None,
-              help="Password (12+ characters); a random one is generated and printed if omitted.")
+@click.option(
+    "--password",
+    default=None,
+    help="Password (12+ characters); a random one is generated and printed if omitted.",
+)
 @with_appcontext
 def add_user(email: str, role: str, display_name: str | None, password: str | None) -> None:
     """Create an account, e.g. `vetted users add --role moderator ana@example.org`."""
@@ -29,8 +37,13 @@ def add_user(email: str, role: str, display_name: str | None, password: str | No
     password = password or generate_password()
     try:
         user_id = create_user(
-            get_db(), email=email, password=password, role=role, display_name=display_name,
-            confirmed=True, actor="cli",
+            get_db(),
+            email=email,
+            password=password,
+            role=role,
+            display_name=display_name,
+            confirmed=True,
+            actor="cli",
         )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -27,16 +27,20 @@ def insert_user(
     confirmed: bool = False,
 ) -> int:
     now = utcnow()
-    return db["users"].insert(
-        {
-            "email": email.strip().lower(),
-            "password_hash": password_hash,
-            "role": role,
-            "display_name": display_name,
-            "email_confirmed_at": now if confirmed else None,
-            "created_at": now,
-        }
-    ).last_pk
+    return (
+        db["users"]
+        .insert(
+            {
+                "email": email.strip().lower(),
+                "password_hash": password_hash,
+                "role": role,
+                "display_name": display_name,
+                "email_confirmed_at": now if confirmed else None,
+                "created_at": now,
+            }
+        )
+        .last_pk
+    )
 
 
 def set_password_hash(db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:

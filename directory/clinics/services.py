@@ -57,8 +57,9 @@ def _changed(before: dict | None, after: dict, *, side: int) -> dict | None:
     return {k: source.get(k) for k in keys}
 
 
-def set_status(db: sqlite_utils.Database, clinic_id: str, status: str, *, actor: str,
-               reason: str | None = None) -> None:
+def set_status(
+    db: sqlite_utils.Database, clinic_id: str, status: str, *, actor: str, reason: str | None = None
+) -> None:
     """Publish, unpublish or suspend a clinic, with its ledger entry."""
     with db.atomic():
         before = storage.get_clinic(db, clinic_id)

@@ -110,9 +110,7 @@ def _profiles(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
         marks = ",".join("?" * len(chunk))
         for t in db.query(f"select * from clinic_treatments where clinic_id in ({marks})", chunk):
             treatments[t["clinic_id"]].append(t)
-        for lang in db.query(
-            f"select * from clinic_languages where clinic_id in ({marks})", chunk
-        ):
+        for lang in db.query(f"select * from clinic_languages where clinic_id in ({marks})", chunk):
             languages[lang["clinic_id"]].append(lang["language"])
         for p in db.query(
             f"select * from practitioners where clinic_id in ({marks}) order by position, id",
@@ -152,7 +150,9 @@ def iter_clinics(db: sqlite_utils.Database, *, batch: int = 500) -> Iterator[dic
     while True:
         ids = [
             r["id"]
-            for r in db.query("select id from clinics where id > ? order by id limit ?", [last, batch])
+            for r in db.query(
+                "select id from clinics where id > ? order by id limit ?", [last, batch]
+            )
         ]
         if not ids:
             return

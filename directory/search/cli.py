@@ -31,8 +31,11 @@ def check(repair: bool) -> None:
     db = get_db()
     search_index = services.open_search_index(current_app)
     report = (services.repair_index if repair else services.check_index)(db, search_index)
-    for label, ids in (("missing", report.missing), ("stale", report.stale),
-                       ("extra", report.extra)):
+    for label, ids in (
+        ("missing", report.missing),
+        ("stale", report.stale),
+        ("extra", report.extra),
+    ):
         shown = ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
         click.echo(f"{label}: {len(ids)}" + (f" ({shown})" if ids else ""))
     if report.clean:

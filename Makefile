@@ -1,0 +1,49 @@
+# Vetted: `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.DEFAULT_GOAL := help
+.PHONY: help venv serve dev test test-fast lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/vetted: pyproject.toml setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $(BIN)/vetted
+
+venv: $(BIN)/vetted ## Create .venv and install the project with its test tools
+
+serve: venv ## Set up and serve on http://$(HOST):$(PORT) with gunicorn (2 workers), demo data loaded
+	$(BIN)/vetted setup
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - "directory:create_app()"
+
+dev: venv ## Serve with Flask's development server (auto-reload)
+	$(BIN)/vetted setup
+	$(BIN)/vetted run --debug --host $(HOST) --port $(PORT)
+
+lint: venv ## ruff lint and format check
+	$(BIN)/ruff check directory index tests bench
+	$(BIN)/ruff format --check directory index tests bench
+
+format: venv ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix directory index tests bench
+	$(BIN)/ruff format directory index tests bench
+
+test: venv lint ## Lint, then run the whole test suite (browser tests included) with coverage
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
+
+test-fast: venv ## The suite without the browser tests
+	$(BIN)/python -m pytest -m "not browser" -q
+
+bench: venv ## Run the benchmarks (import, search at 10k clinics)
+	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/search_bench.py --clinics 10000
+
+clean: ## Remove the virtual environment and caches (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov build dist *.egg-info
