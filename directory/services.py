@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlite_utils
 
 from directory.clinics.services import save_profile
+from directory.vetting.demo import apply_demo_vetting
 
 
 def load_demo_data(db: sqlite_utils.Database, *, count: int, seed: int) -> str:
-    """Write the demo clinics (and their vetting states when vetting exists); return a summary."""
+    """Write the demo clinics and their vetting states; return a summary."""
     from directory.demo import generate_profiles
 
     outcomes: dict[str, int] = {}
@@ -17,4 +20,7 @@ def load_demo_data(db: sqlite_utils.Database, *, count: int, seed: int) -> str:
         for profile in profiles:
             outcome = save_profile(db, profile, actor="demo")
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        # Every claim state a patient can meet (verified, fading, expired, rejected, claimed,
+        # pending), dated relative to today so the demo never goes stale.
+        apply_demo_vetting(db, [p["id"] for p in profiles], today=date.today(), seed=seed)
     return ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items()))

@@ -1,0 +1,50 @@
+"""`vetted vetting`: the daily sweep that expires old verifications and refreshes scores."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from directory.db import get_db
+from directory.search.services import drain_outbox, open_search_index
+from directory.vetting import services
+
+
+def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use a date such as 2026-11-22 (YYYY-MM-DD).") from None
+
+
+@click.group("vetting")
+def vetting_group() -> None:
+    """Vetting upkeep: expirations and scores."""
+
+
+@vetting_group.command("sweep")
+@click.option(
+    "--today",
+    callback=_parse_day,
+    metavar="YYYY-MM-DD",
+    help="Sweep as of this date (default: the system date).",
+)
+@with_appcontext
+def sweep(today: date) -> None:
+    """Mark expired verifications and recompute every clinic's score (run daily from cron)."""
+    db = get_db()
+    summary = services.sweep(db, today=today)
+    reindexed = drain_outbox(db, open_search_index(current_app))
+    click.echo(
+        f"Swept {summary['clinics']} clinics as of {summary['today']}: "
+        f"{summary['claims_expired']} verifications expired, "
+        f"{summary['scores_changed']} scores changed, {reindexed} clinics re-indexed."
+    )
+
+
+COMMANDS = [vetting_group]

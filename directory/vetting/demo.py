@@ -1,0 +1,182 @@
+"""Demo vetting states: a realistic, deterministic spread of every claim state."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+import sqlite_utils
+
+from directory.clinics import storage as clinics_storage
+from directory.vetting import services, storage
+from directory.vetting.checklist import load_checklist
+from directory.vetting.scoring import EXPIRED, VERIFIED, score_clinic
+
+DEMO_MODERATORS = ("Sofia Marin", "Omar Haddad", "Grace Okafor", "Lena Novak")
+DEMO_ACTOR = "demo"
+# How likely each state is for a clinic of each kind (verified, fading, expired, rejected,
+# pending, claimed, none); most real directories are mostly unverified.
+TIERS = {
+    "exemplary": (70, 12, 3, 0, 8, 4, 3),
+    "established": (40, 15, 8, 4, 12, 11, 10),
+    "patchy": (15, 10, 10, 10, 15, 20, 20),
+    "new": (3, 0, 0, 2, 20, 35, 40),
+    "doubtful": (5, 5, 10, 35, 5, 20, 20),
+}
+TIER_WEIGHTS = {"exemplary": 10, "established": 25, "patchy": 30, "new": 25, "doubtful": 10}
+OUTCOMES = ("verified", "fading", "expired", "rejected", "pending", "claimed", "none")
+REASONS = {
+    "licensed-staff": "One injector's licence number is not on the regulator's register.",
+    "sterile-approved-products": "The invoices show a filler that is not approved in this country.",
+    "consultation-allergy-test": "The consultation form has no allergy test step.",
+    "informed-consent": "The consent form does not describe the risks of the treatment.",
+    "indemnity-insurance": "The insurance certificate sent ended last year.",
+    "facility-registered": "The registration number belongs to a different address.",
+}
+DEFAULT_REASON = "The document sent does not show what this check requires."
+
+
+def _stamp(day: date, rng: random.Random) -> str:
+    moment = datetime.combine(day, time(hour=rng.randint(8, 18), minute=rng.randint(0, 59)))
+    return moment.isoformat() + "+00:00"
+
+
+def _evidence(item_key: str, clinic: dict, rng: random.Random) -> dict:
+    if item_key in ("licensed-staff", "physician-prescriber"):
+        numbers = [p["licence_number"] for p in clinic["practitioners"] if p.get("licence_number")]
+        if numbers:
+            return {"kind": "licence", "value": "; ".join(numbers)}
+    if rng.random() < 0.5:
+        slug = clinic["id"].lower()
+        return {"kind": "link", "value": f"https://{slug}.example/{item_key}"}
+    return {
+        "kind": "statement",
+        "value": f"Our written procedure for {item_key.replace('-', ' ')}.",
+    }
+
+
+def _demo_clinic(
+    db: sqlite_utils.Database, clinic: dict, *, today: date, seed: int, counts: dict
+) -> None:
+    rng = random.Random(f"{seed}:{clinic['id']}")
+    tier = rng.choices(list(TIER_WEIGHTS), weights=list(TIER_WEIGHTS.values()))[0]
+    treatments = [t["key"] for t in clinic["treatments"]]
+    for item in load_checklist().items:
+        if not item.applies(treatments):
+            continue
+        outcome = rng.choices(OUTCOMES, weights=TIERS[tier])[0]
+        counts[outcome] = counts.get(outcome, 0) + 1
+        if outcome == "none":
+            continue
+        moderator = rng.choice(DEMO_MODERATORS)
+        if outcome == "verified":
+            verified = today - timedelta(days=rng.randint(3, max(4, item.fresh_days - 5)))
+        elif outcome == "fading":
+            verified = today - timedelta(
+                days=rng.randint(item.fresh_days + 1, item.expires_days - 2)
+            )
+        elif outcome == "expired":
+            verified = today - timedelta(
+                days=rng.randint(item.expires_days, item.expires_days + 120)
+            )
+        else:
+            verified = None
+        changed = (verified or today) - timedelta(days=rng.randint(2, 45))
+        common = {"today": today, "recompute": False}
+        services.claim_item(
+            db,
+            clinic["id"],
+            item.key,
+            actor=DEMO_ACTOR,
+            statement=f"We meet this: {item.title.lower()}.",
+            at=_stamp(changed, rng),
+            **common,
+        )
+        if outcome == "claimed":
+            continue
+        services.attach_evidence(
+            db,
+            clinic["id"],
+            item.key,
+            _evidence(item.key, clinic, rng),
+            actor=DEMO_ACTOR,
+            at=_stamp(changed, rng),
+            **common,
+        )
+        if outcome == "pending":
+            continue
+        if outcome == "rejected":
+            decided = changed + timedelta(days=rng.randint(1, 10))
+            services.reject_claim(
+                db,
+                clinic["id"],
+                item.key,
+                moderator_id=None,
+                moderator_name=moderator,
+                reason=REASONS.get(item.key, DEFAULT_REASON),
+                at=_stamp(min(decided, today), rng),
+                **common,
+            )
+            continue
+        services.verify_claim(
+            db,
+            clinic["id"],
+            item.key,
+            moderator_id=None,
+            moderator_name=moderator,
+            verified_at=verified,
+            expires_at=verified + timedelta(days=item.expires_days),
+            at=_stamp(verified, rng),
+            **common,
+        )
+
+
+def _backfill_history(db: sqlite_utils.Database, clinic: dict, *, today: date) -> None:
+    """Write a year of score history as if the claims had been scored every two weeks."""
+    claims = storage.claims_by_clinic(db, [clinic["id"]])[clinic["id"]]
+    treatments = [t["key"] for t in clinic["treatments"]]
+    previous = None
+    for weeks in range(52, 0, -2):
+        day = today - timedelta(weeks=weeks)
+        then = {
+            key: {**claim, "state": VERIFIED}
+            for key, claim in claims.items()
+            if claim["state"] in (VERIFIED, EXPIRED)
+            and claim["verified_at"]
+            and claim["verified_at"] <= day.isoformat()
+        }
+        result = score_clinic(load_checklist(), then, treatments, day)
+        if result.score != previous:
+            storage.add_score_history(
+                db,
+                {
+                    "clinic_id": clinic["id"],
+                    "at": day.isoformat(),
+                    "score": result.score,
+                    "core_verified": int(result.core_verified),
+                    "reason": "Demo history",
+                },
+            )
+            previous = result.score
+
+
+def apply_demo_vetting(
+    db: sqlite_utils.Database, clinic_ids: list[str], *, today: date, seed: int = 2026
+) -> dict[str, int]:
+    """Give these clinics claims in every state, dated relative to today; return state counts.
+
+    Deterministic for a seed: each clinic's states depend only on the seed and its id.
+    Evidence is links, licence numbers and statements (no documents: there are no files).
+    """
+    counts: dict[str, int] = {}
+    with db.atomic():
+        for start in range(0, len(clinic_ids), 500):
+            for clinic in clinics_storage.get_clinics(db, list(clinic_ids[start : start + 500])):
+                _demo_clinic(db, clinic, today=today, seed=seed, counts=counts)
+        services.expire_due(db, today=today, at=_stamp(today, random.Random(seed)))
+        for start in range(0, len(clinic_ids), 500):
+            for clinic in clinics_storage.get_clinics(db, list(clinic_ids[start : start + 500])):
+                _backfill_history(db, clinic, today=today)
+                services.recompute_score(db, clinic["id"], today=today, reason="Demo vetting")
+                clinics_storage.enqueue_index(db, [clinic["id"]])
+    return counts

@@ -1,0 +1,74 @@
+"""Schema of the vetting domain: claims, their evidence, and each clinic's score history."""
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("vetted.vetting")
+
+
+@migrations()
+def m001_claims_evidence_history(db: sqlite_utils.Database) -> None:
+    # One row per (clinic, checklist item): the claim's current state. Its history is in the
+    # events ledger (target_type "claim"), which is append-only.
+    db["claims"].create(
+        {
+            "clinic_id": str,
+            "item_key": str,
+            "state": str,  # claimed | pending_review | verified | rejected | expired
+            "statement": str,  # what the clinic says, in its own words
+            "clinic_changed_at": str,  # last change by the clinic (UTC timestamp)
+            "verified_at": str,  # date of the last verification
+            "verified_by": int,  # moderator's user id (null for the demo and the CLI)
+            "verified_by_name": str,  # moderator's display name, shown to patients
+            "fades_from": str,  # date the credit starts to fall
+            "expires_at": str,  # date the credit reaches zero
+            "reason": str,  # why it was rejected or sent back to review
+            "decided_at": str,  # last moderator decision (UTC timestamp)
+            "decided_by": int,
+            "decided_by_name": str,
+            # sha256 of the practitioners a practitioner-based claim was verified against.
+            "practitioners_sha256": str,
+            "updated_at": str,
+            "revision": int,  # bumped on every write; guards concurrent decisions
+        },
+        pk=("clinic_id", "item_key"),
+        not_null={"state", "revision"},
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    db["claims"].create_index(["state"])
+    db["claims"].create_index(["state", "expires_at"])
+    db["evidence"].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "item_key": str,
+            "kind": str,  # document | link | licence | statement
+            "value": str,  # url, licence number or text
+            "stored_name": str,  # random file name under EVIDENCE_DIR (documents only)
+            "sha256": str,
+            "filename": str,  # the uploader's name for the file
+            "mime": str,
+            "size": int,
+            "created_at": str,
+            "created_by": str,
+            "superseded_at": str,
+        },
+        pk="id",
+        not_null={"clinic_id", "item_key", "kind"},
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    db["evidence"].create_index(["clinic_id", "item_key"])
+    db["score_history"].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "at": str,  # date
+            "score": float,
+            "core_verified": int,
+            "reason": str,
+        },
+        pk="id",
+        not_null={"clinic_id", "at"},
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    db["score_history"].create_index(["clinic_id", "at"])
