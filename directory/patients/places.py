@@ -1,0 +1,62 @@
+"""Where a patient is: parse a "near" value and measure distances (pure, no Flask)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+MAX_NEAR_LENGTH = 100
+EARTH_RADIUS_KM = 6371.0088
+_COORDS = re.compile(r"^\s*([+-]?\d{1,3}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class Near:
+    """A parsed "near" value: coordinates, or a place name still to be looked up."""
+
+    lat: float | None = None
+    lon: float | None = None
+    place: str | None = None
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        if self.lat is None or self.lon is None:
+            return None
+        return (self.lat, self.lon)
+
+
+class NearError(ValueError):
+    """The near value cannot be used; the message says why, for the person who typed it."""
+
+
+def parse_near(text: str | None) -> Near | None:
+    """Parse "lat,lon" or a place name; None when blank, NearError when unusable."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if len(text) > MAX_NEAR_LENGTH:
+        raise NearError(f"Keep the place to {MAX_NEAR_LENGTH} characters or fewer.")
+    match = _COORDS.match(text)
+    if match:
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise NearError(
+                "Latitude must be between -90 and 90 and longitude between -180 and 180."
+            )
+        return Near(lat=lat, lon=lon)
+    if any(ch.isdigit() for ch in text) and "," in text:
+        raise NearError("Write coordinates as latitude,longitude, for example 51.52,-0.15.")
+    if not any(ch.isalpha() for ch in text) or any(ord(ch) < 32 for ch in text):
+        raise NearError("Enter a town or city name, or coordinates such as 51.52,-0.15.")
+    return Near(place=" ".join(text.split()))
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Return the great-circle distance between two (lat, lon) points in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
