@@ -4,4 +4,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register search's blueprints (added with issue 3)."""
+    """Register the search page and the /api/v1 blueprint."""
+    from directory.search import api, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)

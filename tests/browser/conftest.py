@@ -1,0 +1,141 @@
+"""Browser fixtures: a live server of a fresh app (with clinics) and a headless Chromium page.
+
+Hooks: override `live_server_profiles` (the clinics saved before the server starts) or
+`live_server_config` (extra app config) in a test module to change what the server holds.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from directory import create_app
+from tests.conftest import make_profile
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def sample_profiles() -> list[dict]:
+    """25 published clinics: 22 in the UK offering hair mesotherapy, 3 in Dubai that do not."""
+    hair = [
+        {"key": "hair-mesotherapy", "price_from": 200.0, "price_to": 300.0, "currency": "GBP"},
+        {"key": "microneedling", "price_from": None, "price_to": None, "currency": None},
+    ]
+    dubai = {
+        "lines": ["Jumeirah Road"],
+        "city": "Dubai",
+        "region": None,
+        "postcode": None,
+        "country": "AE",
+    }
+    profiles = [
+        make_profile(
+            f"uk-{n:02d}",
+            name=f"Clinic {n:02d} Hair and Skin",
+            treatments=hair,
+            location={"lat": 51.5 + n / 1000, "lon": -0.12},
+        )
+        for n in range(1, 23)
+    ]
+    profiles += [
+        make_profile(
+            f"ae-{n}",
+            name=f"Dubai Clinic {n}",
+            address=dubai,
+            location={"lat": 25.2, "lon": 55.27},
+            treatments=[
+                {"key": "pressotherapy", "price_from": None, "price_to": None, "currency": None}
+            ],
+        )
+        for n in range(1, 4)
+    ]
+    return profiles
+
+
+@pytest.fixture
+def live_server_profiles() -> list[dict]:
+    return sample_profiles()
+
+
+@pytest.fixture
+def live_server_config() -> dict:
+    return {}
+
+
+@pytest.fixture
+def live_app(tmp_path: Path, live_server_profiles, live_server_config):
+    """An app on its own data folder, holding live_server_profiles saved and indexed."""
+    from directory.clinics.services import save_profile
+    from directory.db import connect
+    from directory.search.services import drain_outbox, open_search_index
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(tmp_path / "live-data"),
+            "SECRET_KEY": "browser-test-secret",
+            "RATELIMIT_ENABLED": False,
+            **live_server_config,
+        }
+    )
+    db = connect(app.config["DATABASE"])
+    try:
+        for profile in live_server_profiles:
+            save_profile(db, profile, actor="test")
+        drain_outbox(db, open_search_index(app))
+    finally:
+        db.close()
+    yield app
+    index = app.extensions.get("vetted.index")
+    if index is not None:
+        index.close()
+
+
+@pytest.fixture
+def live_server(live_app):
+    """Serve live_app on a free port in a thread; yield its base URL (no trailing slash)."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the session."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own browser context (no cookies shared between tests)."""
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,123 @@
+"""Hostile input never produces a 500 or a traceback: 200 with a message, or a 400."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+HOSTILE_QUERIES = [
+    '"unbalanced',  # an unbalanced quote
+    "meso AND OR NOT",  # boolean operators with nothing after them
+    "NOT",  # an operator alone
+    "(((meso",  # unbalanced parentheses
+    "*",  # a bare wildcard
+    "m?so*",  # wildcards inside a word
+    "name:",  # a field name with no value
+    "name:Harley status:unpublished",  # fields that are not for users
+    "meso~2 ^3 [a TO z] {x}",  # fuzzy, boost and range syntax
+    "\\",  # a lone escape
+    "'; DROP TABLE clinics; --",  # SQL
+    "<script>alert(1)</script>",  # HTML
+    "\x00\x01\x1b[31m",  # control characters
+    "\u202emeso\u200f",  # right-to-left override and mark
+    "💉💆‍♀️",  # emoji with a zero-width joiner
+    "ميزوثيرابي الشعر",  # Arabic
+    "x" * 10_000,  # 10,000 characters
+    "a " * 100,  # many tiny words
+    "   ",  # only spaces
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE_QUERIES)
+def test_hostile_queries_never_fail(client, clinics, q):
+    api = client.get("/api/v1/clinics?" + urlencode({"q": q}))
+    page = client.get("/search?" + urlencode({"q": q}))
+    too_long = len(" ".join(q.split())) > 200
+    assert api.status_code == (400 if too_long else 200), api.json
+    assert page.status_code == (400 if too_long else 200)
+    if too_long:
+        assert api.json["error"]["reason"].startswith("q is too long")
+    else:
+        assert isinstance(api.json["results"], list)
+    assert b"Traceback" not in page.data and b"Something went wrong" not in page.data
+
+
+def test_invalid_utf8_and_odd_encodings_never_fail(client, clinics):
+    for raw in (b"q=%ff%fe", b"q=%c3%28", b"q=%ed%a0%80", b"country=%00&q=%", b"q=a&q=b&page=2"):
+        for path in ("/api/v1/clinics", "/search"):
+            # WSGI carries the raw query string as latin-1 text, undecoded.
+            environ = {"QUERY_STRING": raw.decode("latin-1")}
+            response = client.get(path, environ_overrides=environ)
+            assert response.status_code in (200, 400), (path, raw)
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+_value = st.one_of(
+    _text,
+    st.integers(-(10**12), 10**12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(
+        [
+            "",
+            "GB",
+            "en",
+            "mesotherapy",
+            "distance",
+            "score",
+            "true",
+            "London",
+            "51.5,-0.1",
+            "1e309",
+            "NaN",
+            "-0",
+            "0x10",
+        ]
+    ),
+)
+_params = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "q",
+                "country",
+                "city",
+                "treatment",
+                "language",
+                "near",
+                "radius_km",
+                "sort",
+                "page",
+                "per_page",
+                "min_score",
+                "core_verified",
+                "verified",
+                "other",
+            ]
+        ),
+        _value,
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    # The app and its clinics are only read, so sharing them between examples is safe.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(params=_params)
+def test_any_parameters_give_200_or_400_never_500(client, clinics, params):
+    query = "&".join(f"{quote(k)}={quote(v)}" for k, v in params)
+    api = client.get("/api/v1/clinics?" + query)
+    assert api.status_code in (200, 400), (query, api.data[:300])
+    if api.status_code == 400:
+        assert set(api.json) == {"error"} and api.json["error"]["reason"]
+    else:
+        assert api.json["total"] >= 0
+    page = client.get("/search?" + query)
+    assert page.status_code == api.status_code, query
+    assert b"Traceback" not in page.data
