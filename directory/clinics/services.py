@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import sqlite_utils
 
 from directory.clinics import storage
 from directory.events import record_event
+from directory.vetting.services import on_practitioners_changed
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -21,31 +23,10 @@ def save_profile(
 ) -> str:
     """Create or update one clinic from a validated profile; return created/updated/unchanged.
 
-    The change, its ledger event and its index outbox entry commit together.
+    The change, its ledger event and its index outbox entry commit together. Fields the
+    profile does not carry keep their stored value.
     """
-    clinic_id = profile["id"]
-    with db.atomic():
-        before = storage.get_profile(db, clinic_id)
-        if before is not None:
-            # Fields the profile does not carry keep their stored value.
-            profile = {**before, **profile}
-            if _canonical(before) == _canonical(profile):
-                return UNCHANGED
-        version = (storage.get_version(db, clinic_id) or 0) + 1
-        storage.write_profile(db, profile, version=version)
-        after = storage.get_profile(db, clinic_id)
-        record_event(
-            db,
-            actor=actor,
-            action="clinic.created" if before is None else "clinic.updated",
-            target_type="clinic",
-            target_id=clinic_id,
-            before=_changed(before, after, side=0),
-            after=_changed(before, after, side=1),
-            reason=reason,
-        )
-        storage.enqueue_index(db, [clinic_id])
-    return CREATED if before is None else UPDATED
+    return save_profiles(db, [profile], actor=actor, reason=reason)[0]
 
 
 def _changed(before: dict | None, after: dict, *, side: int) -> dict | None:
@@ -79,3 +60,71 @@ def set_status(
             reason=reason,
         )
         storage.enqueue_index(db, [clinic_id])
+
+
+def save_profiles(
+    db: sqlite_utils.Database,
+    profiles: Iterable[dict],
+    *,
+    actor: str,
+    reason: str | None = None,
+    batch: int = 500,
+) -> list[str]:
+    """Save many validated profiles as save_profile would, one transaction per batch.
+
+    Return each profile's outcome (created/updated/unchanged) in order. Every change still
+    gets its own ledger event and outbox entry, committed with it; if a batch fails, that
+    batch is rolled back whole and the error raised (earlier batches stay committed).
+    """
+    outcomes: list[str] = []
+    pending: list[dict] = []
+    for profile in profiles:
+        # A second copy of an id must see the first one saved: start a new batch.
+        if len(pending) >= batch or any(p["id"] == profile["id"] for p in pending):
+            outcomes.extend(_save_batch(db, pending, actor=actor, reason=reason))
+            pending = []
+        pending.append(profile)
+    if pending:
+        outcomes.extend(_save_batch(db, pending, actor=actor, reason=reason))
+    return outcomes
+
+
+def _save_batch(
+    db: sqlite_utils.Database, profiles: list[dict], *, actor: str, reason: str | None
+) -> list[str]:
+    ids = [p["id"] for p in profiles]
+    with db.atomic():
+        befores = {p["id"]: p for p in storage.iter_profiles(db, ids=ids)}
+        versions = storage.get_versions(db, ids)
+        outcomes, writes = [], []
+        for profile in profiles:
+            before = befores.get(profile["id"])
+            if before is not None:
+                profile = {**before, **profile}
+                if _canonical(before) == _canonical(profile):
+                    outcomes.append(UNCHANGED)
+                    continue
+            writes.append((profile, versions.get(profile["id"], 0) + 1))
+            outcomes.append(CREATED if before is None else UPDATED)
+        storage.write_profiles(db, writes)
+        changed = [profile["id"] for profile, _ in writes]
+        afters = {p["id"]: p for p in storage.iter_profiles(db, ids=changed)}
+        for clinic_id in changed:
+            before, after = befores.get(clinic_id), afters[clinic_id]
+            record_event(
+                db,
+                actor=actor,
+                action="clinic.created" if before is None else "clinic.updated",
+                target_type="clinic",
+                target_id=clinic_id,
+                before=_changed(before, after, side=0),
+                after=_changed(before, after, side=1),
+                reason=reason,
+            )
+        for clinic_id in changed:
+            before = befores.get(clinic_id)
+            if before is not None and before["practitioners"] != afters[clinic_id]["practitioners"]:
+                # The people behind a licensed-staff claim changed: it goes back to review.
+                on_practitioners_changed(db, clinic_id, actor=actor)
+        storage.enqueue_index(db, changed)
+    return outcomes

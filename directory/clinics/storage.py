@@ -174,63 +174,7 @@ def published_versions(db: sqlite_utils.Database) -> dict[str, int]:
 
 def write_profile(db: sqlite_utils.Database, profile: dict[str, Any], *, version: int) -> None:
     """Replace the stored rows of one clinic with this profile (no event, no outbox)."""
-    now = utcnow()
-    address = profile.get("address") or {}
-    contact = profile.get("contact") or {}
-    location = profile.get("location") or {}
-    clinic_id = profile["id"]
-    existing = db.execute("select created_at from clinics where id = ?", [clinic_id]).fetchone()
-    row = {
-        "id": clinic_id,
-        "name": profile["name"],
-        "brand": profile.get("brand"),
-        "description": profile.get("description"),
-        "address_lines": json.dumps(address.get("lines") or [], ensure_ascii=False),
-        "city": address.get("city"),
-        "region": address.get("region"),
-        "postcode": address.get("postcode"),
-        "country": address.get("country"),
-        "lat": location.get("lat"),
-        "lon": location.get("lon"),
-        "phone": contact.get("phone"),
-        "email": contact.get("email"),
-        "website": contact.get("website"),
-        "opening_hours": profile.get("opening_hours"),
-        "external_ids": json.dumps(profile.get("external_ids") or {}, sort_keys=True),
-        "status": profile.get("status") or "published",
-        "version": version,
-        "created_at": existing[0] if existing else now,
-        "updated_at": now,
-    }
-    if existing:
-        db["clinics"].update(clinic_id, row)
-    else:
-        db["clinics"].insert(row)
-    db.execute("delete from clinic_treatments where clinic_id = ?", [clinic_id])
-    db.execute("delete from clinic_languages where clinic_id = ?", [clinic_id])
-    db.execute("delete from practitioners where clinic_id = ?", [clinic_id])
-    db["clinic_treatments"].insert_all(
-        {
-            "clinic_id": clinic_id,
-            "treatment": t["key"],
-            "price_from": t.get("price_from"),
-            "price_to": t.get("price_to"),
-            "currency": t.get("currency"),
-        }
-        for t in profile.get("treatments") or []
-    )
-    db["clinic_languages"].insert_all(
-        {"clinic_id": clinic_id, "language": code} for code in profile.get("languages") or []
-    )
-    db["practitioners"].insert_all(
-        {
-            "clinic_id": clinic_id,
-            "position": position,
-            **{f: p.get(f) for f in PRACTITIONER_FIELDS if f != "prescriber"},
-            "prescriber": int(bool(p.get("prescriber"))),
-        }
-        for position, p in enumerate(profile.get("practitioners") or [])
-    )
+    write_profiles(db, [(profile, version)])
 
 
 def get_version(db: sqlite_utils.Database, clinic_id: str) -> int | None:
@@ -318,3 +262,99 @@ def delete_outbox(db: sqlite_utils.Database, up_to_id: int) -> None:
 
 def outbox_size(db: sqlite_utils.Database) -> int:
     return db.execute("select count(*) from outbox").fetchone()[0]
+
+
+def names_and_postcodes(db: sqlite_utils.Database) -> dict[str, tuple[str, str | None]]:
+    """Map every clinic's id to its (name, postcode), for spotting duplicates on import."""
+    rows = db.execute("select id, name, postcode from clinics")
+    return {clinic_id: (name, postcode) for clinic_id, name, postcode in rows}
+
+
+def get_versions(db: sqlite_utils.Database, ids: list[str]) -> dict[str, int]:
+    """Map each of these ids that exists to its version."""
+    return {row["id"]: row["version"] for row in _rows_for(db, ids)}
+
+
+_CHILD_TABLES = ("clinic_treatments", "clinic_languages", "practitioners")
+
+
+def write_profiles(db: sqlite_utils.Database, items: list[tuple[dict[str, Any], int]]) -> None:
+    """Replace the stored rows of many clinics, as write_profile does for one, in bulk.
+
+    items are (profile, new version) pairs with distinct ids; no event, no outbox.
+    """
+    if not items:
+        return
+    now = utcnow()
+    ids = [profile["id"] for profile, _ in items]
+    created = {row["id"]: row["created_at"] for row in _rows_for(db, ids)}
+    rows = [_clinic_row(p, version, created.get(p["id"], now), now) for p, version in items]
+    columns = list(rows[0])
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    db.conn.executemany(
+        f"insert into clinics ({', '.join(columns)}) values ({', '.join('?' * len(columns))}) "
+        f"on conflict(id) do update set {updates}",
+        [list(row.values()) for row in rows],
+    )
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for table in _CHILD_TABLES:
+            db.execute(f"delete from {table} where clinic_id in ({marks})", chunk)
+    db.conn.executemany(
+        "insert into clinic_treatments (clinic_id, treatment, price_from, price_to, currency) "
+        "values (?, ?, ?, ?, ?)",
+        [
+            (p["id"], t["key"], t.get("price_from"), t.get("price_to"), t.get("currency"))
+            for p, _ in items
+            for t in p.get("treatments") or []
+        ],
+    )
+    db.conn.executemany(
+        "insert into clinic_languages (clinic_id, language) values (?, ?)",
+        [(p["id"], code) for p, _ in items for code in p.get("languages") or []],
+    )
+    fields = [f for f in PRACTITIONER_FIELDS if f != "prescriber"]
+    db.conn.executemany(
+        f"insert into practitioners (clinic_id, position, {', '.join(fields)}, prescriber) "
+        f"values ({', '.join('?' * (len(fields) + 3))})",
+        [
+            (
+                p["id"],
+                position,
+                *(person.get(f) for f in fields),
+                int(bool(person.get("prescriber"))),
+            )
+            for p, _ in items
+            for position, person in enumerate(p.get("practitioners") or [])
+        ],
+    )
+
+
+def _clinic_row(profile: dict[str, Any], version: int, created_at: str, now: str) -> dict:
+    """The clinics row of a profile."""
+    address = profile.get("address") or {}
+    contact = profile.get("contact") or {}
+    location = profile.get("location") or {}
+    return {
+        "id": profile["id"],
+        "name": profile["name"],
+        "brand": profile.get("brand"),
+        "description": profile.get("description"),
+        "address_lines": json.dumps(address.get("lines") or [], ensure_ascii=False),
+        "city": address.get("city"),
+        "region": address.get("region"),
+        "postcode": address.get("postcode"),
+        "country": address.get("country"),
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "phone": contact.get("phone"),
+        "email": contact.get("email"),
+        "website": contact.get("website"),
+        "opening_hours": profile.get("opening_hours"),
+        "external_ids": json.dumps(profile.get("external_ids") or {}, sort_keys=True),
+        "status": profile.get("status") or "published",
+        "version": version,
+        "created_at": created_at,
+        "updated_at": now,
+    }
