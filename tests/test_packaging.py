@@ -41,6 +41,10 @@ def test_wheel_contains_templates_static_and_data(wheel):
         "directory/templates/clinics/detail.html",
         "directory/static/style.css",
         "directory/data/vocabulary-v1.toml",
+        "directory/data/demo/places.toml",
+        "directory/vetting/checklist-v1.toml",
+        "directory/schemas/clinic-profile.schema.json",
+        "directory/static/patients/self-check.js",
         "index/__init__.py",
     ):
         assert expected in names, expected
@@ -71,6 +75,7 @@ def test_installed_wheel_serves_pages(wheel, tmp_path):
         "r = c.get('/'); assert r.status_code == 200, r.status_code;"
         "assert c.get('/static/style.css').status_code == 200;"
         "assert c.get('/nope').status_code == 404;"
+        "from directory.demo import generate_profiles; assert len(generate_profiles(3)) == 3;"
         "print('ok')"
     )
     env = {**os.environ, "PYTHONPATH": str(target), "VETTED_DATA_DIR": str(tmp_path / "data")}
