@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from directory.accounts import services
 from directory.accounts.passwords import generate_password
 from directory.accounts.services import ROLES, AccountError, create_user
 from directory.db import get_db
@@ -52,4 +53,102 @@ def add_user(email: str, role: str, display_name: str | None, password: str | No
         click.echo(f"Password: {password}")
 
 
-COMMANDS = [users]
+def _decide(decide, request_id: int, **kwargs) -> str:
+    """Run one approve/reject service, turning its refusals into CLI errors."""
+    try:
+        return decide(get_db(), request_id, actor="cli", **kwargs)
+    except LookupError as exc:
+        raise click.ClickException(f"{exc} {request_id}; see the pending list") from exc
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _sync_index() -> None:
+    from flask import current_app
+
+    from directory.search.services import drain_outbox, open_search_index
+
+    drain_outbox(get_db(), open_search_index(current_app))
+
+
+@click.group("listings")
+def listings() -> None:
+    """Approve or reject new clinic listings (until the moderation workbench does)."""
+
+
+@listings.command("pending")
+@with_appcontext
+def listings_pending() -> None:
+    """List new listings waiting for approval, oldest first."""
+    rows = services.list_pending_listings(get_db())
+    for row in rows:
+        confirmed = "confirmed" if row["email_confirmed_at"] else "NOT confirmed"
+        click.echo(
+            f"{row['id']}\t{row['clinic_id']}\t{row['clinic_name']}\t"
+            f"{row['city'] or ''} {row['country'] or ''}\t{row['user_email']} ({confirmed})\t"
+            f"{row['created_at']}"
+        )
+    click.echo(f"{len(rows)} pending listing(s).")
+
+
+@listings.command("approve")
+@click.argument("request_id", type=int)
+@click.option("--reason", default=None, help="A note kept in the ledger.")
+@with_appcontext
+def listings_approve(request_id: int, reason: str | None) -> None:
+    """Publish the listing of request REQUEST_ID (see `vetted listings pending`)."""
+    clinic_id = _decide(services.approve_listing, request_id, reason=reason)
+    _sync_index()
+    click.echo(f"Published {clinic_id}.")
+
+
+@listings.command("reject")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="Why: the clinic reads this on its dashboard.")
+@with_appcontext
+def listings_reject(request_id: int, reason: str) -> None:
+    """Refuse the listing of request REQUEST_ID; it stays unpublished."""
+    clinic_id = _decide(services.reject_listing, request_id, reason=reason)
+    click.echo(f"Rejected the listing of {clinic_id}.")
+
+
+@click.group("ownership")
+def ownership() -> None:
+    """Approve or reject claims on existing clinics (until the moderation workbench does)."""
+
+
+@ownership.command("pending")
+@with_appcontext
+def ownership_pending() -> None:
+    """List claims on clinics waiting for a moderator, oldest first."""
+    rows = services.list_ownership_requests(get_db())
+    for row in rows:
+        note = (row["note"] or "").replace("\n", " ")[:80]
+        click.echo(
+            f"{row['id']}\t{row['clinic_id']}\t{row['clinic_name']}\t"
+            f"website {row['website'] or '-'}\t{row['user_email']}\t{note}"
+        )
+    click.echo(f"{len(rows)} pending ownership request(s).")
+
+
+@ownership.command("approve")
+@click.argument("request_id", type=int)
+@click.option("--reason", default=None, help="A note kept in the ledger.")
+@with_appcontext
+def ownership_approve(request_id: int, reason: str | None) -> None:
+    """Make the claimant of request REQUEST_ID an owner of the clinic."""
+    clinic_id = _decide(services.approve_ownership, request_id, reason=reason)
+    click.echo(f"Approved: the claimant now owns {clinic_id}.")
+
+
+@ownership.command("reject")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="Why: the claimant reads this.")
+@with_appcontext
+def ownership_reject(request_id: int, reason: str) -> None:
+    """Refuse the claim of request REQUEST_ID."""
+    clinic_id = _decide(services.reject_ownership, request_id, reason=reason)
+    click.echo(f"Rejected the claim on {clinic_id}.")
+
+
+COMMANDS = [users, listings, ownership]

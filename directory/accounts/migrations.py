@@ -29,3 +29,85 @@ def m001_users(db: sqlite_utils.Database) -> None:
         pk=("clinic_id", "user_id"),
         foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
     )
+
+
+@migrations()
+def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
+    # A new listing waits here, unpublished, until a moderator approves it.
+    db["listing_requests"].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "user_id": int,
+            "state": str,  # pending | approved | rejected
+            "created_at": str,
+            "decided_at": str,
+            "decided_by": str,
+            "reason": str,
+        },
+        pk="id",
+        not_null={"clinic_id", "user_id", "state"},
+        foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
+    )
+    db["listing_requests"].create_index(["state"])
+    # A request to own an existing clinic (an imported NHS clinic, say).
+    db["ownership_requests"].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "user_id": int,
+            "state": str,  # pending | approved | rejected
+            "method": str,  # email-domain (approved automatically) | moderator
+            "note": str,  # what the claimant told us about their link to the clinic
+            "created_at": str,
+            "decided_at": str,
+            "decided_by": str,
+            "reason": str,
+        },
+        pk="id",
+        not_null={"clinic_id", "user_id", "state"},
+        foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
+    )
+    db["ownership_requests"].create_index(["state"])
+    db["ownership_requests"].create_index(["clinic_id", "user_id"])
+    db["invites"].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "email": str,
+            "role": str,  # editor
+            "state": str,  # pending | accepted | revoked
+            "invited_by": int,
+            "created_at": str,
+            "decided_at": str,
+            "accepted_by": int,
+        },
+        pk="id",
+        not_null={"clinic_id", "email", "role", "state"},
+        foreign_keys=[("clinic_id", "clinics", "id"), ("invited_by", "users", "id")],
+    )
+    db["invites"].create_index(["clinic_id", "state"])
+    # Form data rescued when a session or CSRF token expired mid-edit; one per user and clinic.
+    db["profile_drafts"].create(
+        {"user_id": int, "clinic_id": str, "data": str, "created_at": str},
+        pk=("user_id", "clinic_id"),
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    # Uploaded evidence documents: the file lives in EVIDENCE_DIR under stored_name.
+    db["evidence_files"].create(
+        {
+            "stored_name": str,
+            "clinic_id": str,
+            "item_key": str,
+            "sha256": str,
+            "filename": str,
+            "mime": str,
+            "size": int,
+            "uploaded_by": int,
+            "created_at": str,
+        },
+        pk="stored_name",
+        not_null={"clinic_id", "sha256", "mime", "size"},
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    db["evidence_files"].create_index(["clinic_id"])

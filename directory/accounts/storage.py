@@ -66,3 +66,240 @@ def clinics_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
 
 def count_users(db: sqlite_utils.Database) -> int:
     return db.execute("select count(*) from users").fetchone()[0]
+
+
+def confirm_email(db: sqlite_utils.Database, user_id: int) -> None:
+    """Mark the user's address as confirmed (keeps the first confirmation time)."""
+    db.execute(
+        "update users set email_confirmed_at = coalesce(email_confirmed_at, ?) where id = ?",
+        [utcnow(), user_id],
+    )
+
+
+def member_role(db: sqlite_utils.Database, clinic_id: str, user_id: int) -> str | None:
+    """Return the user's role at this clinic (owner | editor), or None."""
+    row = db.execute(
+        "select role from clinic_users where clinic_id = ? and user_id = ?", [clinic_id, user_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def clinic_members(db: sqlite_utils.Database, clinic_id: str) -> list[dict]:
+    """Return the clinic's users, owners first."""
+    return list(
+        db.query(
+            "select u.id as user_id, u.email, u.display_name, cu.role, cu.created_at "
+            "from clinic_users cu join users u on u.id = cu.user_id where cu.clinic_id = ? "
+            "order by cu.role = 'editor', u.email",
+            [clinic_id],
+        )
+    )
+
+
+def unlink_clinic(db: sqlite_utils.Database, clinic_id: str, user_id: int) -> None:
+    db.execute("delete from clinic_users where clinic_id = ? and user_id = ?", [clinic_id, user_id])
+
+
+def count_owners(db: sqlite_utils.Database, clinic_id: str) -> int:
+    return db.execute(
+        "select count(*) from clinic_users where clinic_id = ? and role = 'owner'", [clinic_id]
+    ).fetchone()[0]
+
+
+def find_claimable_clinics(db: sqlite_utils.Database, text: str, *, limit: int = 20) -> list[dict]:
+    """Return published clinics whose name, postcode or city contains text, by name."""
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return list(
+        db.query(
+            "select id, name, city, postcode, country, website from clinics "
+            "where status = 'published' and (name like :q escape '\\' "
+            "or postcode like :q escape '\\' or city like :q escape '\\' or id = :exact) "
+            "order by name collate nocase, id limit :limit",
+            {"q": like, "exact": text, "limit": limit},
+        )
+    )
+
+
+# Listing requests: a new clinic waiting for a moderator.
+
+
+def insert_listing_request(db: sqlite_utils.Database, clinic_id: str, user_id: int) -> int:
+    return (
+        db["listing_requests"]
+        .insert(
+            {"clinic_id": clinic_id, "user_id": user_id, "state": "pending", "created_at": utcnow()}
+        )
+        .last_pk
+    )
+
+
+_REQUEST_JOIN = (
+    "select r.*, c.name as clinic_name, c.city, c.country, c.website, c.status as clinic_status, "
+    "u.email as user_email, u.email_confirmed_at from {table} r "
+    "join clinics c on c.id = r.clinic_id join users u on u.id = r.user_id "
+)
+
+
+def get_listing_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    rows = list(
+        db.query(_REQUEST_JOIN.format(table="listing_requests") + "where r.id = ?", [request_id])
+    )
+    return rows[0] if rows else None
+
+
+def list_listing_requests(
+    db: sqlite_utils.Database,
+    *,
+    state: str | None = "pending",
+    clinic_id: str | None = None,
+    user_id: int | None = None,
+) -> list[dict]:
+    """Return listing requests (with clinic name and requester e-mail), oldest first."""
+    return _list_requests(db, "listing_requests", state, clinic_id, user_id)
+
+
+def _list_requests(db, table, state, clinic_id, user_id) -> list[dict]:
+    where, args = [], []
+    for column, value in (("r.state", state), ("r.clinic_id", clinic_id), ("r.user_id", user_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
+    sql = _REQUEST_JOIN.format(table=table)
+    if where:
+        sql += "where " + " and ".join(where) + " "
+    return list(db.query(sql + "order by r.id", args))
+
+
+def decide_request(
+    db: sqlite_utils.Database,
+    table: str,
+    request_id: int,
+    *,
+    state: str,
+    decided_by: str,
+    reason: str | None = None,
+) -> None:
+    """Record a decision on a listing or ownership request."""
+    if table not in ("listing_requests", "ownership_requests"):
+        raise ValueError(table)
+    db.execute(
+        f"update {table} set state = ?, decided_at = ?, decided_by = ?, reason = ? where id = ?",
+        [state, utcnow(), decided_by, reason, request_id],
+    )
+
+
+# Ownership requests: a claim on an existing clinic.
+
+
+def insert_ownership_request(
+    db: sqlite_utils.Database, clinic_id: str, user_id: int, *, note: str | None, method: str
+) -> int:
+    return (
+        db["ownership_requests"]
+        .insert(
+            {
+                "clinic_id": clinic_id,
+                "user_id": user_id,
+                "state": "pending",
+                "method": method,
+                "note": note,
+                "created_at": utcnow(),
+            }
+        )
+        .last_pk
+    )
+
+
+def get_ownership_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    rows = list(
+        db.query(_REQUEST_JOIN.format(table="ownership_requests") + "where r.id = ?", [request_id])
+    )
+    return rows[0] if rows else None
+
+
+def list_ownership_requests(
+    db: sqlite_utils.Database,
+    *,
+    state: str | None = "pending",
+    clinic_id: str | None = None,
+    user_id: int | None = None,
+) -> list[dict]:
+    """Return ownership requests (with clinic name and claimant e-mail), oldest first."""
+    return _list_requests(db, "ownership_requests", state, clinic_id, user_id)
+
+
+# Invites to edit a clinic.
+
+
+def insert_invite(
+    db: sqlite_utils.Database, clinic_id: str, email: str, role: str, invited_by: int
+) -> int:
+    return (
+        db["invites"]
+        .insert(
+            {
+                "clinic_id": clinic_id,
+                "email": email.strip().lower(),
+                "role": role,
+                "state": "pending",
+                "invited_by": invited_by,
+                "created_at": utcnow(),
+            }
+        )
+        .last_pk
+    )
+
+
+def get_invite(db: sqlite_utils.Database, invite_id: int) -> dict | None:
+    rows = list(
+        db.query(
+            "select i.*, c.name as clinic_name from invites i join clinics c on c.id = i.clinic_id "
+            "where i.id = ?",
+            [invite_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def list_invites(
+    db: sqlite_utils.Database, clinic_id: str, *, state: str | None = "pending"
+) -> list[dict]:
+    sql, args = "select * from invites where clinic_id = ?", [clinic_id]
+    if state is not None:
+        sql += " and state = ?"
+        args.append(state)
+    return list(db.query(sql + " order by id", args))
+
+
+def set_invite_state(
+    db: sqlite_utils.Database, invite_id: int, state: str, *, accepted_by: int | None = None
+) -> None:
+    db.execute(
+        "update invites set state = ?, decided_at = ?, accepted_by = ? where id = ?",
+        [state, utcnow(), accepted_by, invite_id],
+    )
+
+
+# Drafts of the profile editor, kept when a session expired mid-edit.
+
+
+def save_draft(db: sqlite_utils.Database, user_id: int, clinic_id: str, data: str) -> None:
+    db["profile_drafts"].upsert(
+        {"user_id": user_id, "clinic_id": clinic_id, "data": data, "created_at": utcnow()},
+        pk=("user_id", "clinic_id"),
+    )
+
+
+def get_draft(db: sqlite_utils.Database, user_id: int, clinic_id: str) -> dict | None:
+    rows = list(
+        db.query(
+            "select * from profile_drafts where user_id = ? and clinic_id = ?", [user_id, clinic_id]
+        )
+    )
+    return rows[0] if rows else None
+
+
+def delete_draft(db: sqlite_utils.Database, user_id: int, clinic_id: str) -> None:
+    db.execute(
+        "delete from profile_drafts where user_id = ? and clinic_id = ?", [user_id, clinic_id]
+    )

@@ -1,0 +1,238 @@
+"""/account: register, confirm the address, log in and out, reset and change the password."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from directory.accounts import forms, messages, services, storage
+from directory.accounts.access import require_form_post
+from directory.accounts.limits import per_account, per_ip
+from directory.accounts.tokens import password_fingerprint, read_token
+from directory.db import get_db
+from directory.extensions import User
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+bp.before_request(require_form_post)
+
+BAD_LOGIN = "That e-mail address and password do not match an account."
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target if it is a path on this site (never another site), else None."""
+    if not target or not isinstance(target, str) or len(target) > 1000:
+        return None
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return None
+    return target
+
+
+def _start_session(user_row: dict, *, remember: bool) -> None:
+    """Renew the session (no fixation), then log the user in."""
+    session.clear()
+    session.permanent = True
+    login_user(User(user_row), remember=remember)
+
+
+def _token(purpose: str, token: str):
+    return read_token(current_app.config["SECRET_KEY"], purpose, token)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@per_ip("10 per hour")
+@per_account("3 per hour")
+def register():
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        db = get_db()
+        user_id = services.register_clinic_user(
+            db, email=form.email.data, password=form.password.data
+        )
+        if user_id is None:
+            messages.send_already_registered(form.email.data)
+        else:
+            messages.send_confirmation(storage.get_user(db, user_id))
+        # The same answer either way: the page must not tell who has an account.
+        return render_template("accounts/check_inbox.html", email=form.email.data)
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    payload = _token("confirm-email", token)
+    if not isinstance(payload, dict) or not {"u", "e"} <= payload.keys():
+        return render_template("accounts/link_invalid.html", what="confirmation"), 400
+    form = forms.ButtonForm()
+    if form.validate_on_submit():
+        if not services.confirm_email(get_db(), payload["u"], payload["e"]):
+            return render_template("accounts/link_invalid.html", what="confirmation"), 400
+        flash("Thank you: your e-mail address is confirmed.", "success")
+        if current_user.is_authenticated:
+            return redirect(url_for("clinic_admin.home"))
+        return redirect(url_for(".login"))
+    return render_template("accounts/confirm.html", form=form, email=payload["e"])
+
+
+@bp.post("/confirm/resend")
+@login_required
+@per_ip("10 per hour")
+@per_account("3 per hour")
+def resend_confirmation():
+    form = forms.ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = storage.get_user(get_db(), current_user.id)
+    if services.is_confirmed(user):
+        flash("Your e-mail address is already confirmed.", "success")
+    else:
+        messages.send_confirmation(user)
+        flash(f"We sent a new confirmation link to {user['email']}.", "success")
+    return redirect(url_for("clinic_admin.home"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@per_ip("30 per minute; 200 per hour")
+@per_account("10 per 15 minutes")
+def login():
+    form = forms.LoginForm()
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(url_for("clinic_admin.home"))
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        user = services.authenticate(get_db(), form.email.data, form.password.data)
+        if user is not None:
+            target = safe_next(form.next.data) or url_for("clinic_admin.home")
+            _start_session(user, remember=bool(form.remember.data))
+            flash("You are logged in.", "success")
+            return redirect(target)
+        form.password.errors.append(BAD_LOGIN)
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = forms.ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "success")
+    return redirect(url_for("clinics.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@per_ip("10 per hour")
+@per_account("3 per hour")
+def reset_request():
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        user = storage.get_user_by_email(get_db(), form.email.data)
+        if user is not None and not user["disabled"]:
+            messages.send_reset(user)
+        # Same page whether or not the account exists (no user enumeration).
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@per_ip("20 per hour")
+def reset_password(token: str):
+    payload = _token("reset-password", token)
+    db = get_db()
+    user = None
+    if isinstance(payload, dict) and isinstance(payload.get("u"), int):
+        user = storage.get_user(db, payload["u"])
+    # Bound to the password hash: once the password changes, the link is spent.
+    if (
+        user is None
+        or user["disabled"]
+        or payload.get("h") != password_fingerprint(user["password_hash"])
+    ):
+        return render_template("accounts/link_invalid.html", what="password reset"), 400
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(
+                db,
+                user["id"],
+                form.password.data,
+                actor=f"user:{user['id']}",
+                action="user.password_reset",
+            )
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            messages.send_password_changed(user)
+            session.clear()
+            flash("Your new password is set. Log in with it.", "success")
+            return redirect(url_for(".login"))
+    return render_template("accounts/reset_password.html", form=form, email=user["email"])
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@per_ip("20 per hour")
+@per_account("10 per hour")
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            services.change_password(db, current_user.id, form.current.data, form.password.data)
+        except services.AccountError as exc:
+            field = form.current if "current" in str(exc) else form.password
+            field.errors.append(str(exc))
+        else:
+            user = storage.get_user(db, current_user.id)
+            messages.send_password_changed(user)
+            _start_session(user, remember=False)
+            flash("Your password is changed.", "success")
+            return redirect(url_for(".account"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.get("/")
+@login_required
+def account():
+    db = get_db()
+    user = storage.get_user(db, current_user.id)
+    return render_template(
+        "accounts/account.html",
+        user=user,
+        form=forms.ButtonForm(),
+        clinics=storage.clinics_of_user(db, current_user.id),
+    )
+
+
+@bp.route("/invites/<token>", methods=["GET", "POST"])
+def invite(token: str):
+    payload = _token("invite", token)
+    db = get_db()
+    row = None
+    if isinstance(payload, dict) and isinstance(payload.get("i"), int):
+        row = storage.get_invite(db, payload["i"])
+    if row is None or row["state"] != "pending":
+        return render_template("accounts/link_invalid.html", what="invitation"), 400
+    form = forms.ButtonForm()
+    if current_user.is_authenticated and form.validate_on_submit():
+        try:
+            clinic_id = services.accept_invite(db, row["id"], storage.get_user(db, current_user.id))
+        except services.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"You can now edit {row['clinic_name']}.", "success")
+            return redirect(url_for("clinic_admin.dashboard", clinic_id=clinic_id))
+    return render_template("accounts/invite.html", invite=row, form=form)

@@ -1,0 +1,1 @@
+"""Evidence documents: checked by their content, stored privately under random names."""

@@ -1,0 +1,73 @@
+"""Receive an evidence document: check it, store it privately, remember whose it is."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import sqlite_utils
+
+from directory.evidence import storage
+from directory.evidence.files import check_document
+
+
+def display_filename(name: str | None) -> str | None:
+    """Return the uploader's file name without folders or invisible characters (for display)."""
+    if not name:
+        return None
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[:200] or None
+
+
+def store_document(
+    db: sqlite_utils.Database,
+    evidence_dir: str | Path,
+    *,
+    clinic_id: str,
+    item_key: str,
+    data: bytes,
+    filename: str | None,
+    user_id: int,
+) -> dict:
+    """Check and store an upload; return the evidence dict vetting's attach_evidence takes.
+
+    Raises EvidenceFileError (with a message for the uploader) when the file is refused.
+    """
+    checked = check_document(data)
+    stored_name, sha256 = storage.write_file(evidence_dir, data)
+    try:
+        storage.insert_file_row(
+            db,
+            stored_name=stored_name,
+            clinic_id=clinic_id,
+            item_key=item_key,
+            sha256=sha256,
+            filename=display_filename(filename),
+            mime=checked.mime,
+            size=checked.size,
+            uploaded_by=user_id,
+        )
+    except Exception:
+        storage.delete_file(evidence_dir, stored_name)
+        raise
+    return {
+        "kind": "document",
+        "value": None,
+        "stored_name": stored_name,
+        "sha256": sha256,
+        "filename": display_filename(filename),
+        "mime": checked.mime,
+        "size": checked.size,
+    }
+
+
+def find_document(
+    db: sqlite_utils.Database, evidence_dir: str | Path, clinic_id: str, stored_name: str
+) -> tuple[dict, Path] | None:
+    """Return (row, path) of this clinic's stored document, or None if it is not theirs."""
+    if not storage.STORED_NAME.match(stored_name or ""):
+        return None
+    row = storage.get_file_row(db, clinic_id, stored_name)
+    path = storage.file_path(evidence_dir, stored_name) if row else None
+    return (row, path) if row and path else None

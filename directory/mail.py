@@ -1,0 +1,98 @@
+"""Outgoing mail: through SMTP when SMTP_URL is set, else as .eml files in MAIL_DIR.
+
+The file fallback makes the demo work offline: every message lands in DATA_DIR/mail and its
+links are printed to the console. Tests read the real message with `read_messages`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import smtplib
+import sys
+import time
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app
+
+DEFAULT_SENDER = "Vetted <no-reply@vetted.invalid>"
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+def build_message(
+    to: str, subject: str, body: str, *, sender: str = DEFAULT_SENDER
+) -> EmailMessage:
+    """Return a plain-text message ready to send."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="vetted.invalid")
+    message.set_content(body)
+    return message
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send one plain-text message with the app's configuration."""
+    config = current_app.config
+    message = build_message(to, subject, body, sender=config.get("MAIL_SENDER") or DEFAULT_SENDER)
+    if config.get("SMTP_URL"):
+        send_smtp(config["SMTP_URL"], message)
+    else:
+        path = write_eml(Path(config["MAIL_DIR"]), message)
+        # The offline demo: whoever runs it needs the link without a mail server.
+        links = "\n".join(f"  {link}" for link in links_in(message))
+        print(f"[mail] to {to}: {subject} ({path.name})\n{links}", file=sys.stderr, flush=True)
+
+
+def send_smtp(url: str, message: EmailMessage) -> None:
+    """Deliver through smtp://user:pass@host:port (smtps:// for TLS, ?starttls=1 to upgrade)."""
+    parts = urlsplit(url)
+    port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    cls = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
+    with cls(parts.hostname or "localhost", port, timeout=30) as smtp:
+        if parse_qs(parts.query).get("starttls") == ["1"]:
+            smtp.starttls()
+        if parts.username:
+            smtp.login(unquote(parts.username), unquote(parts.password or ""))
+        smtp.send_message(message)
+
+
+def write_eml(mail_dir: Path, message: EmailMessage) -> Path:
+    """Write the message as a .eml file whose name sorts in sending order."""
+    mail_dir.mkdir(parents=True, exist_ok=True)
+    path = mail_dir / f"{time.time_ns():020d}-{secrets.token_hex(4)}.eml"
+    path.write_bytes(message.as_bytes(policy=policy.SMTP))
+    return path
+
+
+def read_messages(mail_dir: str | Path, to: str | None = None) -> list[EmailMessage]:
+    """Return the messages written to mail_dir, oldest first (only those to `to` if given)."""
+    folder = Path(mail_dir)
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.eml")):
+        with path.open("rb") as fh:
+            message = BytesParser(policy=policy.default).parse(fh)
+        if to is None or message["To"].lower() == to.lower():
+            out.append(message)
+    return out
+
+
+def last_message(mail_dir: str | Path, to: str | None = None) -> EmailMessage | None:
+    """Return the newest message written to mail_dir (to `to` if given), or None."""
+    messages = read_messages(mail_dir, to)
+    return messages[-1] if messages else None
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    """Return every http(s) link in the message's plain-text body."""
+    body = message.get_body(preferencelist=("plain",))
+    return _LINK.findall(body.get_content() if body else "")

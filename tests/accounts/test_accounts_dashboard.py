@@ -1,0 +1,92 @@
+"""The clinic dashboard: each item's state, rejection reasons, gains, expiries, renewing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.accounts.helpers import log_in, parse
+
+
+@pytest.fixture
+def vetted_clinic(db, clinic):
+    """c-1 with licensed staff verified but expiring soon, and informed consent rejected."""
+    from directory.vetting import services
+
+    today = date.today()
+    for key in ("licensed-staff", "informed-consent"):
+        services.claim_item(db, clinic, key, statement="We do this.", actor="clinic")
+        services.attach_evidence(
+            db, clinic, key, {"kind": "statement", "value": "Procedure."}, actor="clinic"
+        )
+    services.verify_claim(
+        db,
+        clinic,
+        "licensed-staff",
+        moderator_id=7,
+        moderator_name="Mo",
+        verified_at=today - timedelta(days=300),
+        fades_from=today + timedelta(days=10),
+        expires_at=today + timedelta(days=40),
+        today=today,
+    )
+    services.reject_claim(
+        db,
+        clinic,
+        "informed-consent",
+        moderator_id=7,
+        moderator_name="Mo",
+        reason="The consent form does not mention side effects.",
+        today=today,
+    )
+    return clinic
+
+
+def test_dashboard_shows_states_reasons_gains_and_expiries(client, db, people, vetted_clinic):
+    log_in(client, people["owner"])
+    page = parse(client.get(f"/manage/{vetted_clinic}").data)
+    staff = page.by_id("item-licensed-staff")
+    consent = page.by_id("item-informed-consent")
+    assert staff.attrs["data-state"] == "verified"
+    assert consent.attrs["data-state"] == "rejected"
+    assert "The consent form does not mention side effects." in consent.text
+    assert page.by_id("item-complaints-procedure").attrs["data-state"] == "no_information"
+    # Upcoming expiries, each with a button to renew.
+    due = page.find("section", aria_labelledby="expiring")
+    assert "Licensed medical staff" in due.text
+    renew = [a for a in due.find_all("a") if a.text == "Renew"]
+    assert renew[0].attrs["href"] == f"/manage/{vetted_clinic}/items/licensed-staff"
+    # What would raise the score: unverified items with the evidence they need, biggest first.
+    main = page.find("main").text
+    assert "What would raise the score" in main
+    assert "up to +" in main
+    rejected_link = consent.find("a")
+    assert rejected_link.text == "Renew"
+
+
+def test_dashboard_gains_are_ordered_by_points(db, vetted_clinic):
+    from directory.accounts.dashboard import clinic_dashboard
+
+    data = clinic_dashboard(db, vetted_clinic, date.today())
+    gains = [row["gain"] for row in data["raise_score"]]
+    assert gains == sorted(gains, reverse=True) and gains[0] > 0
+    assert all(row["evidence_needed"] for row in data["raise_score"])
+    assert [row["key"] for row in data["expiring"]] == ["licensed-staff"]
+    keys = [row["key"] for row in data["raise_score"]]
+    # Verified and still fully counted: nothing to gain yet. Rejected: all of it to gain.
+    assert "licensed-staff" not in keys and "informed-consent" in keys
+
+
+def test_renewing_sends_new_evidence_to_review(client, db, people, vetted_clinic):
+    from directory.vetting.services import get_claim
+
+    log_in(client, people["owner"])
+    page = parse(client.get(f"/manage/{vetted_clinic}/items/licensed-staff").data)
+    assert "Renew: send new evidence" in page.find("main").text
+    response = client.post(
+        f"/manage/{vetted_clinic}/items/licensed-staff",
+        data={"licence_number": "GMC 7654321 (renewed 2026)"},
+    )
+    assert response.status_code == 302
+    assert get_claim(db, vetted_clinic, "licensed-staff")["state"] == "pending_review"

@@ -1,0 +1,217 @@
+"""Evidence: documents checked by content, stored privately, served only to who may see them."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zlib
+from pathlib import Path
+
+import pytest
+
+from tests.accounts.helpers import JPEG, PDF, PNG, field_errors, log_in, log_in_as, parse
+
+
+def pdf_with(body: bytes) -> bytes:
+    return b"%PDF-1.7\n" + body + b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def compressed_stream(content: bytes) -> bytes:
+    data = zlib.compress(content)
+    return (
+        (b"5 0 obj << /Length %d /Filter /FlateDecode >>\nstream\n" % len(data))
+        + data
+        + (b"\nendstream\nendobj")
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "accepted", "reason"),
+    [
+        (PDF, True, None),  # a plain PDF
+        (PNG, True, None),  # a PNG image
+        (JPEG, True, None),  # a JPEG image
+        (b"MZ\x90\x00 this is a program", False, "Only PDF, PNG and JPEG"),  # an .exe
+        (b"<html><script>alert(1)</script></html>", False, "Only PDF, PNG and JPEG"),  # HTML
+        (b"GIF89a\x01\x00\x01\x00", False, "Only PDF, PNG and JPEG"),  # a GIF is not accepted
+        (b"", False, "The file is empty"),  # nothing
+        (PDF + b"\0" * (10 * 1024 * 1024), False, "larger than 10 MB"),  # one byte too many
+        (
+            pdf_with(b"1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"),
+            False,
+            "JavaScript",
+        ),  # an open action running JavaScript
+        (
+            pdf_with(b"1 0 obj << /AA << /O << /S /J#61vaScript >> >> >>"),
+            False,
+            "JavaScript",
+        ),  # the name spelt with a #xx escape
+        (
+            pdf_with(compressed_stream(b"<< /S /JavaScript /JS (alert) >>")),
+            False,
+            "JavaScript",
+        ),  # hidden in a compressed object stream
+        (
+            pdf_with(b"1 0 obj << /OpenAction << /S /Launch /F (cmd.exe) >> >>"),
+            False,
+            "launch a program",
+        ),  # a launch action
+        (pdf_with(b"trailer << /Encrypt 9 0 R >>"), False, "encrypted"),  # an encrypted PDF
+        (pdf_with(b"1 0 obj << /OpenAction [3 0 R /Fit] >>"), True, None),  # open at a page: fine
+    ],
+)
+def test_documents_are_checked_by_their_content(data, accepted, reason):
+    from directory.evidence.files import EvidenceFileError, check_document
+
+    if accepted:
+        assert check_document(data).size == len(data)
+    else:
+        with pytest.raises(EvidenceFileError) as caught:
+            check_document(data)
+        assert reason in str(caught.value)
+
+
+def upload(client, clinic, item, **fields):
+    data = {"statement": "", "link": "", "licence_number": "", **fields}
+    return client.post(
+        f"/manage/{clinic}/items/{item}", data=data, content_type="multipart/form-data"
+    )
+
+
+def test_upload_stores_the_file_privately_and_sends_the_claim_to_review(
+    app, client, db, people, clinic
+):
+    from directory.vetting.services import get_claim
+
+    log_in(client, people["editor"])
+    response = upload(
+        client,
+        clinic,
+        "informed-consent",
+        statement="Every patient signs our consent form.",
+        link="https://www.harley.example/consent",
+        document=(io.BytesIO(PDF), "../../consent form.exe"),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert response.headers["Location"] == f"/manage/{clinic}"
+    claim = get_claim(db, clinic, "informed-consent")
+    assert claim["state"] == "pending_review"
+    assert claim["statement"] == "Every patient signs our consent form."
+    kinds = sorted(e["kind"] for e in claim["evidence"])
+    assert kinds == ["document", "link"]
+    document = next(e for e in claim["evidence"] if e["kind"] == "document")
+    assert document["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert document["mime"] == "application/pdf" and document["filename"] == "consent form.exe"
+    # Stored outside any static folder, under a random name, readable by the owner only.
+    path = Path(app.config["EVIDENCE_DIR"]) / document["stored_name"]
+    assert path.read_bytes() == PDF
+    assert path.stat().st_mode & 0o077 == 0
+    assert "static" not in path.parts and document["stored_name"] not in ("consent", "form")
+    # The dashboard shows it waiting.
+    page = parse(client.get(f"/manage/{clinic}").data)
+    row = page.by_id("item-informed-consent")
+    assert row.attrs["data-state"] == "pending_review"
+
+
+def test_refused_file_keeps_the_typed_text_and_stores_nothing(app, client, db, people, clinic):
+    log_in(client, people["owner"])
+    response = upload(
+        client,
+        clinic,
+        "informed-consent",
+        statement="Our statement stays.",
+        document=(io.BytesIO(b"MZ fake pdf"), "consent.pdf"),
+    )
+    assert response.status_code == 200
+    page = parse(response.data)
+    assert any("Only PDF, PNG and JPEG" in e for e in field_errors(page, "document"))
+    assert "Our statement stays." in page.by_id("statement").text
+    assert db.execute("select count(*) from evidence").fetchone()[0] == 0
+    evidence_dir = Path(app.config["EVIDENCE_DIR"])
+    assert not evidence_dir.exists() or list(evidence_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({}, "statement", "Add at least one of"),  # nothing at all
+        ({"link": "javascript:alert(1)"}, "link", "Only web addresses starting with http"),
+        ({"link": "file:///etc/passwd"}, "link", "Only web addresses starting with http"),
+        ({"statement": "<script>alert(1)</script>"}, "statement", "HTML is not allowed"),
+        ({"licence_number": "GMC\u202e123"}, "licence_number", "invisible formatting"),
+        ({"statement": "x" * 3000}, "statement", "at most 2000"),
+    ],
+)
+def test_bad_evidence_is_a_form_error(client, db, people, clinic, fields, field, message):
+    log_in(client, people["owner"])
+    response = upload(client, clinic, "informed-consent", **fields)
+    assert response.status_code == 200
+    errors = field_errors(parse(response.data), field)
+    assert any(message in e for e in errors), errors
+    assert db.execute("select count(*) from claims").fetchone()[0] == 0
+
+
+def test_a_licence_number_alone_is_evidence(client, db, people, clinic):
+    from directory.vetting.services import get_claim
+
+    log_in(client, people["owner"])
+    assert upload(client, clinic, "licensed-staff", licence_number="GMC 7654321").status_code == 302
+    claim = get_claim(db, clinic, "licensed-staff")
+    assert [(e["kind"], e["value"]) for e in claim["evidence"]] == [("licence", "GMC 7654321")]
+
+
+def test_unknown_items_are_not_found(client, people, clinic):
+    log_in(client, people["owner"])
+    assert client.get(f"/manage/{clinic}/items/no-such-item").status_code == 404
+    assert client.get(f"/manage/{clinic}/items/" + "x" * 500).status_code == 404
+
+
+@pytest.fixture
+def stored_document(app, client, db, people, clinic):
+    log_in(client, people["owner"])
+    upload(client, clinic, "informed-consent", document=(io.BytesIO(PNG), "scan.png"))
+    client.post("/account/logout")
+    row = db.execute("select stored_name from evidence_files").fetchone()
+    return f"/manage/{clinic}/evidence/{row[0]}"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        (None, 404),  # anonymous: as if it did not exist
+        ("other", 404),  # another clinic's owner
+        ("editor", 200),  # the clinic's editor
+        ("owner", 200),  # the clinic's owner
+        ("moderator", 200),  # moderators check evidence
+        ("admin", 200),  # so do admins
+    ],
+)
+def test_documents_are_private(client, db, people, stored_document, who, status):
+    if who:
+        log_in_as(client, db, people[who])
+    response = client.get(stored_document)
+    data = response.data
+    response.close()  # send_file streams the file; the test client must close it
+    assert response.status_code == status
+    if status == 200:
+        assert data == PNG
+        assert response.headers["Content-Type"] == "image/png"
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        assert "scan.png" in response.headers["Content-Disposition"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+        assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_guessed_evidence_addresses_are_404(
+    client, db, people, clinic, other_clinic, stored_document
+):
+    name = stored_document.rsplit("/", 1)[-1]
+    log_in(client, people["other"])
+    for path in (
+        f"/manage/{other_clinic}/evidence/{name}",  # my clinic, their file
+        f"/manage/{clinic}/evidence/{'0' * 32}",  # a made-up name
+        f"/manage/{clinic}/evidence/..%2F..%2Fvetted.db",  # a path
+        f"/manage/no-such-clinic/evidence/{name}",
+    ):
+        assert client.get(path).status_code == 404, path
