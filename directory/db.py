@@ -16,15 +16,10 @@ def migration_sets() -> list[Migrations]:
     from directory.accounts.migrations import migrations as accounts
     from directory.clinics.migrations import migrations as clinics
     from directory.events import migrations as events
+    from directory.moderation.migrations import migrations as moderation
+    from directory.vetting.migrations import migrations as vetting
 
-    sets = [events, clinics, accounts]
-    try:
-        from directory.vetting.migrations import migrations as vetting
-    except ImportError:  # pragma: no cover - the vetting domain is optional while it is built
-        pass
-    else:
-        sets.append(vetting)
-    return sets
+    return [events, clinics, accounts, vetting, moderation]
 
 
 def connect(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Database:

@@ -1,4 +1,4 @@
-"""Use cases that span domains (the demo directory)."""
+"""Use cases that span domains: the demo directory and the daily sweep."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from datetime import date
 import sqlite_utils
 
 from directory.clinics.services import save_profile
+from directory.moderation.reminders import send_expiry_reminders
+from directory.vetting import services as vetting
 from directory.vetting.demo import apply_demo_vetting
 
 
@@ -24,3 +26,14 @@ def load_demo_data(db: sqlite_utils.Database, *, count: int, seed: int) -> str:
         # pending), dated relative to today so the demo never goes stale.
         apply_demo_vetting(db, [p["id"] for p in profiles], today=date.today(), seed=seed)
     return ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items()))
+
+
+def daily_sweep(db: sqlite_utils.Database, *, today: date, send, base_url: str) -> dict:
+    """Expire old verifications, recompute scores, and send expiry reminders (once each).
+
+    send(to, subject, body) delivers one e-mail. Returns the vetting summary with the
+    reminders summary under "reminders". The caller drains the index outbox afterwards.
+    """
+    summary = dict(vetting.sweep(db, today=today))
+    summary["reminders"] = send_expiry_reminders(db, today=today, send=send, base_url=base_url)
+    return summary

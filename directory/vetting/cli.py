@@ -9,8 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from directory.db import get_db
+from directory.mail import send_mail
 from directory.search.services import drain_outbox, open_search_index
-from directory.vetting import services
+from directory.services import daily_sweep
 
 
 def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
@@ -36,14 +37,16 @@ def vetting_group() -> None:
 )
 @with_appcontext
 def sweep(today: date) -> None:
-    """Mark expired verifications and recompute every clinic's score (run daily from cron)."""
+    """Expire old verifications, recompute scores, e-mail expiry reminders (daily, from cron)."""
     db = get_db()
-    summary = services.sweep(db, today=today)
+    summary = daily_sweep(db, today=today, send=send_mail, base_url=current_app.config["BASE_URL"])
     reindexed = drain_outbox(db, open_search_index(current_app))
+    reminders = summary["reminders"]
     click.echo(
         f"Swept {summary['clinics']} clinics as of {summary['today']}: "
         f"{summary['claims_expired']} verifications expired, "
-        f"{summary['scores_changed']} scores changed, {reindexed} clinics re-indexed."
+        f"{summary['scores_changed']} scores changed, {reindexed} clinics re-indexed, "
+        f"{reminders['mails']} reminder e-mails sent."
     )
 
 

@@ -1,0 +1,59 @@
+"""`vetted moderation`: expiry reminders from the command line (cron, after the sweep)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from directory.db import get_db
+
+
+def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use a date such as 2026-11-22 (YYYY-MM-DD).") from None
+
+
+@click.group("moderation")
+def moderation_group() -> None:
+    """Moderation upkeep: expiry reminders to clinics."""
+
+
+@moderation_group.command("reminders")
+@click.option(
+    "--today",
+    callback=_parse_day,
+    metavar="YYYY-MM-DD",
+    help="Send the reminders due on this date (default: the system date).",
+)
+@with_appcontext
+def reminders(today: date) -> None:
+    """E-mail clinics 30, 14 and 7 days before a verification expires and on the day (once)."""
+    from directory.mail import send_mail
+    from directory.moderation.reminders import send_expiry_reminders
+
+    summary = send_expiry_reminders(
+        get_db(),
+        today=today,
+        send=send_mail,
+        base_url=current_app.config.get("BASE_URL", "").rstrip("/"),
+    )
+    click.echo(
+        f"Reminders for {summary['today']}: {summary['reminders']} sent "
+        f"({summary['mails']} e-mails), {summary['already_sent']} already sent earlier, "
+        f"{summary['no_recipients']} with nobody to tell, {summary['failed']} failed."
+    )
+    if summary["failed"]:
+        raise click.ClickException(
+            f"{summary['failed']} reminders could not be sent; they are tried again next run. "
+            "Check SMTP_URL."
+        )
+
+
+COMMANDS = [moderation_group]

@@ -1,0 +1,216 @@
+"""Forms of the moderation workbench and the public report form (Flask-WTF, CSRF on)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from directory.moderation import reports
+from directory.moderation.invites import INVITE_ROLES
+from directory.moderation.services import REJECT_REASONS
+
+
+def _choices(pairs, *, blank: str | None = None) -> list[SelectChoice]:
+    out = [SelectChoice("", blank)] if blank is not None else []
+    return out + [SelectChoice(value, label) for value, label in pairs]
+
+
+def _clean(value):
+    return reports.clean_text(value) if isinstance(value, str) else value
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code."), Length(max=40, message="That is too long.")],
+        filters=[_strip],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+
+
+class ReportForm(FlaskForm):
+    category = RadioField(
+        "What is the concern about?",
+        choices=_choices(reports.CATEGORIES.items()),
+        validators=[InputRequired("Choose what the concern is about.")],
+    )
+    description = TextAreaField(
+        "What happened?",
+        validators=[
+            DataRequired("Tell us what happened."),
+            Length(
+                min=reports.MIN_DESCRIPTION,
+                max=reports.MAX_DESCRIPTION,
+                message=(
+                    f"Write between {reports.MIN_DESCRIPTION} and {reports.MAX_DESCRIPTION} "
+                    "characters."
+                ),
+            ),
+        ],
+        filters=[_clean],
+    )
+    contact = StringField(
+        "How can we reach you? (optional)",
+        validators=[
+            Optional(),
+            Length(max=reports.MAX_CONTACT, message=f"At most {reports.MAX_CONTACT} characters."),
+        ],
+        filters=[_clean],
+    )
+    # The honeypot: hidden from people, filled in by simple bots.
+    website = StringField("Leave this empty", validators=[Optional()])
+
+
+class VerifyForm(FlaskForm):
+    expected_state = HiddenField()
+    verified_at = DateField("Verified on", validators=[InputRequired("Give the date you checked.")])
+    expires_at = DateField("Expires on", validators=[InputRequired("Give the expiry date.")])
+
+    def validate_expires_at(self, field):
+        if self.verified_at.data and field.data and field.data <= self.verified_at.data:
+            raise ValidationError("The expiry date must be after the verification date.")
+
+
+class RejectForm(FlaskForm):
+    expected_state = HiddenField()
+    reason_code = SelectField(
+        "Reason",
+        choices=_choices(REJECT_REASONS.items(), blank="Choose a reason"),
+        validators=[DataRequired("Choose a reason.")],
+    )
+    note = TextAreaField(
+        "Note for the clinic",
+        validators=[Length(max=2000, message="At most 2000 characters.")],
+        filters=[_clean],
+    )
+
+    def validate_note(self, field):
+        if self.reason_code.data == "other" and not field.data:
+            raise ValidationError("Say what is wrong: the clinic reads this note.")
+
+
+class InfoForm(FlaskForm):
+    expected_state = HiddenField()
+    note = TextAreaField(
+        "What is missing?",
+        validators=[
+            DataRequired("Say what information is missing."),
+            Length(max=1900, message="At most 1900 characters."),
+        ],
+        filters=[_clean],
+    )
+
+
+class ReasonForm(FlaskForm):
+    """A four-eyes request or a listing decision: only a reason."""
+
+    reason = TextAreaField(
+        "Reason",
+        validators=[
+            DataRequired("Give a reason."),
+            Length(max=1000, message="At most 1000 characters."),
+        ],
+        filters=[_clean],
+    )
+
+
+class OptionalReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Note (optional)",
+        validators=[Length(max=1000, message="At most 1000 characters.")],
+        filters=[_clean],
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A button that changes something: CSRF token only."""
+
+
+class TriageForm(FlaskForm):
+    risk = RadioField(
+        "Risk",
+        choices=_choices(reports.RISKS.items()),
+        validators=[InputRequired("Choose the risk.")],
+    )
+    outcome = SelectField(
+        "What happens next",
+        choices=_choices(reports.TRIAGE_OUTCOMES.items(), blank="Choose"),
+        validators=[DataRequired("Choose what happens next.")],
+    )
+    note = TextAreaField(
+        "Note (moderators only)",
+        validators=[Length(max=2000, message="At most 2000 characters.")],
+        filters=[_clean],
+    )
+
+    def validate_outcome(self, field):
+        if field.data == "suspend" and self.risk.data != "high":
+            raise ValidationError("Only a high-risk report can suspend a listing.")
+
+
+class ConflictForm(FlaskForm):
+    clinic_id = StringField(
+        "Clinic id",
+        validators=[DataRequired("Give the clinic's id."), Length(max=100)],
+        filters=[_strip],
+    )
+    reason = StringField(
+        "Why (optional)",
+        validators=[Length(max=500, message="At most 500 characters.")],
+        filters=[_clean],
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "E-mail address",
+        validators=[
+            DataRequired("Give an e-mail address."),
+            Length(max=254),
+            Email("That is not an e-mail address.", check_deliverability=False),
+        ],
+        filters=[_strip],
+    )
+    role = SelectField("Role", choices=_choices((r, r.capitalize()) for r in INVITE_ROLES))
+
+
+class AcceptInviteForm(FlaskForm):
+    display_name = StringField(
+        "Your name (shown to patients next to your decisions)",
+        validators=[DataRequired("Give your name."), Length(max=100)],
+        filters=[_clean],
+    )
+    password = PasswordField(
+        "Password (12 characters or more)",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(min=12, max=200, message="Use 12 to 200 characters."),
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[EqualTo("password", message="The two passwords differ.")],
+    )

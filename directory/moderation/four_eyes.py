@@ -1,0 +1,245 @@
+"""Four eyes: suspending, reinstating and reversing a verification wait for a second moderator.
+
+A high-risk patient report asks for a suspension the same way (see triage_report).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlite_utils
+
+from directory.events import record_event
+from directory.moderation import reports, storage
+from directory.moderation.services import (
+    ModerationError,
+    Moderator,
+    Refused,
+    ensure_may_decide,
+)
+
+ACTIONS = {
+    "suspend": "Suspend the listing",
+    "reinstate": "Reinstate the listing",
+    "reverse_verification": "Reverse a verification",
+}
+
+
+def triage_report(
+    db: sqlite_utils.Database,
+    moderator: Moderator,
+    report_id: int,
+    *,
+    risk: str,
+    outcome: str,
+    note: str,
+) -> dict:
+    """Triage a report; a high-risk "suspend" outcome asks for a four-eyes suspension.
+
+    Returns {"report": row, "action_id": id of the suspension request or None}.
+    """
+    report = storage.get_report(db, report_id)
+    if report is None:
+        raise LookupError(report_id)
+    ensure_may_decide(db, moderator, report["clinic_id"])
+    if outcome not in reports.TRIAGE_OUTCOMES:
+        raise ModerationError("Choose what happens next.")
+    if outcome == "suspend" and risk != "high":
+        raise ModerationError("Only a high-risk report can suspend a listing.")
+    action_id = None
+    with db.atomic():
+        stored = "suspension-requested" if outcome == "suspend" else outcome
+        try:
+            reports.triage(
+                db,
+                report,
+                risk=risk,
+                outcome=stored,
+                note=note,
+                user_id=moderator.id,
+                user_name=moderator.name,
+            )
+        except reports.ReportError as exc:
+            raise ModerationError(str(exc)[:1].upper() + str(exc)[1:] + ".") from exc
+        if outcome == "suspend":
+            action_id = request_action(
+                db,
+                moderator,
+                "suspend",
+                report["clinic_id"],
+                reason=f"High-risk report: {reports.CATEGORIES[report['category']]}",
+                report_id=report_id,
+            )
+    return {"report": storage.get_report(db, report_id), "action_id": action_id}
+
+
+def _check_action_applies(db: sqlite_utils.Database, kind: str, clinic_id: str, item_key):
+    from directory.clinics.storage import get_clinic
+
+    clinic = get_clinic(db, clinic_id)
+    if clinic is None:
+        raise LookupError(clinic_id)
+    if kind == "suspend" and clinic["status"] == "suspended":
+        raise ModerationError("This listing is already suspended.")
+    if kind == "reinstate" and clinic["status"] != "suspended":
+        raise ModerationError("Only a suspended listing can be reinstated.")
+    if kind == "reverse_verification":
+        from directory.vetting.services import get_claim
+
+        claim = get_claim(db, clinic_id, item_key) if item_key else None
+        if claim is None or claim["state"] != "verified":
+            raise ModerationError("Only a verified claim can have its verification reversed.")
+    return clinic
+
+
+def request_action(
+    db: sqlite_utils.Database,
+    moderator: Moderator,
+    kind: str,
+    clinic_id: str,
+    *,
+    reason: str,
+    item_key: str | None = None,
+    report_id: int | None = None,
+) -> int:
+    """Ask a second moderator to confirm a heavy action; return the pending action's id."""
+    if kind not in ACTIONS:
+        raise ModerationError("Unknown action.")
+    reason = reports.clean_text(reason)[:1000]
+    if not reason:
+        raise ModerationError("Give a reason: the second moderator and the ledger need it.")
+    ensure_may_decide(db, moderator, clinic_id)
+    with db.atomic():
+        _check_action_applies(db, kind, clinic_id, item_key)
+        existing = storage.find_pending_action(db, kind, clinic_id, item_key)
+        if existing is not None:
+            raise ModerationError(
+                f"{existing['requested_by_name']} already asked for this at "
+                f"{existing['requested_at']}; it is waiting for a second moderator."
+            )
+        action_id = storage.insert_action(
+            db,
+            kind=kind,
+            clinic_id=clinic_id,
+            item_key=item_key,
+            report_id=report_id,
+            reason=reason,
+            requested_by=moderator.id,
+            requested_by_name=moderator.name,
+        )
+        record_event(
+            db,
+            actor=moderator.actor,
+            action=f"moderation.{kind}_requested",
+            target_type="clinic",
+            target_id=clinic_id,
+            after={"action_id": action_id, "item_key": item_key, "report_id": report_id},
+            reason=reason,
+        )
+    return action_id
+
+
+def confirm_action(
+    db: sqlite_utils.Database, moderator: Moderator, action_id: int, *, today: date | None = None
+) -> dict:
+    """Confirm and run a pending action as the second moderator; return the action row.
+
+    The caller drains the search outbox afterwards (the index follows after commit).
+    """
+    from directory.vetting.services import VettingError
+
+    action = storage.get_action(db, action_id)
+    if action is None:
+        raise LookupError(action_id)
+    if action["state"] != "pending":
+        raise ModerationError(
+            f"This request is already {action['state']}"
+            + (f" (confirmed by {action['confirmed_by_name']})." if action["confirmed_by"] else ".")
+        )
+    if action["requested_by"] == moderator.id:
+        raise Refused("You asked for this action yourself; a different moderator must confirm it.")
+    ensure_may_decide(db, moderator, action["clinic_id"])
+    try:
+        _run(db, moderator, action, today=today)
+    except VettingError as exc:  # the claim changed between the check and the run
+        raise ModerationError(str(exc)) from exc
+    return storage.get_action(db, action_id)
+
+
+def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today) -> None:
+    """Mark the action confirmed and carry it out, in one transaction."""
+    from directory.clinics.services import set_status
+    from directory.vetting.checklist import load_checklist
+    from directory.vetting.services import get_claim, reopen_claim
+
+    action_id = action["id"]
+    with db.atomic():
+        _check_action_applies(db, action["kind"], action["clinic_id"], action["item_key"])
+        if not storage.confirm_action(
+            db, action_id, user_id=moderator.id, user_name=moderator.name
+        ):
+            raise ModerationError("This request was confirmed or cancelled meanwhile.")
+        why = f"{action['reason']} (asked by {action['requested_by_name']}, "
+        why += f"confirmed by {moderator.name})"
+        if action["kind"] == "suspend":
+            set_status(db, action["clinic_id"], "suspended", actor=moderator.actor, reason=why)
+            if action["report_id"]:
+                report = storage.get_report(db, action["report_id"])
+                if report is not None:
+                    keys = reports.related_item_keys(report["category"], load_checklist().keys)
+                    for key in keys:
+                        claim = get_claim(db, action["clinic_id"], key)
+                        if claim is not None and claim["state"] == "verified":
+                            reopen_claim(
+                                db,
+                                action["clinic_id"],
+                                key,
+                                actor=moderator.actor,
+                                reason="A patient report is being investigated.",
+                                today=today,
+                            )
+                    reports.set_outcome(db, report, "listing-suspended", actor=moderator.actor)
+        elif action["kind"] == "reinstate":
+            set_status(db, action["clinic_id"], "published", actor=moderator.actor, reason=why)
+        else:
+            reopen_claim(
+                db,
+                action["clinic_id"],
+                action["item_key"],
+                actor=moderator.actor,
+                reason=action["reason"],
+                expected_state="verified",
+                today=today,
+            )
+        record_event(
+            db,
+            actor=moderator.actor,
+            action=f"moderation.{action['kind']}_confirmed",
+            target_type="clinic",
+            target_id=action["clinic_id"],
+            after={"action_id": action_id, "item_key": action["item_key"]},
+            reason=action["reason"],
+        )
+
+
+def cancel_action(db: sqlite_utils.Database, moderator: Moderator, action_id: int) -> dict:
+    """Withdraw (the requester) or decline (another moderator) a pending action."""
+    action = storage.get_action(db, action_id)
+    if action is None:
+        raise LookupError(action_id)
+    with db.atomic():
+        if not storage.cancel_action(db, action_id, user_id=moderator.id):
+            raise ModerationError(f"This request is already {action['state']}.")
+        if action["report_id"]:
+            report = storage.get_report(db, action["report_id"])
+            if report is not None:
+                reports.set_outcome(db, report, "suspension-cancelled", actor=moderator.actor)
+        record_event(
+            db,
+            actor=moderator.actor,
+            action=f"moderation.{action['kind']}_cancelled",
+            target_type="clinic",
+            target_id=action["clinic_id"],
+            after={"action_id": action_id},
+        )
+    return storage.get_action(db, action_id)

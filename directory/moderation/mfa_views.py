@@ -1,0 +1,147 @@
+"""/mfa/*: enrol an authenticator app, enter a code, replace recovery codes; and the guard."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from directory.db import get_db
+from directory.extensions import login_manager
+from directory.moderation import mfa, storage
+from directory.moderation.access import (
+    MFA_MARK,
+    is_staff,
+    mfa_done,
+    safe_next,
+    second_factor_redirect,
+)
+from directory.moderation.forms import CodeForm, EmptyForm
+
+bp = Blueprint("mfa", __name__, url_prefix="/mfa")
+PENDING_SECRET = "mfa_pending_secret"
+
+
+@bp.before_app_request
+def require_second_factor():
+    """Every request of a moderator or admin waits for the second factor.
+
+    Only static files, logging out and /mfa/* itself are let through.
+    """
+    if not is_staff() or mfa_done():
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.startswith("mfa.") or endpoint.endswith(".logout"):
+        return None
+    return second_factor_redirect()
+
+
+def _staff_only():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not is_staff():
+        abort(403)
+    return None
+
+
+def _next() -> str:
+    return safe_next(request.values.get("next"), url_for("moderation.queue"))
+
+
+@bp.route("/enrol", methods=["GET", "POST"])
+def enrol():
+    refused = _staff_only()
+    if refused is not None:
+        return refused
+    db = get_db()
+    # An enrolled factor is replaced only from a session that already passed it: a stolen
+    # password alone must not be enough to swap in the thief's authenticator.
+    if mfa.is_enrolled(db, current_user.id) and not mfa_done():
+        return redirect(url_for("mfa.verify", next=request.values.get("next")))
+    secret = session.get(PENDING_SECRET)
+    if not secret:
+        secret = session[PENDING_SECRET] = mfa.new_secret()
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        codes = mfa.enrol(db, current_user.id, secret, form.code.data)
+        if codes is not None:
+            session.pop(PENDING_SECRET, None)
+            session[MFA_MARK] = current_user.id
+            return render_template(
+                "moderation/mfa_codes.html", codes=codes, next=_next(), enrolled=True
+            )
+        form.code.errors.append(
+            "That code does not match. Check that your phone's clock is right and try again."
+        )
+    if form.errors:
+        status = 400
+    uri = mfa.provisioning_uri(secret, current_user.email)
+    return render_template(
+        "moderation/mfa_enrol.html",
+        form=form,
+        secret=secret,
+        qr_svg=mfa.qr_svg(uri),
+        next=request.values.get("next", ""),
+    ), status
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify():
+    refused = _staff_only()
+    if refused is not None:
+        return refused
+    db = get_db()
+    if not mfa.is_enrolled(db, current_user.id):
+        return redirect(url_for("mfa.enrol", next=request.values.get("next")))
+    if mfa_done():
+        return redirect(_next())
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        outcome = mfa.check(db, current_user.id, form.code.data)
+        if outcome in (mfa.OK, mfa.RECOVERY_OK):
+            session[MFA_MARK] = current_user.id
+            if outcome == mfa.RECOVERY_OK:
+                left = storage.count_recovery_codes(db, current_user.id)
+                flash(
+                    f"You used a recovery code; {left} left. Each works once"
+                    + (" — make new ones soon." if left < 4 else "."),
+                    "warning",
+                )
+            return redirect(_next())
+        if outcome == mfa.LOCKED:
+            factor = storage.get_factor(db, current_user.id) or {}
+            until = mfa.locked_until(factor, time.time()) or datetime.now(UTC)
+            form.code.errors.append(
+                "Too many wrong codes. Wait until "
+                f"{until.astimezone(UTC).strftime('%H:%M')} UTC, then try again."
+            )
+            status = 429
+        elif outcome == mfa.REUSED:
+            form.code.errors.append("That code was used already. Wait for the next one.")
+        else:
+            form.code.errors.append("That code is not right. Try the current one.")
+    if form.errors and status == 200:
+        status = 400
+    return render_template(
+        "moderation/mfa_verify.html", form=form, next=request.values.get("next", "")
+    ), status
+
+
+@bp.post("/recovery-codes")
+def recovery_codes():
+    refused = _staff_only()
+    if refused is not None:
+        return refused
+    if not mfa_done():
+        return second_factor_redirect()
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    codes = mfa.regenerate_recovery_codes(get_db(), current_user.id)
+    return render_template(
+        "moderation/mfa_codes.html", codes=codes, next=url_for("moderation.queue"), enrolled=False
+    )

@@ -1,0 +1,122 @@
+"""Schema of the moderation domain: second factors, conflicts, reports, four eyes, reminders."""
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("vetted.moderation")
+
+
+@migrations()
+def m001_moderation(db: sqlite_utils.Database) -> None:
+    # One row per moderator or admin who enrolled an authenticator app.
+    db["mfa_factors"].create(
+        {
+            "user_id": int,
+            "secret": str,  # base32 TOTP secret (the authenticator app holds the same one)
+            "enrolled_at": str,
+            "last_step": int,  # last accepted TOTP time step: a code is never accepted twice
+            "failed_count": int,  # wrong codes since the last good one
+            "locked_until": str,  # UTC timestamp; no code is checked before it
+        },
+        pk="user_id",
+        not_null={"secret"},
+        defaults={"last_step": 0, "failed_count": 0},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["mfa_recovery_codes"].create(
+        {"id": int, "user_id": int, "code_hash": str, "created_at": str, "used_at": str},
+        pk="id",
+        not_null={"user_id", "code_hash"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["mfa_recovery_codes"].create_index(["user_id"])
+    db["moderator_invites"].create(
+        {
+            "id": int,
+            "email": str,
+            "role": str,  # moderator | admin
+            "token_hash": str,  # sha256 of the token in the link; the token itself is not kept
+            "created_by": int,
+            "created_at": str,
+            "expires_at": str,
+            "used_at": str,
+            "user_id": int,  # the account created from it
+        },
+        pk="id",
+        not_null={"email", "role", "token_hash", "expires_at"},
+    )
+    db["moderator_invites"].create_index(["token_hash"], unique=True)
+    db["conflicts"].create(
+        {"id": int, "user_id": int, "clinic_id": str, "reason": str, "created_at": str},
+        pk="id",
+        not_null={"user_id", "clinic_id"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["conflicts"].create_index(["user_id", "clinic_id"], unique=True)
+    db["reports"].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "category": str,
+            "description": str,
+            "contact": str,  # optional; private to moderators
+            "created_at": str,
+            "state": str,  # open | triaged
+            "risk": str,  # low | medium | high (set at triage)
+            "outcome": str,  # see reports.OUTCOMES
+            "note": str,  # the moderator's triage note (private)
+            "triaged_by": int,
+            "triaged_by_name": str,
+            "triaged_at": str,
+        },
+        pk="id",
+        not_null={"clinic_id", "category", "description", "state"},
+        defaults={"state": "open"},
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    db["reports"].create_index(["state", "created_at"])
+    db["reports"].create_index(["clinic_id"])
+    db["pending_actions"].create(
+        {
+            "id": int,
+            "kind": str,  # suspend | reinstate | reverse_verification
+            "clinic_id": str,
+            "item_key": str,  # reverse_verification only
+            "report_id": int,  # when a high-risk report asked for the suspension
+            "reason": str,
+            "state": str,  # pending | done | cancelled
+            "requested_by": int,
+            "requested_by_name": str,
+            "requested_at": str,
+            "confirmed_by": int,
+            "confirmed_by_name": str,
+            "confirmed_at": str,
+            "cancelled_by": int,
+            "cancelled_at": str,
+        },
+        pk="id",
+        not_null={"kind", "clinic_id", "state", "requested_by"},
+        defaults={"state": "pending"},
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    db["pending_actions"].create_index(["state", "requested_at"])
+    # The four-eyes rule also holds in the database: nobody confirms their own request.
+    db.execute(
+        """CREATE TRIGGER pending_actions_four_eyes BEFORE UPDATE OF confirmed_by
+        ON pending_actions WHEN NEW.confirmed_by = NEW.requested_by
+        BEGIN SELECT RAISE(ABORT, 'the requester cannot confirm their own action'); END"""
+    )
+    db["sent_reminders"].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "item_key": str,
+            "expires_at": str,
+            "kind": str,  # 30d | 14d | 7d | today
+            "sent_at": str,
+            "recipients": int,
+        },
+        pk="id",
+        not_null={"clinic_id", "item_key", "expires_at", "kind"},
+    )
+    db["sent_reminders"].create_index(["clinic_id", "item_key", "expires_at", "kind"], unique=True)

@@ -1,0 +1,184 @@
+"""Helpers for moderation tests: people, logging in with the second factor, claims, HTML."""
+
+from __future__ import annotations
+
+import time
+from html.parser import HTMLParser
+
+PASSWORD = "correct horse battery staple"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def add_user(db, email: str, role: str = "moderator", name: str | None = None) -> int:
+    """Create a confirmed account and return its id."""
+    from directory.accounts.services import create_user
+
+    return create_user(
+        db,
+        email=email,
+        password=PASSWORD,
+        role=role,
+        display_name=name or email.split("@")[0].title(),
+        confirmed=True,
+    )
+
+
+def link_to_clinic(db, user_id: int, clinic_id: str, role: str = "owner") -> None:
+    from directory.accounts.storage import link_clinic
+
+    link_clinic(db, clinic_id, user_id, role)
+
+
+def log_in(client, email: str, password: str = PASSWORD):
+    """Log in through the accounts login page; return its response."""
+    return client.post("/account/login", data={"email": email, "password": password})
+
+
+def enrol(db, user_id: int) -> str:
+    """Enrol an authenticator for the user (as a step in the past); return the secret."""
+    from directory.moderation import mfa
+
+    secret = mfa.new_secret()
+    # Enrolled two steps ago, so the current code is still unused.
+    past = time.time() - 2 * mfa.STEP_SECONDS
+    assert mfa.enrol(db, user_id, secret, mfa.code_at(secret, past), now=past) is not None
+    return secret
+
+
+def current_code(secret: str, offset_steps: int = 0) -> str:
+    from directory.moderation import mfa
+
+    return mfa.code_at(secret, time.time() + offset_steps * mfa.STEP_SECONDS)
+
+
+def log_in_with_mfa(client, db, email: str, user_id: int) -> str:
+    """Log a moderator in and pass the second factor; return their TOTP secret."""
+    secret = enrol(db, user_id)
+    response = log_in(client, email)
+    assert response.status_code == 302, response.status_code
+    response = client.post("/mfa/verify", data={"code": current_code(secret)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return secret
+
+
+def pending_claim(db, clinic_id: str, item_key: str = "informed-consent", *, document=None):
+    """Claim an item and attach evidence, so it waits for review; return the evidence id."""
+    from directory.vetting.services import attach_evidence, claim_item
+
+    claim_item(db, clinic_id, item_key, statement="We give written information.", actor="test")
+    evidence = document or {"kind": "link", "value": "https://clinic.example/consent.pdf"}
+    return attach_evidence(db, clinic_id, item_key, evidence, actor="test")
+
+
+def store_document(app, db, clinic_id: str, item_key: str, data: bytes, filename: str) -> dict:
+    from directory.evidence.services import store_document as store
+
+    return store(
+        db,
+        app.config["EVIDENCE_DIR"],
+        clinic_id=clinic_id,
+        item_key=item_key,
+        data=data,
+        filename=filename,
+        user_id=1,
+    )
+
+
+def claim_state(db, clinic_id: str, item_key: str) -> str | None:
+    from directory.vetting.services import get_claim
+
+    claim = get_claim(db, clinic_id, item_key)
+    return claim["state"] if claim else None
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict, parent=None):
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.content: list = []  # text and child nodes, in document order
+
+    @property
+    def children(self) -> list[Node]:
+        return [c for c in self.content if isinstance(c, Node)]
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.iter_text()).split())
+
+    def iter_text(self):
+        for part in self.content:
+            if isinstance(part, Node):
+                yield from part.iter_text()
+            else:
+                yield part
+
+    def iter(self):
+        for child in self.children:
+            yield child
+            yield from child.iter()
+
+    def find_all(self, tag: str | None = None, **attrs) -> list[Node]:
+        out = []
+        for node in self.iter():
+            if tag and node.tag != tag:
+                continue
+            if all(node.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items()):
+                out.append(node)
+        return out
+
+    def find(self, tag: str | None = None, **attrs) -> Node | None:
+        found = self.find_all(tag, **attrs)
+        return found[0] if found else None
+
+
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+class _Parser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Node("#root", {})
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.current)
+        self.current.content.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.current)
+        self.current.content.append(node)
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.content.append(data)
+
+
+def parse(html: str) -> Node:
+    parser = _Parser()
+    parser.feed(html)
+    return parser.root

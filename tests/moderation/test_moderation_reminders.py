@@ -1,0 +1,169 @@
+"""Expiry reminders: 30, 14 and 7 days before and on the day, each sent once (a given clock)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from directory.moderation.reminders import reminder_kind, send_expiry_reminders
+from tests.moderation.helpers import add_user, link_to_clinic, pending_claim
+
+EXPIRES = date(2027, 3, 1)
+
+
+class Outbox:
+    """A send(to, subject, body) that remembers every message, or fails when told."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, str, str]] = []
+        self.fail = False
+
+    def __call__(self, to: str, subject: str, body: str) -> None:
+        if self.fail:
+            raise OSError("mail server down")
+        self.sent.append((to, subject, body))
+
+
+@pytest.fixture
+def expiring(db, clinic):
+    """c-1's informed-consent verified until EXPIRES; a second user (an editor) on c-1."""
+    from directory.vetting.services import verify_claim
+
+    link_to_clinic(db, add_user(db, "editor@harley.example", role="clinic"), "c-1", "editor")
+    pending_claim(db, clinic)
+    verify_claim(
+        db,
+        "c-1",
+        "informed-consent",
+        moderator_id=None,
+        moderator_name="Mo",
+        verified_at=EXPIRES - timedelta(days=700),
+        expires_at=EXPIRES,
+        today=EXPIRES - timedelta(days=700),
+    )
+    return "c-1"
+
+
+@pytest.mark.parametrize(
+    "days_left, kind",
+    [
+        (31, None),  # too early
+        (30, "30d"),  # the first reminder
+        (15, "30d"),  # a missed 30-day run catches up (sent once: the key stops a second)
+        (14, "14d"),
+        (8, "14d"),
+        (7, "7d"),
+        (1, "7d"),
+        (0, "expired"),  # on the day
+        (-6, "expired"),  # a missed expiry-day run catches up within a week
+        (-7, None),  # too late to be useful
+    ],
+)
+def test_reminder_kind_rule(days_left, kind):
+    assert reminder_kind(days_left) == kind
+
+
+def test_reminders_go_out_once_on_the_right_days(db, expiring):
+    outbox = Outbox()
+    days_with_mail = {}
+    for offset in range(-40, 11):  # run daily, as cron would, from 40 days before to 10 after
+        today = EXPIRES + timedelta(days=offset)
+        before = len(outbox.sent)
+        send_expiry_reminders(db, today=today, send=outbox)
+        if len(outbox.sent) > before:
+            days_with_mail[offset] = outbox.sent[before:]
+    assert sorted(days_with_mail) == [-30, -14, -7, 0]
+    for mails in days_with_mail.values():
+        assert sorted(to for to, _, _ in mails) == [
+            "editor@harley.example",
+            "owner@harley.example",
+        ]
+    assert "expires in 30 days" in days_with_mail[-30][0][1]
+    assert "/manage/c-1" in days_with_mail[-30][0][2]  # a link to the clinic dashboard
+    assert "expires in 7 days" in days_with_mail[-7][0][1]
+    assert "has expired" in days_with_mail[0][0][1]
+    kinds = [r["kind"] for r in db.query("select kind from sent_reminders order by id")]
+    assert kinds == ["30d", "14d", "7d", "expired"]
+
+
+def test_running_twice_on_a_day_sends_nothing_more(db, expiring):
+    outbox = Outbox()
+    first = send_expiry_reminders(db, today=EXPIRES - timedelta(days=14), send=outbox)
+    second = send_expiry_reminders(db, today=EXPIRES - timedelta(days=14), send=outbox)
+    assert (first["reminders"], first["mails"]) == (1, 2)
+    assert (second["reminders"], second["already_sent"]) == (0, 1)
+    assert len(outbox.sent) == 2
+
+
+def test_a_failed_send_is_tried_again_next_run(db, expiring):
+    outbox = Outbox()
+    outbox.fail = True
+    summary = send_expiry_reminders(db, today=EXPIRES - timedelta(days=7), send=outbox)
+    assert summary["failed"] == 1
+    assert db.execute("select count(*) from sent_reminders").fetchone()[0] == 0
+    outbox.fail = False
+    summary = send_expiry_reminders(db, today=EXPIRES - timedelta(days=6), send=outbox)
+    assert summary["reminders"] == 1 and len(outbox.sent) == 2
+
+
+def test_a_renewed_verification_gets_its_own_reminders(db, expiring):
+    from directory.vetting.services import attach_evidence, verify_claim
+
+    outbox = Outbox()
+    send_expiry_reminders(db, today=EXPIRES - timedelta(days=7), send=outbox)
+    attach_evidence(
+        db,
+        "c-1",
+        "informed-consent",
+        {"kind": "statement", "value": "New form"},
+        actor="test",
+        today=EXPIRES - timedelta(days=6),
+    )
+    later = EXPIRES + timedelta(days=30)
+    verify_claim(
+        db,
+        "c-1",
+        "informed-consent",
+        moderator_id=None,
+        moderator_name="Mo",
+        verified_at=EXPIRES - timedelta(days=6),
+        expires_at=later,
+        today=EXPIRES - timedelta(days=6),
+    )
+    send_expiry_reminders(db, today=later - timedelta(days=7), send=outbox)
+    assert len(outbox.sent) == 4
+
+
+def test_clinics_without_users_are_counted_not_mailed(db, expiring):
+    db.execute("delete from clinic_users")
+    outbox = Outbox()
+    summary = send_expiry_reminders(db, today=EXPIRES, send=outbox)
+    assert summary["no_recipients"] == 1 and outbox.sent == []
+
+
+def test_the_cli_sends_the_reminders_due_on_the_given_day(app, runner, db, expiring):
+    from directory.mail import read_messages
+
+    result = runner.invoke(
+        args=["moderation", "reminders", "--today", (EXPIRES - timedelta(days=30)).isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 sent (2 e-mails)" in result.output
+    mails = read_messages(app.config["MAIL_DIR"])
+    assert sorted(m["To"] for m in mails) == ["editor@harley.example", "owner@harley.example"]
+    again = runner.invoke(
+        args=["moderation", "reminders", "--today", (EXPIRES - timedelta(days=30)).isoformat()]
+    )
+    assert "0 sent" in again.output and "1 already sent" in again.output
+
+
+def test_the_cli_refuses_a_bad_date(runner):
+    result = runner.invoke(args=["moderation", "reminders", "--today", "31/12/2026"])
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output
+
+
+def test_the_cli_has_help(runner):
+    result = runner.invoke(args=["moderation", "reminders", "--help"])
+    assert result.exit_code == 0 and "30, 14 and 7 days" in result.output

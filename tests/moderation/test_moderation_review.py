@@ -1,0 +1,353 @@
+"""The review screen and its decisions: verify, reject, ask for more, conflicts, concurrency."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.conftest import make_profile
+from tests.moderation.helpers import (
+    PDF,
+    PNG,
+    add_user,
+    claim_state,
+    link_to_clinic,
+    parse,
+    pending_claim,
+    store_document,
+)
+
+ITEM = "informed-consent"
+REVIEW = f"/moderation/claims/c-1/{ITEM}"
+
+
+def _verify_data(today: date | None = None, days: int = 365, state: str = "pending_review"):
+    today = today or date.today()
+    return {
+        "verify-expected_state": state,
+        "verify-verified_at": today.isoformat(),
+        "verify-expires_at": (today + timedelta(days=days)).isoformat(),
+    }
+
+
+def test_review_screen_shows_claim_definition_evidence_history_and_reports(
+    app, db, clinic, mod_client
+):
+    from directory.moderation.reports import submit_report
+
+    pending_claim(db, clinic)
+    submit_report(db, clinic, category="misleading-claims", description="They promised miracles.")
+    page = parse(mod_client.get(REVIEW).get_data(as_text=True))
+    assert page.find("dd", data_state="pending_review") is not None
+    definition = page.find("section", **{"class": "definition"}).text
+    assert "signed consent" in definition and "consent form" in definition
+    evidence = page.find("li", data_evidence_id="1")
+    assert evidence.find("a").attrs["href"] == "https://clinic.example/consent.pdf"
+    assert "noopener" in evidence.find("a").attrs["rel"]
+    history = page.find("section", **{"class": "history"}).text
+    assert "claim.claimed" in history and "claim.pending_review" in history
+    assert "Misleading claims" in page.find("section", **{"class": "reports"}).text
+    assert page.find("input", id="verify-expected_state").attrs["value"] == "pending_review"
+
+
+def test_documents_are_previewed_from_a_moderator_only_route(app, db, clinic, mod_client):
+    image = store_document(app, db, clinic, ITEM, PNG, "consent.png")
+    pending_claim(db, clinic, document=image)
+    pdf = store_document(app, db, clinic, ITEM, PDF, "consent.pdf")
+    from directory.vetting.services import attach_evidence
+
+    pdf_id = attach_evidence(db, clinic, ITEM, pdf, actor="test")
+    page = parse(mod_client.get(REVIEW).get_data(as_text=True))
+    img = page.find("img")
+    assert img.attrs["src"] == "/moderation/evidence/1"
+    frame = page.find("iframe")
+    assert frame.attrs["src"] == f"/moderation/evidence/{pdf_id}"
+    assert frame.attrs["sandbox"] == ""  # present and empty: everything disallowed
+
+    png = mod_client.get("/moderation/evidence/1")
+    assert png.status_code == 200 and png.data == PNG
+    assert png.mimetype == "image/png"
+    assert png.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in png.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in png.headers["Content-Security-Policy"]
+    served = mod_client.get(f"/moderation/evidence/{pdf_id}")
+    assert served.mimetype == "application/pdf"
+    assert served.headers["Content-Disposition"].startswith("inline")
+    assert served.headers["Content-Security-Policy"].endswith("sandbox")
+    download = mod_client.get(f"/moderation/evidence/{pdf_id}?download=1")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_the_clinics_own_user_cannot_use_the_moderator_evidence_route(app, db, clinic):
+    from tests.moderation.helpers import log_in
+
+    image = store_document(app, db, clinic, ITEM, PNG, "consent.png")
+    pending_claim(db, clinic, document=image)
+    owner = app.test_client()
+    log_in(owner, "owner@harley.example")
+    assert owner.get("/moderation/evidence/1").status_code == 403
+
+
+def test_verify_stores_the_dates_and_leaves_the_queue(app, db, clinic, mod_client):
+    pending_claim(db, clinic)
+    today = date.today()
+    response = mod_client.post(f"{REVIEW}/verify", data=_verify_data(today, 400))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/moderation/?kind=claim"
+    from directory.vetting.services import get_claim
+
+    claim = get_claim(db, clinic, ITEM)
+    assert claim["state"] == "verified"
+    assert claim["verified_at"] == today.isoformat()
+    assert claim["expires_at"] == (today + timedelta(days=400)).isoformat()
+    assert claim["verified_by_name"] == "Mo Derator"
+    queue = parse(mod_client.get("/moderation/").get_data(as_text=True))
+    assert queue.find("tr", data_kind="claim") is None
+
+
+def test_verify_with_bad_dates_keeps_the_typed_values_and_says_why(db, clinic, mod_client):
+    pending_claim(db, clinic)
+    data = _verify_data()
+    data["verify-expires_at"] = data["verify-verified_at"]
+    response = mod_client.post(f"{REVIEW}/verify", data=data)
+    assert response.status_code == 400
+    page = parse(response.get_data(as_text=True))
+    assert "must be after" in page.find("ul", id="verify-expires_at-errors").text
+    assert page.find("input", id="verify-expires_at").attrs["value"] == data["verify-expires_at"]
+    assert claim_state(db, clinic, ITEM) == "pending_review"
+
+
+def test_verify_prefill_takes_the_earlier_of_checklist_and_licence_expiry(db, mod_client):
+    from directory.clinics.services import save_profile
+
+    soon = date.today() + timedelta(days=40)
+    doctor = make_profile()["practitioners"][0] | {"licence_expiry": soon.isoformat()}
+    save_profile(db, make_profile("c-1", practitioners=[doctor]), actor="test")
+    pending_claim(db, "c-1", "licensed-staff")
+    pending_claim(db, "c-1", ITEM)
+    licensed = parse(mod_client.get("/moderation/claims/c-1/licensed-staff").get_data(as_text=True))
+    assert licensed.find("input", id="verify-expires_at").attrs["value"] == soon.isoformat()
+    assert "licence of Dr Amira Haddad" in licensed.find("p", id="verify-expires_at-hint").text
+    other = parse(mod_client.get(REVIEW).get_data(as_text=True))
+    expected = (date.today() + timedelta(days=730)).isoformat()  # informed-consent: 730 days
+    assert other.find("input", id="verify-expires_at").attrs["value"] == expected
+
+
+@pytest.mark.parametrize(
+    "licence_expiry, days_from_today",
+    [
+        ("2099-01-01", 365),  # a licence beyond the checklist's expiry: the checklist wins
+        (None, 365),  # no licence expiry given: the checklist
+        ("not a date", 365),  # unreadable: ignored
+        ("+40", 40),  # a licence expiring before: the licence wins
+    ],
+)
+def test_default_dates_rule(licence_expiry, days_from_today):
+    from directory.moderation.services import default_dates
+    from directory.vetting.checklist import load_checklist
+
+    today = date(2026, 11, 22)
+    if licence_expiry == "+40":
+        licence_expiry = (today + timedelta(days=40)).isoformat()
+    clinic = {"practitioners": [{"name": "Dr A", "licence_expiry": licence_expiry}]}
+    item = load_checklist().get("licensed-staff")
+    assert default_dates(item, clinic, today)["expires_at"] == today + timedelta(
+        days=days_from_today
+    )
+
+
+def test_reject_needs_a_reason_code_and_tells_the_clinic(app, db, clinic, mod_client):
+    from directory.mail import read_messages
+    from directory.vetting.services import get_claim
+
+    pending_claim(db, clinic)
+    refused = mod_client.post(
+        f"{REVIEW}/reject", data={"reject-expected_state": "pending_review", "reject-note": "x"}
+    )
+    assert refused.status_code == 400
+    assert claim_state(db, clinic, ITEM) == "pending_review"
+    response = mod_client.post(
+        f"{REVIEW}/reject",
+        data={
+            "reject-expected_state": "pending_review",
+            "reject-reason_code": "evidence-outdated",
+            "reject-note": "The consent form is from 2019.",
+        },
+    )
+    assert response.status_code == 302
+    claim = get_claim(db, clinic, ITEM)
+    assert claim["state"] == "rejected"
+    assert claim["reason"] == "The evidence is out of date. The consent form is from 2019."
+    mails = read_messages(app.config["MAIL_DIR"], to="owner@harley.example")
+    assert len(mails) == 1
+    assert "The consent form is from 2019." in mails[0].get_content()
+
+
+def test_other_reason_needs_a_note(db, clinic, mod_client):
+    pending_claim(db, clinic)
+    response = mod_client.post(
+        f"{REVIEW}/reject",
+        data={"reject-expected_state": "pending_review", "reject-reason_code": "other"},
+    )
+    assert response.status_code == 400
+    page = parse(response.get_data(as_text=True))
+    assert "clinic reads this note" in page.find("ul", id="reject-note-errors").text
+
+
+def test_asking_for_more_information_returns_the_claim_and_emails_the_clinic(
+    app, db, clinic, mod_client
+):
+    from directory.mail import read_messages
+    from directory.vetting.services import get_claim
+
+    pending_claim(db, clinic)
+    response = mod_client.post(
+        f"{REVIEW}/info",
+        data={"info-expected_state": "pending_review", "info-note": "Send the aftercare page."},
+    )
+    assert response.status_code == 302
+    claim = get_claim(db, clinic, ITEM)
+    assert claim["state"] != "pending_review"
+    assert "Send the aftercare page." in claim["reason"]
+    mail = read_messages(app.config["MAIL_DIR"], to="owner@harley.example")[-1]
+    assert mail["Subject"].startswith("Vetted: more information needed")
+    assert "Send the aftercare page." in mail.get_content()
+    # The clinic answers with more evidence: the claim is back in the queue.
+    pending_claim(db, clinic)
+    assert claim_state(db, clinic, ITEM) == "pending_review"
+
+
+def test_second_moderator_sees_who_decided_first_and_nothing_is_overwritten(
+    db, clinic, mod_client, mod2_client
+):
+    pending_claim(db, clinic)
+    # Both open the screen while the claim waits.
+    for client in (mod_client, mod2_client):
+        page = parse(client.get(REVIEW).get_data(as_text=True))
+        assert page.find("input", id="reject-expected_state").attrs["value"] == "pending_review"
+    assert mod_client.post(f"{REVIEW}/verify", data=_verify_data()).status_code == 302
+    late = mod2_client.post(
+        f"{REVIEW}/reject",
+        data={
+            "reject-expected_state": "pending_review",
+            "reject-reason_code": "not-met",
+            "reject-note": "No consent form.",
+        },
+    )
+    assert late.status_code == 409
+    message = parse(late.get_data(as_text=True)).find("p", **{"class": "notice conflict-message"})
+    assert "already decided" in message.text and "Mo Derator" in message.text
+    from directory.vetting.services import get_claim
+
+    claim = get_claim(db, clinic, ITEM)
+    assert claim["state"] == "verified" and claim["verified_by_name"] == "Mo Derator"
+    actions = [
+        r[0]
+        for r in db.execute(
+            "select action from events where target_type = 'claim' and target_id = ?",
+            [f"c-1:{ITEM}"],
+        )
+    ]
+    assert actions.count("claim.verified") == 1 and "claim.rejected" not in actions
+
+
+def test_a_declared_conflict_stops_every_decision(db, clinic, mod_client):
+    pending_claim(db, clinic)
+    response = mod_client.post(
+        "/moderation/conflicts", data={"clinic_id": "c-1", "reason": "My sister works there."}
+    )
+    assert response.status_code == 302
+    page = parse(mod_client.get(REVIEW).get_data(as_text=True))
+    assert "declared a conflict" in page.find("p", role="alert").text
+    assert page.find("form", **{"class": "verify"}) is None
+    refused = mod_client.post(f"{REVIEW}/verify", data=_verify_data())
+    assert refused.status_code == 403
+    assert claim_state(db, clinic, ITEM) == "pending_review"
+    assert (
+        mod_client.post("/moderation/clinics/c-1/suspend", data={"reason": "x"}).status_code == 403
+    )
+
+
+def test_a_clinic_account_on_the_moderators_email_domain_stops_decisions(app, db, clinic):
+    from tests.moderation.helpers import log_in_with_mfa
+
+    pending_claim(db, clinic)
+    insider = add_user(db, "friend@harley.example", name="Insider")  # owner@harley.example
+    client = app.test_client()
+    log_in_with_mfa(client, db, "friend@harley.example", insider)
+    refused = client.post(f"{REVIEW}/verify", data=_verify_data())
+    assert refused.status_code == 403
+    assert claim_state(db, clinic, ITEM) == "pending_review"
+
+
+@pytest.mark.parametrize(
+    "moderator_email, declared, clinic_user_emails, refused",
+    [
+        ("mo@vetted.example", False, ["owner@harley.example"], False),  # unrelated: may decide
+        ("mo@vetted.example", True, ["owner@harley.example"], True),  # declared conflict
+        ("mo@harley.example", False, ["owner@harley.example"], True),  # same domain
+        ("mo@HARLEY.example", False, ["owner@harley.example"], True),  # case does not matter
+        ("mo@sub.harley.example", False, ["owner@harley.example"], False),  # another domain
+        ("mo@vetted.example", False, [], False),  # nobody manages the clinic yet
+    ],
+)
+def test_conflict_of_interest_rule(db, moderator_email, declared, clinic_user_emails, refused):
+    from directory.clinics.services import save_profile
+    from directory.moderation import services, storage
+
+    save_profile(db, make_profile("c-9"), actor="test")
+    mod_id = add_user(db, moderator_email.lower())
+    for n, email in enumerate(clinic_user_emails):
+        link_to_clinic(db, add_user(db, email, role="clinic", name=f"u{n}"), "c-9")
+    if declared:
+        storage.add_conflict(db, mod_id, "c-9", "")
+    moderator = services.Moderator(id=mod_id, email=moderator_email, name="M")
+    assert (services.conflict_reason(db, moderator, "c-9") is not None) is refused
+
+
+def test_conflict_declarations_can_be_withdrawn_and_are_in_the_ledger(db, clinic, mod_client):
+    mod_client.post("/moderation/conflicts", data={"clinic_id": "c-1", "reason": "Old job"})
+    page = parse(mod_client.get("/moderation/conflicts").get_data(as_text=True))
+    assert page.find("li", data_clinic_id="c-1") is not None
+    conflict_id = db.execute("select id from conflicts").fetchone()[0]
+    assert mod_client.post(f"/moderation/conflicts/{conflict_id}/delete").status_code == 302
+    assert db.execute("select count(*) from conflicts").fetchone()[0] == 0
+    actions = [r[0] for r in db.execute("select action from events where target_id = 'c-1'")]
+    assert "moderation.conflict_declared" in actions
+    assert "moderation.conflict_withdrawn" in actions
+
+
+def test_declaring_an_unknown_clinic_says_so(mod_client, db):
+    response = mod_client.post("/moderation/conflicts", data={"clinic_id": "nope"})
+    assert response.status_code == 400
+    assert (
+        "no clinic" in parse(response.get_data(as_text=True)).find("ul", id="clinic_id-errors").text
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/moderation/claims/c-1/" + "x" * 300,  # an absurdly long item key
+        "/moderation/claims/%00/informed-consent",  # a NUL byte in the clinic id
+        "/moderation/claims/c-1/%3Cscript%3E",  # markup as an item key
+        "/moderation/clinics/%E2%80%AEc-1",  # a right-to-left override in the id
+        "/moderation/ledger.csv?clinic=" + "y" * 300,  # a huge clinic filter
+    ],
+)
+def test_hostile_paths_give_404_not_500(mod_client, clinic, path):
+    assert mod_client.get(path).status_code == 404
+
+
+def test_a_decision_without_the_state_the_page_showed_is_refused(db, clinic, mod_client):
+    pending_claim(db, clinic)
+    data = _verify_data()
+    del data["verify-expected_state"]
+    response = mod_client.post(f"{REVIEW}/verify", data=data)
+    assert response.status_code == 400
+    assert (
+        "out of date"
+        in parse(response.get_data(as_text=True)).find("form", **{"class": "verify"}).text
+    )
+    assert claim_state(db, clinic, ITEM) == "pending_review"
