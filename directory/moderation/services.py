@@ -11,7 +11,6 @@ import sqlite_utils
 
 from directory.events import record_event
 from directory.moderation import reports, storage
-from directory.moderation.transparency import INFO_PREFIX
 
 Send = Callable[[str, str, str], None]  # send(to, subject, body)
 
@@ -293,10 +292,8 @@ def request_information(
 ) -> dict:
     """Return a claim to the clinic asking for more information, and e-mail the clinic.
 
-    Uses vetting's request_information when it exists. Otherwise the claim is rejected with
-    a reason that starts with INFO_PREFIX (the clinic answers by adding evidence, which sends
-    it back to review); the ledger marks it with a `claim.info_requested` event so the
-    transparency page does not count it as a rejection.
+    The claim goes back to "claimed" (vetting.request_information), not "rejected": the
+    clinic answers by adding evidence, which sends it back to review.
     """
     from directory.vetting import services as vetting
 
@@ -304,38 +301,16 @@ def request_information(
     if not note:
         raise ModerationError("Say what information is missing: the clinic reads this note.")
     ensure_may_decide(db, moderator, clinic_id)
-    dedicated = getattr(vetting, "request_information", None)
-    with db.atomic():
-        if dedicated is not None:
-            claim = dedicated(
-                db,
-                clinic_id,
-                item_key,
-                moderator_id=moderator.id,
-                moderator_name=moderator.name,
-                reason=note,
-                expected_state=expected_state,
-                today=today,
-            )
-        else:
-            claim = vetting.reject_claim(
-                db,
-                clinic_id,
-                item_key,
-                moderator_id=moderator.id,
-                moderator_name=moderator.name,
-                reason=f"{INFO_PREFIX}: {note}",
-                expected_state=expected_state,
-                today=today,
-            )
-            record_event(
-                db,
-                actor=moderator.actor,
-                action="claim.info_requested",
-                target_type="claim",
-                target_id=f"{clinic_id}:{item_key}",
-                reason=note,
-            )
+    claim = vetting.request_information(
+        db,
+        clinic_id,
+        item_key,
+        moderator_id=moderator.id,
+        moderator_name=moderator.name,
+        reason=note,
+        expected_state=expected_state,
+        today=today,
+    )
     if send is not None:
         _tell_clinic(
             db,

@@ -16,15 +16,6 @@ from directory.moderation import storage
 from directory.moderation.reports import CATEGORIES, OUTCOMES
 
 DECISIONS = ("verified", "rejected")
-# A request for more information may be stored as a rejection whose reason starts so; it is
-# not a decision (see services.request_information).
-INFO_PREFIX = "More information needed"
-
-
-def _is_info_request(event: dict) -> bool:
-    return (event.get("reason") or "").startswith(INFO_PREFIX)
-
-
 MONTHS_SHOWN = 12
 
 
@@ -52,8 +43,6 @@ def decisions_per_month(
             continue
         state = _state(event.get("after"))
         month = (event.get("at") or "")[:7]
-        if _is_info_request(event):
-            continue
         if state in DECISIONS and month in counts and _state(event.get("before")) != state:
             counts[month][DECISIONS.index(state)] += 1
     return [(m, counts[m]) for m in shown]
@@ -71,7 +60,7 @@ def decision_waits(events: list[dict]) -> list[float]:
         if state == "pending_review":
             # The wait starts with the first evidence; more evidence does not restart it.
             waiting_since.setdefault(event["target_id"], at)
-        elif state in DECISIONS and not _is_info_request(event):
+        elif state in DECISIONS:
             start = waiting_since.pop(event["target_id"], None)
             if start is not None:
                 waits.append(max(0.0, (at - start).total_seconds() / 86400))

@@ -49,6 +49,7 @@ from directory.vetting.scoring import (
 )
 
 __all__ = [
+    "request_information",
     "ClaimNotFound",
     "ConflictError",
     "VettingError",
@@ -519,6 +520,61 @@ def reject_claim(
             after,
             actor=_moderator_actor(moderator_id, moderator_name),
             action="claim.rejected",
+            reason=reason,
+            at=at,
+            today=today,
+            recompute=recompute,
+        )
+    return storage.get_claim(db, clinic_id, item.key)
+
+
+def request_information(
+    db: sqlite_utils.Database,
+    clinic_id: str,
+    item_key: str,
+    *,
+    moderator_id: int | None,
+    moderator_name: str,
+    reason: str,
+    expected_state: str | None = None,
+    today: date | None = None,
+    at: str | None = None,
+    recompute: bool = True,
+) -> dict:
+    """Hand a claim under review back to the clinic with a note of what is missing.
+
+    The claim becomes "claimed" (not "rejected": nothing was found wanting yet), so patients
+    see "claimed, not verified"; new evidence from the clinic sends it back to review.
+    """
+    item = _item(item_key)
+    moderator_name = _text(moderator_name, "The moderator's name")
+    reason = _text(reason, "The note")
+    today, at = today or date.today(), at or utcnow()
+    with db.atomic():
+        _require_clinic(db, clinic_id)
+        before = storage.get_claim(db, clinic_id, item.key)
+        _check_expected(before, expected_state)
+        if before is None:
+            raise VettingError("The clinic has not claimed this item; there is nothing to ask.")
+        if before["state"] not in (PENDING, CLAIMED):
+            raise VettingError(
+                "Only a claim waiting for review can go back to the clinic; "
+                "reverse a decision through the four-eyes procedure instead."
+            )
+        after = {
+            **before,
+            "state": CLAIMED,
+            "reason": reason,
+            "decided_at": at,
+            "decided_by": moderator_id,
+            "decided_by_name": moderator_name,
+        }
+        _write(
+            db,
+            before,
+            after,
+            actor=_moderator_actor(moderator_id, moderator_name),
+            action="claim.info_requested",
             reason=reason,
             at=at,
             today=today,

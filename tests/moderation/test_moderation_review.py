@@ -208,7 +208,8 @@ def test_asking_for_more_information_returns_the_claim_and_emails_the_clinic(
     )
     assert response.status_code == 302
     claim = get_claim(db, clinic, ITEM)
-    assert claim["state"] != "pending_review"
+    # Handed back to the clinic, not failed: patients see "claimed, not verified".
+    assert claim["state"] == "claimed"
     assert "Send the aftercare page." in claim["reason"]
     mail = read_messages(app.config["MAIL_DIR"], to="owner@harley.example")[-1]
     assert mail["Subject"].startswith("Vetted: more information needed")

@@ -35,14 +35,8 @@ def test_decisions_are_counted_per_month_for_the_last_twelve():
         _claim_event("2026-10-15T10:00:00+00:00", "pending_review", "verified", "c-3:x"),
         _claim_event("2025-11-30T10:00:00+00:00", "pending_review", "verified", "c-4:x"),  # too old
         _claim_event("2026-09-01T10:00:00+00:00", "claimed", "pending_review"),  # not a decision
-        # A request for more information stored as a rejection is not a decision.
-        _claim_event(
-            "2026-11-04T10:00:00+00:00",
-            "pending_review",
-            "rejected",
-            "c-5:x",
-            reason="More information needed: the form",
-        ),
+        # A request for more information hands the claim back: not a decision.
+        _claim_event("2026-11-04T10:00:00+00:00", "pending_review", "claimed", "c-5:x"),
     ]
     months = transparency.decisions_per_month(events, TODAY)
     assert len(months) == 12

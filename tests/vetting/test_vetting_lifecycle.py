@@ -391,3 +391,49 @@ def test_verified_item_keys_and_list_claims(store, clinic):
     ]
     assert queue[0]["title"] == "Transparent pricing"
     assert queue[0]["evidence"][0]["value"] == LINK["value"]
+
+
+def test_request_information_hands_a_pending_claim_back_without_failing_it(store, clinic):
+    services.claim_item(store, clinic, KEY, statement="We do this.", actor="c", today=TODAY)
+    services.attach_evidence(
+        store,
+        clinic,
+        KEY,
+        {"kind": "link", "value": "https://a.example/x"},
+        actor="c",
+        today=TODAY,
+    )
+    claim = services.request_information(
+        store,
+        clinic,
+        KEY,
+        moderator_id=7,
+        moderator_name="Mo",
+        reason="Send the form.",
+        expected_state="pending_review",
+        today=TODAY,
+    )
+    assert claim["state"] == "claimed"
+    assert claim["reason"] == "Send the form."
+    assert services.claim_events(store, clinic, KEY)[-1]["action"] == "claim.info_requested"
+    # It is not a decision a patient reads as "not met".
+    row = {r["key"]: r for r in services.clinic_checklist(store, clinic, TODAY)}[KEY]
+    assert row["state"] == "claimed" and row["credit"] == 0
+    # New evidence sends it back to review.
+    services.attach_evidence(
+        store,
+        clinic,
+        KEY,
+        {"kind": "link", "value": "https://a.example/y"},
+        actor="c",
+        today=TODAY,
+    )
+    assert state_of(store, KEY) == "pending_review"
+
+
+def test_request_information_refuses_a_decided_claim(store, clinic):
+    verify(store, clinic, KEY)
+    with pytest.raises(services.VettingError):
+        services.request_information(
+            store, clinic, KEY, moderator_id=7, moderator_name="Mo", reason="?", today=TODAY
+        )
