@@ -8,16 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from directory.cli_options import today_option
 from directory.db import get_db
-
-
-def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("use a date such as 2026-11-22 (YYYY-MM-DD).") from None
 
 
 @click.group("moderation")
@@ -26,12 +18,7 @@ def moderation_group() -> None:
 
 
 @moderation_group.command("reminders")
-@click.option(
-    "--today",
-    callback=_parse_day,
-    metavar="YYYY-MM-DD",
-    help="Send the reminders due on this date (default: the system date).",
-)
+@today_option("Send the reminders due on this date (default: the system date).")
 @with_appcontext
 def reminders(today: date) -> None:
     """E-mail clinics 30, 14 and 7 days before a verification expires and on the day (once)."""

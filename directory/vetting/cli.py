@@ -8,19 +8,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from directory.cli_options import today_option
 from directory.db import get_db
 from directory.mail import send_mail
 from directory.search.services import drain_outbox, open_search_index
 from directory.services import daily_sweep
-
-
-def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("use a date such as 2026-11-22 (YYYY-MM-DD).") from None
 
 
 @click.group("vetting")
@@ -29,12 +21,7 @@ def vetting_group() -> None:
 
 
 @vetting_group.command("sweep")
-@click.option(
-    "--today",
-    callback=_parse_day,
-    metavar="YYYY-MM-DD",
-    help="Sweep as of this date (default: the system date).",
-)
+@today_option("Sweep as of this date (default: the system date).")
 @with_appcontext
 def sweep(today: date) -> None:
     """Expire old verifications, recompute scores, e-mail expiry reminders (daily, from cron)."""
