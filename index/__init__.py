@@ -1,58 +1,157 @@
 """Search behind a small API of our own; Whoosh stays inside this package.
 
-STUB: the real Whoosh implementation replaces this (issue 3). The API below is the contract.
+    ix = open_index(path_or_None, vocabulary=plain_vocabulary)
+    ix.index_clinics(docs); ix.remove_clinics(ids); ix.rebuild(docs)
+    ix.search(SearchRequest(q="hair loss", city=("London",)))  -> SearchResponse
+    ix.check({id: version})  -> DriftReport
+
+Documents come from index.documents.to_document; the vocabulary shape is in index.vocab.
+One SearchIndex per process: it keeps one searcher, refreshed when the index changes.
 """
 
 from __future__ import annotations
 
+import copy
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 
+from index import searching
+from index.store import Store
 from index.types import DriftReport, Hit, SearchRequest, SearchResponse
+from index.view import View
+from index.vocab import compile_vocabulary
 
 __all__ = ["DriftReport", "Hit", "SearchIndex", "SearchRequest", "SearchResponse", "open_index"]
 
+RESULT_CACHE_SIZE = 512
+
 
 class SearchIndex:
-    def __init__(self, path=None, **options):
+    """The clinic search index of one process (on disk, or in memory when path is None)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike | None = None,
+        *,
+        vocabulary: dict | None = None,
+        result_cache: int = RESULT_CACHE_SIZE,
+    ):
         self.path = path
-        self.docs: dict[str, dict] = {}
+        self.vocab = compile_vocabulary(vocabulary)
+        self._store = Store(path)
+        # One searcher per process, used by one thread at a time (Whoosh readers share files).
+        self._lock = threading.RLock()
+        self._view: View | None = None
+        self._segments: dict = {}
+        self._results: OrderedDict = OrderedDict()
+        self._result_cache_size = result_cache
 
-    def index_clinics(self, docs: Iterable[dict]) -> int:
-        n = 0
-        for doc in docs:
-            self.docs[doc["id"]] = doc
-            n += 1
-        return n
+    # Reading
 
-    def remove_clinics(self, ids: Iterable[str]) -> int:
-        return sum(1 for i in list(ids) if self.docs.pop(i, None) is not None)
+    def _current(self) -> View:
+        """Return a view of the live index, refreshed if anything changed since the last."""
+        name = self._store.current_name()
+        view = self._view
+        if view is not None and view.generation == name and view.searcher.up_to_date():
+            return view
+        # A new searcher, not searcher.refresh(): refresh() reuses the reader of a segment
+        # whose deletions changed, and would go on seeing deleted documents.
+        searcher = self._store.open(name).searcher()
+        if view is not None:
+            view.close()
+        self._view = View(searcher, name, self._segments)
+        for segid in list(self._segments):
+            if segid not in self._view.segment_ids:
+                del self._segments[segid]
+        self._results.clear()
+        return self._view
 
-    def rebuild(self, docs: Iterable[dict]) -> int:
-        self.docs = {}
-        return self.index_clinics(docs)
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Answer a search; any text in request.q is safe (it is never parsed as syntax)."""
+        request = searching.normalise(request)
+        with self._lock:
+            view = self._current()
+            key = (view.token, request)
+            cached = self._results.get(key)
+            if cached is not None:
+                self._results.move_to_end(key)
+                return copy.deepcopy(cached)
+            response = searching.run(view, self.vocab, request)
+            if self._result_cache_size:
+                self._results[key] = copy.deepcopy(response)
+                if len(self._results) > self._result_cache_size:
+                    self._results.popitem(last=False)
+            return response
+
+    def warm(self) -> None:
+        """Load what a first search reads (facet sets, columns): call once per worker."""
+        self.search(SearchRequest(q="", sort="score"))
+
+    def doc_count(self) -> int:
+        """Return how many clinics the index holds."""
+        with self._lock:
+            return self._current().searcher.doc_count()
 
     def check(self, versions: dict[str, int]) -> DriftReport:
-        have = {i: d.get("version") for i, d in self.docs.items()}
+        """Compare the index with {clinic id: version}: missing, stale and extra clinics."""
+        have: dict[str, int | None] = {}
+        with self._lock:
+            view = self._current()
+            reader = view.searcher.reader()
+            for docnum in sorted(view.live()):
+                stored = reader.stored_fields(docnum)
+                have[stored["id"]] = stored.get("version")
         return DriftReport(
             missing=sorted(set(versions) - set(have)),
             stale=sorted(i for i in versions if i in have and have[i] != versions[i]),
             extra=sorted(set(have) - set(versions)),
         )
 
-    def search(self, request: SearchRequest) -> SearchResponse:
-        ids = sorted(self.docs)
-        start = (request.page - 1) * request.per_page
-        page = ids[start : start + request.per_page]
-        return SearchResponse(
-            total=len(ids),
-            hits=[Hit(id=i, rank=start + n + 1, relevance=0.0) for n, i in enumerate(page)],
-            page=request.page,
-            per_page=request.per_page,
-        )
+    # Writing (any thread or process; writes queue behind each other)
+
+    def exclusive(self):
+        """Hold the write lock across a read-then-write (one writer at a time, any process)."""
+        return self._store.write_lock()
+
+    def index_clinics(self, docs: Iterable[dict]) -> int:
+        """Add or replace these documents (index.documents.to_document) in one commit."""
+        ops = [("index", doc) for doc in docs]
+        self._store.write(ops)
+        return len(ops)
+
+    def remove_clinics(self, ids: Iterable[str]) -> int:
+        """Remove these clinics; return how many the index held."""
+        ids = sorted({str(i) for i in ids})
+        if not ids:
+            return 0
+        with self._lock:
+            view = self._current()
+            held = sum(1 for i in ids if view.term_docs("id", i))
+        self._store.write([("remove", ids)])
+        return held
+
+    def rebuild(self, docs: Iterable[dict]) -> int:
+        """Build a fresh index from docs beside the live one and swap it in atomically.
+
+        Searches go on against the live index meanwhile; writes made during the rebuild are
+        replayed into the new index before the swap.
+        """
+        return self._store.rebuild(docs)
 
     def close(self) -> None:
-        pass
+        with self._lock:
+            if self._view is not None:
+                self._view.close()
+                self._view = None
+            self._segments.clear()
+            self._results.clear()
+            self._store.close()
 
 
-def open_index(path=None, **options) -> SearchIndex:
-    return SearchIndex(path, **options)
+def open_index(
+    path: str | os.PathLike | None = None, *, vocabulary: dict | None = None, **options
+) -> SearchIndex:
+    """Open (creating if needed) the index at path; None gives a private in-memory index."""
+    return SearchIndex(path, vocabulary=vocabulary, **options)

@@ -1,0 +1,126 @@
+"""Relevance order without asking Whoosh to score every match.
+
+A document's tier is the sum, over the query's clauses, of the boost of the best field it
+matched in (index/query.py BOOSTS): so a name match outranks a treatment match, which
+outranks a city match, which outranks a description match. Tiers come from the cached
+document sets (set algebra, no per-document Python for one-clause queries). Within a tier
+of at most BM25_TIER documents Whoosh's BM25F orders them (term frequency, field length);
+larger tiers, where BM25F differences are slight, are ordered by vetting score. Then ties go
+to the better vetting score, then the lower document number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
+
+from index.view import View
+
+BM25_TIER = 300  # tiers up to this size are ordered by Whoosh's BM25F
+
+
+class OnlyDocs(wq.Query):
+    """Match exactly these (global) document numbers: lets Whoosh score a small set."""
+
+    def __init__(self, docs, top_searcher):
+        self.docs = sorted(docs)
+        self.top = top_searcher
+
+    def __eq__(self, other):
+        return isinstance(other, OnlyDocs) and other.docs == self.docs
+
+    def __hash__(self):
+        return hash(tuple(self.docs))
+
+    def is_leaf(self):
+        return True
+
+    def estimate_size(self, ixreader):
+        return len(self.docs)
+
+    def matcher(self, searcher, context=None):
+        offset = 0 if searcher is self.top else self.top._offset_for_subsearcher(searcher)
+        size = searcher.reader().doc_count_all()
+        local = [d - offset for d in self.docs if offset <= d < offset + size]
+        return ListMatcher(local, all_weights=0.0) if local else NullMatcher()
+
+
+def _alternatives(clause: wq.Query) -> list[wq.Query]:
+    return list(clause.subqueries) if isinstance(clause, wq.Or) else [clause]
+
+
+def tiers(view: View, query: wq.Query, docs: frozenset[int]) -> list[tuple[float, frozenset]]:
+    """Return [(tier score, documents)] best first, covering docs exactly."""
+    clauses = list(query.subqueries) if isinstance(query, wq.And) else [query]
+    base = 0.0
+    levels_per_clause = []
+    for clause in clauses:
+        by_level: dict[float, list] = {}
+        for alt in _alternatives(clause):
+            by_level.setdefault(float(alt.boost), []).append(view.docs(alt))
+        levels = sorted(by_level, reverse=True)
+        base += levels[-1]  # every matching document reaches at least the lowest level
+        cumulative, steps = frozenset(), []
+        for higher, lower in zip(levels, levels[1:], strict=False):
+            cumulative = cumulative.union(*by_level[higher])
+            steps.append((higher - lower, cumulative & docs))
+        levels_per_clause.append(steps)
+    if len(clauses) == 1:
+        out, seen, score = [], frozenset(), base + sum(s for s, _d in levels_per_clause[0])
+        for step, upper in levels_per_clause[0]:
+            tier = upper - seen
+            if tier:
+                out.append((score, tier))
+            seen = upper
+            score -= step
+        rest = docs - seen
+        if rest:
+            out.append((base, rest))
+        return out
+    # Several clauses: count each document's bonus over the lowest levels (C-speed counting
+    # of sets; increments are whole numbers of the smallest boost step).
+    unit = min((s for steps in levels_per_clause for s, _d in steps), default=1.0)
+    bonus: Counter = Counter()
+    for steps in levels_per_clause:
+        for step, upper in steps:
+            for _ in range(max(1, round(step / unit))):
+                bonus.update(upper)
+    groups: dict[int, list[int]] = {}
+    for d, n in bonus.items():
+        groups.setdefault(n, []).append(d)
+    out = [(base + n * unit, frozenset(groups[n])) for n in sorted(groups, reverse=True)]
+    rest = docs - bonus.keys()
+    if rest:
+        out.append((base, rest))
+    return out
+
+
+def by_relevance(view: View, query: wq.Query, docs: frozenset[int], end: int):
+    """Return [(docnum, relevance)] for the first `end` documents of docs."""
+    scores = view.column("score")
+
+    def trust(d):
+        return (-scores[d] if math.isfinite(scores[d]) else math.inf, d)
+
+    clauses = list(query.subqueries) if isinstance(query, wq.And) else [query]
+    alternatives = [a for clause in clauses for a in _alternatives(clause)]
+    out: list[tuple[int, float]] = []
+    for tier_score, tier in tiers(view, query, docs):
+        wanted = end - len(out)
+        if wanted <= 0:
+            break
+        if len(tier) <= BM25_TIER:
+            # Score only with the alternatives these documents matched: each one left out
+            # saves Whoosh a skip through its postings for every document of the tier.
+            matched = [a for a in alternatives if not view.docs(a).isdisjoint(tier)]
+            only = wq.And([OnlyDocs(tier, view.searcher), wq.Or(matched)])
+            results = view.searcher.search(only, limit=None, terms=False)
+            bm25 = {hit.docnum: hit.score for hit in results}
+            ordered = sorted(tier, key=lambda d: (-bm25.get(d, 0.0), trust(d)))[:wanted]
+            out.extend((d, tier_score + bm25.get(d, 0.0) / 1000) for d in ordered)
+        else:
+            out.extend((d, tier_score) for d in view.top_by_score(tier, wanted))
+    return out

@@ -1,0 +1,278 @@
+"""Run a SearchRequest on a View: match, filter, facet, sort, page, snippet.
+
+Facets follow the usual multi-select rule: each facet's counts respect the query and every
+filter except its own, so a patient who picked one city still sees how many clinics the
+other cities have. Totals are exact (they come from the cached document sets).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from index import ranking, snippets, text
+from index.query import (
+    MAX_QUERY_CHARS,
+    Concept,
+    build_query,
+    correctable_words,
+    highlight_terms,
+    plan_query,
+)
+from index.schema import FILTER_FIELDS, FLAG, FLAG_TRUE, city_facet_value
+from index.types import FACET_FIELDS, SORTS, Hit, SearchRequest, SearchResponse
+from index.view import View, haversine_km
+from index.vocab import Vocab
+
+MAX_PER_PAGE = 100
+MAX_RESULTS = 10_000  # deepest result a page may reach
+MAX_FILTER_VALUES = 50
+FACET_LIMIT = 50  # values per facet, most frequent first (selected values always shown)
+MAX_RADIUS_KM = 20_038.0  # half the Earth's circumference
+
+
+def _strings(values, limit: int = MAX_FILTER_VALUES) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = (values,)
+    out = []
+    for value in values or ():
+        value = text.clean_query(str(value), MAX_QUERY_CHARS).strip()
+        if value and value not in out:
+            out.append(value)
+    return tuple(out[:limit])
+
+
+def _finite(value) -> float | None:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def normalise(request: SearchRequest) -> SearchRequest:
+    """Return the request with every value bounded: nothing here can make search fail."""
+    near = None
+    if request.near is not None:
+        try:
+            lat, lon = (_finite(v) for v in request.near)
+        except (TypeError, ValueError):
+            lat = lon = None
+        if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+            near = (lat, lon)
+    radius = _finite(request.radius_km)
+    radius = min(radius, MAX_RADIUS_KM) if radius is not None and radius >= 0 else None
+    try:
+        per_page = max(1, min(MAX_PER_PAGE, int(request.per_page)))
+        page = max(1, min(int(request.page), MAX_RESULTS // per_page + 1))
+    except (TypeError, ValueError, OverflowError):
+        per_page, page = 20, 1
+    sort = request.sort if request.sort in SORTS else "relevance"
+    if sort == "distance" and near is None:
+        sort = "relevance"
+    return SearchRequest(
+        q=text.clean_query(request.q if isinstance(request.q, str) else "", MAX_QUERY_CHARS),
+        country=tuple(v.upper() for v in _strings(request.country)),
+        city=_strings(request.city),
+        treatment=_strings(request.treatment),
+        language=tuple(v.lower() for v in _strings(request.language)),
+        near=near,
+        radius_km=radius if near is not None else None,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        min_score=_finite(request.min_score),
+        core_verified=bool(request.core_verified),
+        verified=_strings(request.verified),
+        facets=bool(request.facets),
+    )
+
+
+def corrections(view: View, vocab: Vocab, q: str) -> dict[str, str]:
+    """Return {typed word: correction} for words neither the index nor the vocabulary knows."""
+    out = {}
+    for word in correctable_words(q):
+        if word in out or word in vocab.words or view.knows(word):
+            continue
+        best = view.cached(("spell", word), lambda w=word: _correct(view, vocab, w))
+        if best:
+            out[word] = best
+    return out
+
+
+def _correct(view: View, vocab: Vocab, word: str) -> str:
+    maxdist = text.fuzzy_distance(word)
+    candidates = []
+    for known in vocab.words:
+        if abs(len(known) - len(word)) <= maxdist:
+            dist = damerau_levenshtein(word, known, limit=maxdist)
+            if dist <= maxdist:
+                candidates.append((dist, 0, 0, known))
+    stemmed = text.stem(word)
+    for known, frequency in view.words_within(word, maxdist).items():
+        dist = min(
+            damerau_levenshtein(word, known, limit=maxdist),
+            damerau_levenshtein(stemmed, known, limit=maxdist),
+        )
+        if dist <= maxdist:
+            candidates.append((dist, 1, -frequency, known))
+    return min(candidates)[3] if candidates else ""
+
+
+def _filter_sets(view: View, request: SearchRequest) -> dict[str, frozenset[int]]:
+    """Return each active filter's documents, keyed by SearchRequest attribute."""
+    out: dict[str, frozenset[int]] = {}
+    for field in FILTER_FIELDS:
+        wanted = getattr(request, field.request)
+        if not wanted:
+            continue
+        if field.kind == FLAG:
+            out[field.request] = view.term_docs(field.name, FLAG_TRUE)
+            continue
+        if field.request == "city":
+            sets = view.facet_sets("city")
+            folded = {city_facet_value(v).split("\t")[0] for v in wanted}
+            parts = [docs for value, docs in sets.items() if value.split("\t")[0] in folded]
+        else:
+            parts = [view.term_docs(field.name, v) for v in wanted]
+        if field.match == "all":
+            docs = parts[0]
+            for more in parts[1:]:
+                docs = docs & more
+        else:
+            docs = frozenset().union(*parts)
+        out[field.request] = docs
+    if request.min_score is not None:
+        out["min_score"] = view.cached(
+            ("min_score", request.min_score),
+            lambda: frozenset(_at_least(view, request.min_score)),
+        )
+    return out
+
+
+def _at_least(view: View, minimum: float) -> Iterable[int]:
+    scores = view.column("score")
+    live = view.live()
+    return (d for d, s in enumerate(scores) if s >= minimum and d in live)
+
+
+def _intersect(base: frozenset[int], sets: Iterable[frozenset[int]]) -> frozenset[int]:
+    for docs in sorted(sets, key=len):
+        if not base:
+            break
+        base = base & docs if len(base) > len(docs) else docs & base
+    return base
+
+
+def _facets(view: View, base: frozenset[int], filters: dict, request: SearchRequest):
+    out: dict[str, dict[str, int]] = {}
+    for facet in FACET_FIELDS:
+        others = [docs for attr, docs in filters.items() if attr != facet]
+        counts = view.count(facet, _intersect(base, others))
+        selected = set(getattr(request, facet, ()))
+        if facet == "city":
+            counts, selected = _merge_city_variants(counts, selected)
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_LIMIT]
+        shown = dict(top)
+        for value in selected:
+            shown.setdefault(value, counts.get(value, 0))
+        out[facet] = shown
+    return out
+
+
+def _merge_city_variants(counts, selected):
+    # city_facet terms are "folded\tAs written": count by folded city, show its commonest form.
+    totals: dict[str, int] = {}
+    best: dict[str, tuple[int, str]] = {}
+    for term, n in counts.items():
+        folded, _tab, display = term.partition("\t")
+        totals[folded] = totals.get(folded, 0) + n
+        if n > best.get(folded, (0, ""))[0]:
+            best[folded] = (n, display)
+    merged = {best[f][1]: n for f, n in totals.items()}
+    shown = set()
+    for value in selected:
+        folded = city_facet_value(value).split("\t")[0]
+        shown.add(best[folded][1] if folded in best else value)
+    return merged, shown
+
+
+def _ranked(view: View, query, plan, docs: frozenset[int], request: SearchRequest, near_d):
+    """Return [(docnum, relevance)] for the first page*per_page results, in order."""
+    end = request.page * request.per_page
+    if request.sort == "relevance" and not plan.match_all:
+        return ranking.by_relevance(view, query, docs, end)
+    if request.sort == "distance":
+        return [(d, 0.0) for d in _nearest(view, docs, request.near, end, near_d)]
+    # By vetting score (also the order of an empty query).
+    return [(d, 0.0) for d in view.top_by_score(docs, end)]
+
+
+def _nearest(view: View, docs, near, end: int, known: dict[int, float] | None):
+    if known is not None:
+        return heapq.nsmallest(end, docs, key=lambda d: (known.get(d, math.inf), d))
+    # No radius: widen a circle until it holds a page of results, then sort only those.
+    lat, lon = near
+    for radius in (5.0, 20.0, 80.0, 320.0, 1280.0, MAX_RADIUS_KM):
+        within = view.within(lat, lon, radius)
+        inside = [d for d in within if d in docs]
+        if len(inside) >= end or radius == MAX_RADIUS_KM:
+            ordered = heapq.nsmallest(end, inside, key=lambda d: (within[d], d))
+            if len(ordered) < end:  # documents with no location come last
+                missing = sorted(d for d in docs if d not in within)
+                ordered.extend(missing[: end - len(ordered)])
+            return ordered
+    return []  # pragma: no cover
+
+
+def run(view: View, vocab: Vocab, request: SearchRequest) -> SearchResponse:
+    """Answer one (already normalised) request from a view."""
+    plan = plan_query(request.q, vocab, corrections(view, vocab, request.q))
+    query = build_query(plan)
+    matched = view.docs(query)
+    filters = _filter_sets(view, request)
+    near_d = None
+    if request.near is not None and request.radius_km is not None:
+        lat, lon = request.near
+        near_d = view.cached(
+            ("within", lat, lon, request.radius_km),
+            lambda: view.within(lat, lon, request.radius_km),
+        )
+        matched = matched & near_d.keys()
+    # The facet filters are applied last, one by one, for multi-select facet counts.
+    facet_filters = {k: v for k, v in filters.items() if k in FACET_FIELDS}
+    base = _intersect(matched, [v for k, v in filters.items() if k not in FACET_FIELDS])
+    docs = _intersect(base, facet_filters.values())
+    response = SearchResponse(
+        total=len(docs),
+        hits=[],
+        suggestion=plan.suggestion,
+        page=request.page,
+        per_page=request.per_page,
+    )
+    if request.facets:
+        response.facets = _facets(view, base, facet_filters, request)
+    start = (request.page - 1) * request.per_page
+    ranked = _ranked(view, query, plan, docs, request, near_d)[start:]
+    terms = highlight_terms(plan)
+    wanted = {k for c in plan.clauses if isinstance(c, Concept) for k in c.treatments}
+    lats, lons = view.column("lat"), view.column("lon")
+    for rank, (docnum, relevance) in enumerate(ranked, start=start + 1):
+        stored = view.searcher.stored_fields(docnum)
+        offered = [k for k in stored.get("treatments") or () if k in wanted]
+        distance = None
+        if request.near is not None and math.isfinite(lats[docnum]):
+            distance = haversine_km(*request.near, lats[docnum], lons[docnum])
+        response.hits.append(
+            Hit(
+                id=stored["id"],
+                rank=rank,
+                relevance=round(float(relevance), 6),
+                snippet=snippets.snippet(stored, terms, offered, vocab.labels),
+                distance_km=round(distance, 3) if distance is not None else None,
+            )
+        )
+    return response

@@ -1,0 +1,210 @@
+"""Fixtures for the search index: the vocabulary as plain data, RAM indexes, NHS documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.search.services import plain_vocabulary
+from index import open_index
+from index.documents import to_document
+from tests.conftest import SHARED_DATA, make_profile
+
+NHS_FILE = "nhs-clinics/nhs_Clinics_2023_raw_notsign_delimited.csv"
+
+
+@pytest.fixture(scope="session")
+def vocabulary() -> dict:
+    return plain_vocabulary()
+
+
+def clinic_doc(clinic_id: str, **overrides) -> dict:
+    """Return the index document of make_profile(clinic_id, **overrides) (version 1)."""
+    profile = make_profile(clinic_id, **overrides)
+    profile.setdefault("version", 1)
+    return to_document(profile)
+
+
+def place(city: str, country: str = "GB", lat: float | None = None, lon: float | None = None):
+    """Return address and location overrides for make_profile."""
+    location = {"lat": lat, "lon": lon} if lat is not None else None
+    return {
+        "address": {
+            "lines": [],
+            "city": city,
+            "region": None,
+            "postcode": None,
+            "country": country,
+        },
+        "location": location,
+    }
+
+
+def offers(*keys: str) -> list[dict]:
+    return [{"key": k, "price_from": None, "price_to": None, "currency": None} for k in keys]
+
+
+# The relevance fixture set: one clinic per example the search must get right.
+FIXTURE_CLINICS = {
+    "harley": dict(
+        name="Harley Skin Clinic",
+        treatments=offers("mesotherapy-face", "microneedling"),
+        **place("London", lat=51.5203, lon=-0.1466),
+    ),
+    "skn": dict(
+        name="sk:n London Holborn",
+        description="Laser and skin treatments.",
+        treatments=offers("microneedling"),
+        **place("London", lat=51.518, lon=-0.1194),
+    ),
+    "ruskington": dict(
+        name="Ruskington Medical Practice",
+        description="A GP surgery.",
+        treatments=[],
+        **place("Sleaford", lat=53.048, lon=-0.401),
+    ),
+    "thames-hair": dict(
+        name="Thames Trichology",
+        treatments=offers("hair-mesotherapy"),
+        description="Scalp micro-injections for thinning hair.",
+        **place("London", lat=51.50, lon=-0.12),
+    ),
+    "alopecia-care": dict(
+        name="Alopecia Care Centre",
+        treatments=[],
+        description="Advice and support.",
+        **place("Glasgow", lat=55.86, lon=-4.25),
+    ),
+    "lipo-studio": dict(
+        name="Lipo Body Studio",
+        treatments=offers("mesotherapy-body", "body-contouring"),
+        description="Injection lipolysis and contouring.",
+        **place("Manchester", lat=53.48, lon=-2.24),
+    ),
+    "mesolift-paris": dict(
+        name="Atelier Éclat",
+        treatments=offers("mesolifting"),
+        description="Mésolift et hydratation.",
+        languages=["fr"],
+        **place("Paris", "FR", lat=48.8566, lon=2.3522),
+    ),
+    "dubai-meso": dict(
+        name="عيادة الأمل",
+        treatments=offers("mesotherapy"),
+        description="جلسات ميزوثيرابي للوجه والشعر",
+        languages=["ar", "en"],
+        **place("Dubai", "AE", lat=25.2, lon=55.27),
+    ),
+    "lyon-meso": dict(
+        name="Clinique Mésothérapie Lyon",
+        treatments=offers("mesotherapy"),
+        description="Médecine esthétique.",
+        languages=["fr"],
+        **place("Lyon", "FR", lat=45.76, lon=4.83),
+    ),
+    "pressure": dict(
+        name="Pressure Point Leeds",
+        treatments=offers("pressotherapy"),
+        description="Lymphatic drainage for legs.",
+        **place("Leeds", lat=53.8, lon=-1.55),
+    ),
+    "botox-bar": dict(
+        name="Fine Line Bar",
+        treatments=offers("mesobotox"),
+        description="Microbotox for pores.",
+        **place("Birmingham", lat=52.48, lon=-1.9),
+    ),
+    "needle-free": dict(
+        name="Glow Room",
+        treatments=offers("needle-free-mesotherapy"),
+        description="Electroporation facials.",
+        **place("Bristol", lat=51.45, lon=-2.59),
+    ),
+}
+MESOTHERAPY_FAMILY = {
+    "harley",
+    "thames-hair",
+    "lipo-studio",
+    "mesolift-paris",
+    "dubai-meso",
+    "lyon-meso",
+    "botox-bar",
+    "needle-free",
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_index(vocabulary):
+    ix = open_index(None, vocabulary=vocabulary)
+    ix.index_clinics(
+        clinic_doc(key, description=None, **values)
+        if "description" not in values
+        else clinic_doc(key, **values)
+        for key, values in FIXTURE_CLINICS.items()
+    )
+    yield ix
+    ix.close()
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def read_nhs_rows() -> list[list[str]]:
+    """Parse the NHS 2023 clinics file minimally: 19 fields split on '¬' per line."""
+    path = SHARED_DATA / NHS_FILE
+    if not path.exists():
+        pytest.skip("../shared/data/nhs-clinics is not beside the checkout")
+    rows = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        fh.readline()  # header
+        for line in fh:
+            fields = line.rstrip("\r\n").rstrip(",").split("¬")
+            assert len(fields) == 19, line
+            rows.append(fields)
+    return rows
+
+
+def nhs_profile(row: list[str]) -> dict:
+    """Return a profile-shaped clinic for one NHS row (id from OrganisationID)."""
+    lat, lon = _number(row[13]), _number(row[14])
+    return {
+        "id": f"nhs-{row[0]}",
+        "version": 1,
+        "name": row[6],
+        "brand": None,
+        "description": None,
+        "address": {
+            "lines": [x for x in row[7:10] if x],
+            "city": row[10] or None,
+            "region": row[11] or None,
+            "postcode": row[12] or None,
+            "country": "GB",
+        },
+        "location": {"lat": lat, "lon": lon} if lat is not None and lon is not None else None,
+        "treatments": [],
+        "languages": [],
+        "status": "published",
+    }
+
+
+@pytest.fixture(scope="session")
+def nhs_rows() -> list[list[str]]:
+    return read_nhs_rows()
+
+
+@pytest.fixture(scope="session")
+def nhs_index(nhs_rows, vocabulary):
+    ix = open_index(None, vocabulary=vocabulary)
+    seen = set()
+    docs = []
+    for row in nhs_rows:
+        doc = to_document(nhs_profile(row))
+        if doc["id"] not in seen:
+            seen.add(doc["id"])
+            docs.append(doc)
+    ix.rebuild(docs)
+    yield ix
+    ix.close()

@@ -1,0 +1,51 @@
+"""The "verified only" filters reach the index: only moderator-verified items count."""
+
+from datetime import date
+
+from directory.clinics.services import save_profile
+from directory.search.services import drain_outbox, get_index, rebuild_index
+from directory.vetting import services as vetting
+from index import SearchRequest
+from tests.conftest import make_profile
+
+ITEM = "informed-consent"
+
+
+def _verify(db, clinic_id):
+    today = date.today()
+    vetting.claim_item(db, clinic_id, ITEM, statement="Written consent.", actor="c")
+    vetting.attach_evidence(
+        db, clinic_id, ITEM, {"kind": "link", "value": "https://a.example/consent"}, actor="c"
+    )
+    vetting.verify_claim(
+        db,
+        clinic_id,
+        ITEM,
+        moderator_id=1,
+        moderator_name="Mo",
+        verified_at=today,
+        expires_at=date(today.year + 2, 1, 1),
+    )
+
+
+def _ids(app, **filters):
+    with app.app_context():
+        found = get_index().search(SearchRequest(**filters))
+    return sorted(h.id for h in found.hits)
+
+
+def test_verified_filter_counts_only_verified_claims(app, db):
+    save_profile(db, make_profile("c-1"), actor="t")
+    save_profile(db, make_profile("c-2", name="Other Clinic"), actor="t")
+    save_profile(db, make_profile("c-3", name="Third Clinic"), actor="t")
+    _verify(db, "c-1")
+    # c-2 only claims the item: a claim without a moderator's check never counts.
+    vetting.claim_item(db, "c-2", ITEM, statement="Trust us.", actor="c")
+    with app.app_context():
+        drain_outbox(db, get_index())
+    assert _ids(app, verified=(ITEM,)) == ["c-1"]
+    assert _ids(app) == ["c-1", "c-2", "c-3"]
+    # A rebuild from the store keeps the same answer.
+    with app.app_context():
+        rebuild_index(db, get_index())
+    assert _ids(app, verified=(ITEM,)) == ["c-1"]
