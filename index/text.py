@@ -32,10 +32,15 @@ COMPOUND_RE = re.compile(rf"{_W}(?:[:'’.\-&/+]{_W})*")
 # Arabic letters that folding maps onto one form (alef variants are handled by NFKD).
 _ARABIC_MAP = str.maketrans({"ى": "ي", "ة": "ه", "ٱ": "ا", "ـ": None})
 
-# English stop words: too common to tell clinics apart, and what bare AND/OR/NOT become.
+# Stop words: too common to tell clinics apart, and what bare AND/OR/NOT become. English,
+# plus the French, Spanish and Portuguese articles and prepositions that fill clinic names,
+# descriptions and multi-word synonyms ("chute de cheveux" must not match every "de").
 STOP_WORDS = frozenset(
     "a an and are as at be by for from has have if in is it its near not of on or the "
-    "that this to was were will with".split()
+    "that this to was were will with "
+    "au aux de des du et la le les un une "
+    "del el los las y "
+    "da das do dos e em".split()
 )
 
 MIN_FUZZY_ONE = 5  # words this long may be corrected by one edit

@@ -202,3 +202,25 @@ def test_warm_loads_the_caches(ix):
     view = ix._current()
     assert view._sets and view._columns  # facet sets and score column are loaded
     assert ix.search(SearchRequest(sort="score")).total == 5
+
+
+def test_synonym_phrases_do_not_highlight_their_articles(vocabulary):
+    # "hair loss" expands to synonyms such as "chute de cheveux"; the article "de" in a
+    # Spanish clinic's description is not why it matched and must not be marked.
+    from index import SearchRequest, open_index
+    from tests.index.conftest import clinic_doc, offers
+
+    idx = open_index(None, vocabulary=vocabulary)
+    idx.index_clinics(
+        [
+            clinic_doc(
+                "es-1",
+                name="Centro de Medicina Estética",
+                description="Centro de medicina estética. Hair mesotherapy for thinning hair.",
+                treatments=offers("hair-mesotherapy"),
+            )
+        ]
+    )
+    (hit,) = idx.search(SearchRequest(q="hair loss")).hits
+    assert "<mark>de</mark>" not in (hit.snippet or "")
+    assert "<mark>" in (hit.snippet or "")
