@@ -24,7 +24,11 @@ class User(UserMixin):
         self.display_name = row.get("display_name") or row["email"]
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The session names the password too: changing or resetting it ends every other
+        # session and "remember me" cookie of this account.
+        from directory.accounts.tokens import password_fingerprint
+
+        return f"{self.id}.{password_fingerprint(self.row.get('password_hash'))}"
 
     @property
     def is_moderator(self) -> bool:
@@ -36,16 +40,20 @@ class User(UserMixin):
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
+def _load_user(session_id: str):
     from directory.accounts.storage import get_user
     from directory.db import get_db
 
-    if not user_id.isdigit():
+    user_id, _, fingerprint = session_id.partition(".")
+    if not user_id.isdigit() or len(user_id) > 18:
         return None
     row = get_user(get_db(), int(user_id))
     if row is None or row.get("disabled"):
         return None
-    return User(row)
+    user = User(row)
+    if user.get_id() != session_id:  # the password changed since this session began
+        return None
+    return user
 
 
 def init_app(app: Flask) -> None:
