@@ -35,7 +35,10 @@ format: venv ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix directory index tests bench
 	$(BIN)/ruff format directory index tests bench
 
-test: venv lint ## Lint, then run the whole test suite (browser tests included) with coverage
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: venv lint node_modules/axe-core/axe.min.js ## Lint, then run the whole suite (browser tests and axe audit included)
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 test-fast: venv ## The suite without the browser tests
@@ -46,4 +49,4 @@ bench: venv ## Run the benchmarks (import, search at 10k clinics)
 	$(BIN)/python bench/search_bench.py --clinics 10000
 
 clean: ## Remove the virtual environment and caches (keeps instance/)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov build dist *.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .coverage htmlcov build dist *.egg-info

@@ -60,7 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(clinic_views.bp)
     init_search(app)
-    for name in ("vetting", "accounts", "moderation", "patients"):
+    for name in ("i18n", "vetting", "accounts", "moderation", "patients"):
         _register_optional(app, name)
 
     from directory.cli import register_commands

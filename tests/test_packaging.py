@@ -45,6 +45,7 @@ def test_wheel_contains_templates_static_and_data(wheel):
         "directory/vetting/checklist-v1.toml",
         "directory/schemas/clinic-profile.schema.json",
         "directory/static/patients/self-check.js",
+        "directory/translations/ar/LC_MESSAGES/messages.mo",
         "index/__init__.py",
     ):
         assert expected in names, expected

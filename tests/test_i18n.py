@@ -1,0 +1,339 @@
+"""Languages: how one is chosen, Arabic right to left, and catalogs that match the pages."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import abort
+from werkzeug.routing import BuildError
+
+from directory.i18n import COOKIE, LANGUAGES, TRANSLATIONS, known
+from tests.patients.helpers import parse_html, save
+
+ROOT = Path(__file__).resolve().parents[1]
+ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
+LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+TAG = re.compile(r"</?[a-z]+[^>]*>")
+PUBLIC_PAGES = [
+    "/",
+    "/clinics",
+    "/search",
+    "/methodology",
+    "/guide",
+    "/guide/mesotherapy",
+    "/guide/who-should-not",
+    "/guide/side-effects",
+    "/guide/before-and-after",
+    "/guide/questions",
+    "/compare",
+    "/self-check",
+]
+GUIDE_PAGES = [path for path in PUBLIC_PAGES if path.startswith("/guide/")]
+
+
+def get(client, path: str, accept: str | None = None, status: int = 200):
+    headers = {"Accept-Language": accept} if accept else {}
+    response = client.get(path, headers=headers)
+    assert response.status_code == status, (path, response.status_code)
+    return response
+
+
+def page(client, path: str, accept: str | None = None, status: int = 200):
+    return parse_html(get(client, path, accept, status).data)
+
+
+def html_lang(tree) -> tuple[str | None, str | None]:
+    html = tree.find("html")
+    return html.attrs.get("lang"), html.attrs.get("dir")
+
+
+def main_text(tree) -> str:
+    return tree.find("main").text()
+
+
+# --- choosing the language --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "cookie", "accept", "expected"),
+    [
+        ("", None, None, "en"),  # nothing said: English
+        ("", None, "ar", "ar"),  # the browser asks for Arabic
+        ("", None, "ar-AE,ar;q=0.9,en;q=0.8", "ar"),  # a regional tag counts for its language
+        ("", None, "fr-CA", "fr"),  # likewise for French
+        ("", None, "de,en;q=0.5", "en"),  # German is not offered, English is next
+        ("", None, "de", "en"),  # nothing the site has: English
+        ("", None, "en;q=0.4,ar;q=0.9", "ar"),  # the higher weight wins
+        ("", "fr", "ar", "fr"),  # a remembered choice beats the browser
+        ("lang=ar", "fr", "fr", "ar"),  # ?lang= beats both
+        ("lang=FR", None, None, "fr"),  # whatever its case
+        ("lang=ar-EG", None, None, "ar"),  # and with a region
+        ("lang=xx", None, "fr", "fr"),  # an unknown ?lang= is ignored
+        ("lang=xx", "ar", None, "ar"),  # and does not clear the remembered one
+        ("", "klingon", "ar", "ar"),  # a cookie this site never wrote is ignored
+    ],
+)
+def test_language_is_chosen_in_order(client, query, cookie, accept, expected):
+    if cookie:
+        client.set_cookie(COOKIE, cookie)
+    tree = page(client, f"/?{query}", accept)
+    assert html_lang(tree) == (expected, LANGUAGES[expected][1])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",  # empty
+        "x" * 5000,  # very long
+        "ar\x00",  # a NUL
+        "<script>alert(1)</script>",  # markup
+        "../../etc/passwd",  # a path
+        "عربي",  # the language's name, not its code
+        "en,fr",  # a list
+        "-ar",  # an empty language subtag
+    ],
+)
+def test_hostile_language_values_are_ignored_not_fatal(client, value):
+    client.set_cookie(COOKIE, "x" * 300)
+    response = client.get("/guide", query_string={"lang": value})
+    assert response.status_code == 200
+    assert html_lang(parse_html(response.data))[0] in LANGUAGES
+    assert b"Traceback" not in response.data
+
+
+def test_arabic_page_is_in_arabic_and_right_to_left(client, db):
+    from directory.vocabulary import load_vocabulary
+
+    save(db, "c-1")
+    english, arabic = page(client, "/"), page(client, "/", "ar")
+    assert html_lang(arabic) == ("ar", "rtl")
+    assert ARABIC_LETTER.search(arabic.find("h1").text())
+    assert arabic.find("h1").text() != english.find("h1").text()
+    assert ARABIC_LETTER.search(arabic.find("a", class_="skip").text())
+    nav = arabic.find("nav", class_="languages")
+    assert ARABIC_LETTER.search(nav.attrs["aria-label"])
+    # Treatments are named as the vocabulary file names them in Arabic.
+    labels = [a.text() for a in arabic.find("ul", class_="chips").find_all("a")]
+    assert labels[0] == load_vocabulary().treatments["mesotherapy"].labels["ar"]
+    # Countries are named in Arabic too.
+    assert arabic.find("a", data_country="GB").text() == "المملكة المتحدة"
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_arabic_public_pages_have_no_english_left(client, path):
+    tree = page(client, path, "ar")
+    assert html_lang(tree) == ("ar", "rtl")
+    text = main_text(tree)
+    arabic, latin = len(ARABIC_LETTER.findall(text)), len(LATIN_LETTER.findall(text))
+    # What Latin is left is a name or an address (Vetted, JavaScript, a URL), not a sentence.
+    assert latin <= 0.03 * (arabic + latin), (path, latin, arabic)
+
+
+@pytest.mark.parametrize("path", ["/guide", *GUIDE_PAGES])
+def test_french_guide_is_in_french(client, path):
+    english, french = page(client, path), page(client, f"{path}?lang=fr")
+    assert html_lang(french) == ("fr", "ltr")
+    assert french.find("h1").text() != english.find("h1").text()
+    words = Counter(main_text(french).lower().split())
+    # English's commonest words do not occur in a French page.
+    assert sum(words[w] for w in ("the", "and", "you", "your", "with", "before")) == 0
+
+
+@pytest.mark.parametrize("path", GUIDE_PAGES)
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_translated_guide_ties_the_same_statements_to_the_checklist(client, path, lang):
+    def checks(tree):
+        return [
+            a.attrs["data-check"] for a in tree.find("article").find_all("a", class_="check-link")
+        ]
+
+    assert checks(page(client, f"{path}?lang={lang}")) == checks(page(client, path))
+
+
+@pytest.mark.parametrize(
+    ("clinics", "expected"),
+    [
+        (1, "عيادة واحدة."),  # Arabic singular
+        (2, "عيادتان."),  # dual
+        (3, "3 عيادات."),  # 3 to 10 take the plural
+        (11, "11 عيادة."),  # 11 to 99 take the singular again
+    ],
+)
+def test_arabic_counts_use_the_right_plural_form(client, db, clinics, expected):
+    for n in range(clinics):
+        save(db, f"c-{n}")
+    tree = page(client, "/clinics", "ar")
+    assert tree.find("main").find("p").text() == expected
+
+
+# --- remembering and switching -----------------------------------------------------------------
+
+
+def test_explicit_choice_is_remembered_across_pages(client):
+    response = get(client, "/guide/side-effects?lang=fr")
+    assert html_lang(parse_html(response.data)) == ("fr", "ltr")
+    (cookie,) = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{COOKIE}=")]
+    assert cookie.startswith(f"{COOKIE}=fr;")
+    assert "SameSite=Lax" in cookie and "HttpOnly" in cookie and "Max-Age=" in cookie
+    # The next page, with no ?lang= and a browser that prefers Arabic, stays French.
+    assert html_lang(page(client, "/methodology", "ar")) == ("fr", "ltr")
+    # Switching again replaces the choice.
+    get(client, "/guide?lang=ar")
+    assert html_lang(page(client, "/compare")) == ("ar", "rtl")
+
+
+def test_switcher_links_keep_the_page_and_its_query(client):
+    tree = page(client, "/search?q=meso&treatment=mesotherapy&lang=ar")
+    links = tree.find("nav", class_="languages").find_all("a")
+    assert [a.attrs["lang"] for a in links] == list(LANGUAGES)
+    assert [a.text() for a in links] == [name for name, _ in LANGUAGES.values()]
+    for a in links:
+        assert a.attrs["href"] == f"/search?q=meso&treatment=mesotherapy&lang={a.attrs['lang']}"
+        assert a.attrs["hreflang"] == a.attrs["lang"]
+    assert [a.attrs["lang"] for a in links if "aria-current" in a.attrs] == ["ar"]
+
+
+def test_templates_render_in_english_outside_a_request(app):
+    from flask import render_template_string
+
+    with app.app_context():
+        text = render_template_string("{{ _('Search') }} {{ current_lang }} {{ text_direction }}")
+    assert text == "Search en ltr"
+
+
+def test_language_pages_say_they_vary_by_language(client):
+    response = get(client, "/")
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
+
+
+def test_pages_not_translated_yet_stay_english(app, client):
+    from flask import url_for
+
+    with app.test_request_context():
+        try:
+            login = url_for("accounts.login")
+        except BuildError:  # the accounts domain is not installed
+            pytest.skip("no accounts.login page")
+    client.set_cookie(COOKIE, "ar")
+    assert html_lang(page(client, login, "ar")) == ("en", "ltr")
+
+
+# --- error pages -------------------------------------------------------------------------------
+
+
+def test_error_pages_are_translated(client):
+    tree = page(client, "/no/such/page", "ar", status=404)
+    assert html_lang(tree) == ("ar", "rtl")
+    assert tree.find("h1").text() == "الصفحة غير موجودة"
+    tree = page(client, "/clinics?page=0", "fr", status=400)
+    assert tree.find("h1").text() == "Requête incorrecte"
+    assert "nombre entier" in main_text(tree)
+
+
+def test_error_message_nobody_translated_is_marked_english(app, client):
+    app.add_url_rule("/_untranslated", "untranslated", lambda: abort(400, "A message from code."))
+    tree = page(client, "/_untranslated", "ar", status=400)
+    message = [p for p in tree.find("main").find_all("p") if "A message" in p.text()]
+    assert [p.attrs.get("lang") for p in message] == ["en"]
+
+
+# --- catalogs ---------------------------------------------------------------------------------
+
+
+def catalog(lang: str):
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def extracted_messages() -> set:
+    """Run the extraction babel.cfg describes, as `pybabel extract` would."""
+    with open(ROOT / "babel.cfg") as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map
+    ):
+        found.add(message)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_committed_mo_matches_its_po(lang):
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog(lang), use_fuzzy=False)
+    compiled.seek(0)
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as fh:
+        committed = gettext.GNUTranslations(fh)
+    # pybabel compile -d directory/translations, then commit the .mo files.
+    assert gettext.GNUTranslations(compiled)._catalog == committed._catalog
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_catalog_translates_every_message_the_pages_use(lang):
+    messages = catalog(lang)
+    missing = []
+    for message in extracted_messages():
+        entry = messages.get(message[0] if isinstance(message, tuple) else message)
+        strings = entry.string if entry is not None else None
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        if entry is None or entry.fuzzy or not all(strings):
+            missing.append(message)
+    # Run pybabel extract and update (babel.cfg), then translate what is new.
+    assert sorted(map(str, missing)) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_translations_keep_placeholders_and_markup(lang):
+    messages = catalog(lang)
+    assert [(m.id, errors) for m, errors in messages.check()] == []
+    for message in messages:
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            assert sorted(TAG.findall(string)) == sorted(TAG.findall(source[0])), message.id
+
+
+def test_known_strings_cover_what_other_modules_show():
+    from directory import errors
+    from directory.patients.places import MAX_NEAR_LENGTH
+    from directory.search.views import FACET_TITLES
+    from directory.vetting.scoring import LABELS, NOTES
+    from directory.vetting.services import PRACTITIONERS_CHANGED
+
+    marked = {text for value in vars(known).values() if isinstance(value, tuple) for text in value}
+    shown = {
+        *LABELS.values(),
+        *NOTES.values(),
+        *FACET_TITLES.values(),
+        *(text for pair in errors.MESSAGES.values() for text in pair),
+        PRACTITIONERS_CHANGED,
+        f"Keep the place to {MAX_NEAR_LENGTH} characters or fewer.",
+    }
+    assert shown - marked == set()
+
+
+# --- right-to-left layout ----------------------------------------------------------------------
+
+PHYSICAL = re.compile(
+    r"(?:margin|padding|border)-(?:left|right)\b|(?<![-\w])(?:left|right)\s*:"
+    r"|float\s*:\s*(?:left|right)|text-align\s*:\s*(?:left|right)"
+)
+
+
+@pytest.mark.parametrize(
+    "stylesheet", sorted((ROOT / "directory" / "static").rglob("*.css")), ids=lambda p: p.name
+)
+def test_stylesheets_use_logical_properties_so_arabic_mirrors(stylesheet):
+    css = re.sub(r"/\*.*?\*/", "", stylesheet.read_text(), flags=re.S)
+    assert PHYSICAL.findall(css) == []
