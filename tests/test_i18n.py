@@ -36,7 +36,13 @@ PUBLIC_PAGES = [
     "/guide/questions",
     "/compare",
     "/self-check",
+    "/transparency",
+    "/account/login",
+    "/account/register",
+    "/account/reset",
 ]
+# Pages about one clinic (c-1, saved first).
+CLINIC_PAGES = ["/clinics/c-1/report", "/clinics/c-1/report/sent"]
 GUIDE_PAGES = [path for path in PUBLIC_PAGES if path.startswith("/guide/")]
 
 
@@ -58,6 +64,21 @@ def html_lang(tree) -> tuple[str | None, str | None]:
 
 def main_text(tree) -> str:
     return tree.find("main").text()
+
+
+def own_text(node) -> str:
+    """Return a node's text without the names it shows from data (<bdi>: a clinic's name)."""
+    parts = [
+        c if isinstance(c, str) else own_text(c)
+        for c in node.children
+        if isinstance(c, str) or c.tag != "bdi"
+    ]
+    return " ".join("".join(parts).split())
+
+
+def latin_share(text: str) -> float:
+    arabic, latin = len(ARABIC_LETTER.findall(text)), len(LATIN_LETTER.findall(text))
+    return latin / max(arabic + latin, 1)
 
 
 # --- choosing the language --------------------------------------------------------------------
@@ -138,6 +159,161 @@ def test_arabic_public_pages_have_no_english_left(client, path):
     assert latin <= 0.03 * (arabic + latin), (path, latin, arabic)
 
 
+@pytest.mark.parametrize("path", CLINIC_PAGES)
+def test_arabic_clinic_pages_have_no_english_left_but_the_name(client, db, path):
+    save(db, "c-1")
+    tree = page(client, path, "ar")
+    assert html_lang(tree) == ("ar", "rtl")
+    # The clinic's name stays as the clinic writes it, isolated for the right-to-left text.
+    assert "Harley Skin Clinic" in [b.text() for b in tree.find("main").find_all("bdi")]
+    assert latin_share(own_text(tree.find("main"))) <= 0.03, path
+
+
+def test_header_links_of_every_domain_are_translated(client, db):
+    save(db, "c-1")
+    header = page(client, "/", "ar").find("header")
+    links = [a.text() for a in header.find("nav").find_all("a")]
+    assert "Log in" not in links and "Register" not in links
+    assert all(ARABIC_LETTER.search(text) for text in links), links
+    report = page(client, "/clinics/c-1", "ar").find("p", class_="report-concern")
+    assert ARABIC_LETTER.search(report.text())
+
+
+ENGLISH_WORDS = ("the", "and", "you", "your", "with", "before", "what", "this", "account")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/clinics/c-1/report", "/clinics/c-1/report/sent", "/transparency", "/account/login"]
+    + ["/account/register", "/account/reset"],
+)
+def test_french_public_forms_are_in_french(client, db, path):
+    save(db, "c-1")
+    english, french = page(client, path), page(client, f"{path}?lang=fr")
+    assert html_lang(french) == ("fr", "ltr")
+    assert french.find("h1").text() != english.find("h1").text()
+    words = Counter(own_text(french.find("main")).lower().split())
+    assert sum(words[w] for w in ENGLISH_WORDS) == 0, path
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "fields"),
+    [
+        # The report form sent empty: no category, no description.
+        ("/clinics/c-1/report", {}, ["category", "description"]),
+        # Every report field wrong: an unknown category, too short, a contact too long.
+        (
+            "/clinics/c-1/report",
+            {"category": "fraud", "description": "short", "contact": "c" * 201},
+            ["category", "description", "contact"],
+        ),
+        # Registering with nothing typed.
+        ("/account/register", {}, ["email", "password", "confirm"]),
+        # Not an address, a short password, a repeat that differs.
+        (
+            "/account/register",
+            {"email": "not-an-address", "password": "short", "confirm": "other"},
+            ["email", "password", "confirm"],
+        ),
+        # A password that is the address itself.
+        (
+            "/account/register",
+            {"email": "ana@clinic.example", "password": "ana@clinic.example"}
+            | {"confirm": "ana@clinic.example"},
+            ["password"],
+        ),
+        # Logging in with nothing typed.
+        ("/account/login", {}, ["email", "password"]),
+        # An address and password that match no account (the view's own message).
+        ("/account/login", {"email": "nobody@clinic.example", "password": "guess"}, ["password"]),
+        # A direction override hidden in the address (accounts/text.py's message).
+        ("/account/reset", {"email": "ana\u202e@clinic.example"}, ["email"]),
+        # HTML in the address.
+        ("/account/reset", {"email": "<b>@clinic.example"}, ["email"]),
+    ],
+)
+def test_arabic_form_errors_are_arabic_beside_their_fields(client, db, path, data, fields):
+    save(db, "c-1")
+    response = client.post(path, data=data, headers={"Accept-Language": "ar"})
+    tree = parse_html(response.data)
+    assert html_lang(tree) == ("ar", "rtl")
+    for name in fields:
+        errors = tree.find("ul", id=f"{name}-errors")
+        assert errors is not None, name
+        assert ARABIC_LETTER.search(errors.text()), (name, errors.text())
+        # A name such as HTML or NUL may stay; an English sentence may not.
+        assert latin_share(errors.text()) <= 0.2, (name, errors.text())
+    assert latin_share(own_text(tree.find("main"))) <= 0.03
+
+
+def test_english_form_errors_keep_their_wording(client, db):
+    response = client.post(
+        "/account/register", data={"email": "not-an-address", "password": "short"}
+    )
+    tree = parse_html(response.data)
+    email = tree.find("ul", id="email-errors").text()
+    # In English, email_validator's explanation follows (it only speaks English).
+    assert email.startswith("That is not an e-mail address: ")
+    assert tree.find("ul", id="password-errors").text() == "Use at least 12 characters."
+
+
+def flash_text(tree) -> str:
+    """Return the text of the page's last flashed message."""
+    return tree.find("ul", class_="flashes").find_all("li")[-1].text()
+
+
+def translated(lang: str, msgid: str, **values) -> str:
+    """Return msgid as the catalog writes it in lang, filled in, its spaces as text() shows them."""
+    text = msgid if lang == "en" else catalog(lang).get(msgid).string
+    return " ".join((text % values).split())
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fr"])
+def test_compare_flashes_are_written_in_the_pages_language(client, db, lang):
+    save(db, "c-1")
+    client.set_cookie(COOKIE, lang)
+
+    def post(path: str) -> str:
+        response = client.post(path, data={"clinic_id": "c-1"}, follow_redirects=True)
+        tree = parse_html(response.data)
+        assert html_lang(tree)[0] == lang
+        return flash_text(tree)
+
+    name = "Harley Skin Clinic"
+    added = "Added %(name)s to your comparison (%(count)s of %(max)s)."
+    assert post("/compare/add") == translated(lang, added, name=name, count=1, max=4)
+    already = "%(name)s is already in your comparison."
+    assert post("/compare/add") == translated(lang, already, name=name)
+    removed = "Removed %(name)s from your comparison."
+    assert post("/compare/remove") == translated(lang, removed, name=name)
+    assert post("/compare/clear") == translated(lang, "Your comparison is now empty.")
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_a_full_comparison_says_so_in_the_pages_language(client, db, lang):
+    for n in range(5):
+        save(db, f"c-{n}")
+    client.set_cookie(COOKIE, lang)
+    for n in range(5):
+        response = client.post("/compare/add", data={"clinic_id": f"c-{n}"})
+    text = flash_text(parse_html(client.get(response.headers["Location"]).data))
+    msgid = (
+        "You can compare up to %(max)s clinics at a time. "
+        "Remove one from your comparison to add %(name)s; nothing was changed."
+    )
+    assert text == translated(lang, msgid, max=4, name="Harley Skin Clinic")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fr"])
+def test_a_kept_comparison_says_how_many_it_holds(client, db, lang):
+    save(db, "c-1")
+    save(db, "c-2")
+    client.set_cookie(COOKIE, lang)
+    response = client.post("/compare/keep", data={"ids": "c-1,c-2"}, follow_redirects=True)
+    msgid = "Your comparison now holds these %(count)s clinics."
+    assert flash_text(parse_html(response.data)) == translated(lang, msgid, count=2)
+
+
 @pytest.mark.parametrize("path", ["/guide", *GUIDE_PAGES])
 def test_french_guide_is_in_french(client, path):
     english, french = page(client, path), page(client, f"{path}?lang=fr")
@@ -215,16 +391,30 @@ def test_language_pages_say_they_vary_by_language(client):
     assert {"Accept-Language", "Cookie"} <= set(response.vary)
 
 
-def test_pages_not_translated_yet_stay_english(app, client):
+@pytest.mark.parametrize(
+    ("endpoint", "status"),
+    [
+        ("accounts.confirm_email", 400),  # a clinic's link page, in the accounts blueprint
+        ("moderation_public.join", 404),  # a moderator's invitation, beside the report form
+    ],
+)
+def test_staff_pages_beside_translated_ones_stay_english(app, client, endpoint, status):
     from flask import url_for
 
     with app.test_request_context():
         try:
-            login = url_for("accounts.login")
-        except BuildError:  # the accounts domain is not installed
-            pytest.skip("no accounts.login page")
+            path = url_for(endpoint, token="not-a-token")
+        except BuildError:  # that domain is not installed
+            pytest.skip(f"no {endpoint} page")
     client.set_cookie(COOKIE, "ar")
-    assert html_lang(page(client, login, "ar")) == ("en", "ltr")
+    assert html_lang(page(client, path, "ar", status=status)) == ("en", "ltr")
+
+
+def test_translated_endpoints_exist(app):
+    from directory.i18n import TRANSLATED_ENDPOINTS
+
+    # A renamed view would silently drop back to English.
+    assert TRANSLATED_ENDPOINTS <= set(app.view_functions)
 
 
 # --- error pages -------------------------------------------------------------------------------
@@ -304,12 +494,34 @@ def test_translations_keep_placeholders_and_markup(lang):
             assert sorted(TAG.findall(string)) == sorted(TAG.findall(source[0])), message.id
 
 
-def test_known_strings_cover_what_other_modules_show():
+def test_known_strings_cover_what_other_modules_show(db):
+    from datetime import date
+
     from directory import errors
+    from directory.accounts.text import text_problem
+    from directory.accounts.views import BAD_LOGIN
+    from directory.moderation import reports, transparency
+    from directory.moderation.public_views import report_error_sentence
     from directory.patients.places import MAX_NEAR_LENGTH
     from directory.search.views import FACET_TITLES
     from directory.vetting.scoring import LABELS, NOTES
     from directory.vetting.services import PRACTITIONERS_CHANGED
+
+    figures = transparency.transparency_figures(db, today=date(2026, 1, 1))
+    charts = [v for v in figures.values() if isinstance(v, transparency.BarChart)]
+    received = {"target_type": "report", "action": "report.received", "target_id": "c:1"}
+    awaiting = transparency.report_figures([{**received, "after": {"category": "other"}}])
+    refused = []
+    for bad in [
+        {"category": "fraud", "description": "x" * 20},
+        {"category": "other", "description": "short"},
+        {"category": "other", "description": "x" * 20, "contact": "c" * 201},
+    ]:
+        with pytest.raises(reports.ReportError) as caught:
+            reports.submit_report(db, "c-1", **bad)
+        refused.append(report_error_sentence(caught.value))
+    typed = ["\x00", "a\x01", "\u202e", "\ue000", "<b>"]
+    problems = [text_problem(t) for t in typed] + [text_problem("\x01", multiline=True)]
 
     marked = {text for value in vars(known).values() if isinstance(value, tuple) for text in value}
     shown = {
@@ -319,6 +531,14 @@ def test_known_strings_cover_what_other_modules_show():
         *(text for pair in errors.MESSAGES.values() for text in pair),
         PRACTITIONERS_CHANGED,
         f"Keep the place to {MAX_NEAR_LENGTH} characters or fewer.",
+        *reports.CATEGORIES.values(),
+        *reports.OUTCOMES.values(),
+        *(label for label, _count in awaiting["by_outcome"]),
+        *(chart.title for chart in charts),
+        *(series for chart in charts for series in chart.series),
+        *refused,
+        BAD_LOGIN,
+        *problems,
     }
     assert shown - marked == set()
 

@@ -2,6 +2,10 @@
 
 Text fields are normalised (NFC, trimmed) by filters and checked by PlainText: no HTML, no
 control or invisible formatting characters. Forms never touch the database.
+
+The log-in, register and reset pages are translated (directory/i18n TRANSLATED_ENDPOINTS), so
+what they show is wrapped for the catalogs: lazy_gettext for labels and fixed messages, gettext
+for messages made while validating. On the English pages the words are unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -43,6 +48,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from directory.accounts.passwords import MIN_LENGTH
 from directory.accounts.text import normalise, text_problem
+from directory.i18n import DEFAULT, current_lang
 
 MAX_PASSWORD = 256
 MAX_PRACTITIONERS = 200
@@ -105,18 +111,30 @@ class EmailAddress:
         value = field.data or ""
         problem = text_problem(value)
         if problem:
-            raise StopValidation(problem)
+            # text_problem's sentences are marked for the catalogs in directory/i18n/known.py.
+            raise StopValidation(gettext(problem))
         if len(value) > 254:
-            raise StopValidation("That address is too long.")
+            raise StopValidation(gettext("That address is too long."))
         try:
             checked = validate_email(value, check_deliverability=False)
         except EmailNotValidError as exc:
-            raise StopValidation(f"That is not an e-mail address: {exc}") from exc
+            raise StopValidation(_not_an_address(exc)) from exc
         field.data = checked.normalized.lower()
 
 
-def _email(label="E-mail address", *, required=True):
-    first = InputRequired(message="Enter an e-mail address.") if required else Optional()
+def _not_an_address(exc: EmailNotValidError) -> str:
+    # email_validator explains what is wrong in English only: other languages get a sentence
+    # of their own rather than an English clause inside it.
+    if current_lang() == DEFAULT:
+        return f"That is not an e-mail address: {exc}"
+    return gettext("That is not an e-mail address. Check it for typing mistakes.")
+
+
+def _email(label=None, *, required=True):
+    label = label or lazy_gettext("E-mail address")
+    first = (
+        InputRequired(message=lazy_gettext("Enter an e-mail address.")) if required else Optional()
+    )
     return StringField(
         label,
         validators=[first, EmailAddress()],
@@ -131,36 +149,52 @@ class NewPassword:
     def __call__(self, form, field):
         value = field.data or ""
         if len(value) < MIN_LENGTH:
-            raise StopValidation(f"Use at least {MIN_LENGTH} characters.")
+            raise StopValidation(
+                ngettext(
+                    "Use at least %(num)d character.",
+                    "Use at least %(num)d characters.",
+                    MIN_LENGTH,
+                )
+            )
         if len(value) > MAX_PASSWORD:
-            raise StopValidation(f"Use at most {MAX_PASSWORD} characters.")
+            raise StopValidation(
+                ngettext(
+                    "Use at most %(num)d character.",
+                    "Use at most %(num)d characters.",
+                    MAX_PASSWORD,
+                )
+            )
         if "\x00" in value:
-            raise StopValidation("Remove the NUL character.")
+            raise StopValidation(gettext("Remove the NUL character."))
         if len(set(value)) < 4:
-            raise StopValidation("That password is too easy to guess; mix more characters.")
+            raise StopValidation(
+                gettext("That password is too easy to guess; mix more characters.")
+            )
         email = getattr(form, "email", None)
         if (
             email is not None
             and isinstance(email.data, str)
             and value.lower() == email.data.lower()
         ):
-            raise StopValidation("Your password must not be your e-mail address.")
+            raise StopValidation(gettext("Your password must not be your e-mail address."))
 
 
-def _new_password(label="Password"):
+def _new_password(label=None):
+    label = label or lazy_gettext("Password")
     return PasswordField(
         label,
-        validators=[InputRequired(message="Choose a password."), NewPassword()],
+        validators=[InputRequired(message=lazy_gettext("Choose a password.")), NewPassword()],
         render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
     )
 
 
-def _repeat(label="Repeat the password", of="password"):
+def _repeat(label=None, of="password"):
+    label = label or lazy_gettext("Repeat the password")
     return PasswordField(
         label,
         validators=[
-            InputRequired(message="Type the password again."),
-            EqualTo(of, message="The two passwords are not the same."),
+            InputRequired(message=lazy_gettext("Type the password again.")),
+            EqualTo(of, message=lazy_gettext("The two passwords are not the same.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -319,29 +353,35 @@ class RegisterForm(FlaskForm):
     email = _email()
     password = _new_password()
     confirm = _repeat()
-    submit = SubmitField("Create account")
+    submit = SubmitField(lazy_gettext("Create account"))
 
 
 class LoginForm(FlaskForm):
     email = StringField(
-        "E-mail address",
-        validators=[InputRequired(message="Enter your e-mail address."), Length(max=254)],
+        lazy_gettext("E-mail address"),
+        validators=[
+            InputRequired(message=lazy_gettext("Enter your e-mail address.")),
+            Length(max=254),
+        ],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password",
-        validators=[InputRequired(message="Enter your password."), Length(max=MAX_PASSWORD)],
+        lazy_gettext("Password"),
+        validators=[
+            InputRequired(message=lazy_gettext("Enter your password.")),
+            Length(max=MAX_PASSWORD),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me logged in on this device for 30 days")
+    remember = BooleanField(lazy_gettext("Keep me logged in on this device for 30 days"))
     next = HiddenField()
-    submit = SubmitField("Log in")
+    submit = SubmitField(lazy_gettext("Log in"))
 
 
 class ResetRequestForm(FlaskForm):
     email = _email()
-    submit = SubmitField("Send me a link")
+    submit = SubmitField(lazy_gettext("Send me a link"))
 
 
 class ResetPasswordForm(FlaskForm):

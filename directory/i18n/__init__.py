@@ -2,7 +2,8 @@
 
 The language is, in order: an explicit choice (``?lang=xx`` on any page, remembered in a
 cookie), the browser's Accept-Language, then English. Only the blueprints in
-TRANSLATED_BLUEPRINTS are translated; other pages stay English (and say so in <html lang>).
+TRANSLATED_BLUEPRINTS and the single pages in TRANSLATED_ENDPOINTS are translated; other pages
+stay English (and say so in <html lang>).
 """
 
 from __future__ import annotations
@@ -28,6 +29,18 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 # Pages whose every word is in the catalogs. None covers app-wide pages (an unknown URL's 404).
 TRANSLATED_BLUEPRINTS = frozenset({None, "clinics", "search", "vetting", "patients"})
+# Public pages of blueprints whose other pages are for clinic staff and moderators, who work
+# in English: a whole blueprint would put lang="ar" on pages still written in English.
+TRANSLATED_ENDPOINTS = frozenset(
+    {
+        "moderation_public.report",
+        "moderation_public.report_sent",
+        "moderation_public.transparency",
+        "accounts.login",
+        "accounts.register",
+        "accounts.reset_request",
+    }
+)
 
 babel = Babel()
 
@@ -48,12 +61,17 @@ def chosen_language() -> str:
     )
 
 
+def is_translated_page() -> bool:
+    """Say whether this request's page is written in every language (False outside a request)."""
+    # Outside a request (a CLI command rendering an e-mail) there is no reader to ask.
+    if not has_request_context():
+        return False
+    return request.blueprint in TRANSLATED_BLUEPRINTS or request.endpoint in TRANSLATED_ENDPOINTS
+
+
 def select_locale() -> str:
     """Flask-Babel's locale selector: the chosen language on translated pages, else English."""
-    # Outside a request (a CLI command rendering an e-mail) there is no reader to ask.
-    if not has_request_context() or request.blueprint not in TRANSLATED_BLUEPRINTS:
-        return DEFAULT
-    return chosen_language()
+    return chosen_language() if is_translated_page() else DEFAULT
 
 
 def current_lang() -> str:
@@ -74,7 +92,8 @@ def translate(text: str | None) -> str:
     """
     if not text or current_lang() == DEFAULT:
         return text or ""
-    return _gettext(text)
+    # Only text can be looked up (a list field's errors are lists); the rest shows as it is.
+    return _gettext(text) if isinstance(text, str) else text
 
 
 def is_translated(text: str | None) -> bool:

@@ -95,15 +95,56 @@ ROLES = (
     N_("doctor"),
 )
 
-# Ready for directory/patients/views.py to send its flashes through flask_babel.gettext with
-# these exact msgids (the English output stays the same); until then they show in English.
-FLASH_TEMPLATES = (
+# directory/moderation/reports.py: CATEGORIES (the report form's choices, the transparency
+# chart) and the outcomes the transparency page counts (transparency.py adds "Awaiting triage").
+REPORT_CATEGORIES = (
+    N_("Adverse reaction or infection"),
+    N_("Unlicensed or unsupervised practitioner"),
+    N_("Misleading claims"),
+    N_("Wrong information"),
+    N_("Other"),
+)
+REPORT_OUTCOMES = (
+    N_("Awaiting triage"),
+    N_("No action needed"),
+    N_("Clinic contacted"),
+    N_("Listing information corrected"),
+    N_("Suspension awaiting a second moderator"),
+    N_("Listing suspended"),
+    N_("Suspension not confirmed"),
+)
+
+# directory/moderation/transparency.py: chart titles and series.
+TRANSPARENCY_CHARTS = (
+    N_("Claims verified and rejected per month"),
+    N_("Verified"),
+    N_("Rejected"),
+    N_("Reports by outcome"),
+    N_("Reports by category"),
+    N_("Count"),
+)
+
+# Why submit_report refused a report, as the report form shows it
+# (directory/moderation/public_views.py report_error_sentence).
+REPORT_ERRORS = (
+    N_("Choose one of the categories."),
+    N_("The description needs 10 to 5000 characters."),
+    N_("Contact details are limited to 200 characters."),
+)
+
+# directory/accounts/views.py BAD_LOGIN, shown beside the password on the log-in page.
+ACCOUNT_MESSAGES = (N_("That e-mail address and password do not match an account."),)
+
+# directory/accounts/text.py text_problem: why typed text was refused (an e-mail address on
+# the register and reset pages).
+TEXT_PROBLEMS = (
+    N_("Remove the NUL character."),
+    N_("Remove the control characters."),
+    N_("Use a single line of text."),
     N_(
-        "You can compare up to %(max)s clinics at a time. "
-        "Remove one from your comparison to add %(name)s; nothing was changed."
+        "Remove the invisible formatting characters (such as direction overrides "
+        "or zero-width spaces)."
     ),
-    N_("%(name)s is already in your comparison."),
-    N_("Added %(name)s to your comparison (%(count)s of %(max)s)."),
-    N_("Removed %(name)s from your comparison."),
-    N_("Your comparison now holds these %(count)s clinics."),
+    N_("Remove the characters that are not valid text."),
+    N_("HTML is not allowed here; write plain text."),
 )

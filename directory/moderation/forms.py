@@ -1,7 +1,12 @@
-"""Forms of the moderation workbench and the public report form (Flask-WTF, CSRF on)."""
+"""Forms of the moderation workbench and the public report form (Flask-WTF, CSRF on).
+
+The report form is a public page, so its labels, choices and messages are lazy_gettext
+strings (translated when the form is shown); the workbench forms stay English.
+"""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -53,30 +58,29 @@ class CodeForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     category = RadioField(
-        "What is the concern about?",
-        choices=_choices(reports.CATEGORIES.items()),
-        validators=[InputRequired("Choose what the concern is about.")],
+        lazy_gettext("What is the concern about?"),
+        # The category names are marked for the catalogs in directory/i18n/known.py.
+        choices=_choices((key, lazy_gettext(label)) for key, label in reports.CATEGORIES.items()),
+        validators=[InputRequired(lazy_gettext("Choose what the concern is about."))],
     )
     description = TextAreaField(
-        "What happened?",
+        lazy_gettext("What happened?"),
         validators=[
-            DataRequired("Tell us what happened."),
+            DataRequired(lazy_gettext("Tell us what happened.")),
             Length(
                 min=reports.MIN_DESCRIPTION,
                 max=reports.MAX_DESCRIPTION,
-                message=(
-                    f"Write between {reports.MIN_DESCRIPTION} and {reports.MAX_DESCRIPTION} "
-                    "characters."
-                ),
+                # Length fills in %(min)d and %(max)d after translation.
+                message=lazy_gettext("Write between %(min)d and %(max)d characters."),
             ),
         ],
         filters=[_clean],
     )
     contact = StringField(
-        "How can we reach you? (optional)",
+        lazy_gettext("How can we reach you? (optional)"),
         validators=[
             Optional(),
-            Length(max=reports.MAX_CONTACT, message=f"At most {reports.MAX_CONTACT} characters."),
+            Length(max=reports.MAX_CONTACT, message=lazy_gettext("At most %(max)d characters.")),
         ],
         filters=[_clean],
     )

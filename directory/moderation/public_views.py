@@ -10,6 +10,7 @@ from flask_login import login_user
 from directory.accounts.limits import per_ip
 from directory.db import get_db
 from directory.extensions import User
+from directory.i18n import translate
 from directory.moderation import invites, reports, services
 from directory.moderation.forms import AcceptInviteForm, ReportForm
 from directory.moderation.transparency import transparency_figures
@@ -27,6 +28,12 @@ def _reportable_clinic(clinic_id: str) -> dict:
     if clinic is None or clinic["status"] == "unpublished":
         abort(404)
     return clinic
+
+
+def report_error_sentence(exc: reports.ReportError) -> str:
+    """Return a refused report's reason as a sentence (the English msgid in the catalogs)."""
+    text = str(exc)
+    return text[:1].upper() + text[1:] + "."
 
 
 @bp.route("/clinics/<clinic_id>/report", methods=["GET", "POST"])
@@ -47,7 +54,7 @@ def report(clinic_id: str):
                 contact=form.contact.data,
             )
         except reports.ReportError as exc:
-            form.form_errors.append(str(exc)[:1].upper() + str(exc)[1:] + ".")
+            form.form_errors.append(translate(report_error_sentence(exc)))
         else:
             return redirect(url_for("moderation_public.report_sent", clinic_id=clinic_id))
     status = 400 if form.errors else 200

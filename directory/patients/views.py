@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 
 from directory.db import get_db
 from directory.patients import services
@@ -71,18 +72,29 @@ def compare_add():
     if clinic is None:
         abort(404)
     ids, outcome = services.add_to_compare(compare_ids(), clinic_id)
+    # Flashes are written in the page's language now: a translated sentence cannot be looked up
+    # again once the clinic's name is in it.
     if outcome == "full":
         flash(
-            f"You can compare up to {services.MAX_COMPARE} clinics at a time. "
-            f"Remove one from your comparison to add {clinic['name']}; nothing was changed.",
+            gettext(
+                "You can compare up to %(max)s clinics at a time. "
+                "Remove one from your comparison to add %(name)s; nothing was changed.",
+                max=services.MAX_COMPARE,
+                name=clinic["name"],
+            ),
             "error",
         )
     elif outcome == "already":
-        flash(f"{clinic['name']} is already in your comparison.", "info")
+        flash(gettext("%(name)s is already in your comparison.", name=clinic["name"]), "info")
     else:
         _store_ids(ids)
         flash(
-            f"Added {clinic['name']} to your comparison ({len(ids)} of {services.MAX_COMPARE}).",
+            gettext(
+                "Added %(name)s to your comparison (%(count)s of %(max)s).",
+                name=clinic["name"],
+                count=len(ids),
+                max=services.MAX_COMPARE,
+            ),
             "success",
         )
     return redirect(_safe_next(url_for("patients.compare")), code=303)
@@ -95,14 +107,15 @@ def compare_remove():
     if clinic_id in ids:
         _store_ids(services.remove_from_compare(ids, clinic_id))
         clinic = services.publishable(get_db(), clinic_id)
-        flash(f"Removed {clinic['name'] if clinic else clinic_id} from your comparison.", "success")
+        name = clinic["name"] if clinic else clinic_id
+        flash(gettext("Removed %(name)s from your comparison.", name=name), "success")
     return redirect(_safe_next(url_for("patients.compare")), code=303)
 
 
 @bp.post("/compare/clear")
 def compare_clear():
     _store_ids([])
-    flash("Your comparison is now empty.", "success")
+    flash(gettext("Your comparison is now empty."), "success")
     return redirect(url_for("patients.compare"), code=303)
 
 
@@ -113,7 +126,7 @@ def compare_keep():
     wanted = services.parse_ids_param(request.form.get("ids"))
     ids = [i for i in wanted if services.publishable(db, i) is not None][: services.MAX_COMPARE]
     _store_ids(ids)
-    flash(f"Your comparison now holds these {len(ids)} clinics.", "success")
+    flash(gettext("Your comparison now holds these %(count)s clinics.", count=len(ids)), "success")
     return redirect(url_for("patients.compare"), code=303)
 
 

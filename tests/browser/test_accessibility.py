@@ -46,18 +46,35 @@ PUBLIC_PAGES = [
     "/compare?ids=uk-01,uk-02,ae-1,nope&near=51.5,-0.12",  # shared, with distances
     "/self-check",
     "/self-check?near=51.5,-0.12",
+    "/clinics/uk-01/report",
+    "/clinics/uk-01/report/sent",
+    "/transparency",  # with a verified claim and a patient's report in its charts
+    "/account/login",
+    "/account/register",
+    "/account/reset",
     "/no/such/page",
+]
+# Forms sent empty through the browser (with their CSRF token): the page with errors beside
+# the fields. (form page, its submit button)
+FORMS_WITH_ERRORS = [
+    ("/clinics/uk-01/report", "main form button[type=submit]"),
+    ("/account/login", "main form input[type=submit]"),
+    ("/account/register", "main form input[type=submit]"),
+    ("/account/reset", "main form input[type=submit]"),
 ]
 
 
 @pytest.fixture
 def server(live_app, live_server):
-    """The live server, with one clinic's licence verified so its page shows real vetting."""
+    """The live server, with one clinic's licence verified so its page shows real vetting,
+    and one patient's report so the transparency page charts it."""
     from directory.db import connect
+    from directory.moderation.reports import submit_report
 
     db = connect(live_app.config["DATABASE"])
     try:
         verify_item(db, "uk-01", "licensed-staff")
+        submit_report(db, "uk-02", category="adverse-reaction", description="Redness for a week.")
     finally:
         db.close()
     return live_server
@@ -120,6 +137,15 @@ def test_public_pages_pass_axe_with_no_serious_violations(server, browser, axe_s
             violations = audit(page, axe_script)
             if violations:
                 found[path] = violations
+        for path, button in FORMS_WITH_ERRORS:
+            page.goto(f"{server}{path}")
+            with page.expect_navigation():
+                page.locator(button).click()
+            assert page.locator("ul.errors").count() > 0, path
+            assert page.evaluate("document.documentElement.lang") == lang, path
+            violations = audit(page, axe_script)
+            if violations:
+                found[f"{path} (sent empty)"] = violations
         assert found == {}, "axe-core found serious or critical violations:\n" + report(found)
     finally:
         context.close()
@@ -145,6 +171,9 @@ def test_phone_viewport_reads_without_sideways_scrolling(server, browser, tmp_pa
             ("clinic", "/clinics/uk-01"),
             ("compare", "/compare"),
             ("self-check", "/self-check"),
+            ("report", "/clinics/uk-01/report"),  # its hidden honeypot field stays on the page
+            ("transparency", "/transparency"),  # its charts fit the screen
+            ("register", "/account/register"),
         ]:
             page.goto(f"{server}{path}")
             widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")

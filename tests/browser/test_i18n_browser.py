@@ -105,3 +105,47 @@ def test_arabic_self_check_picks_guidance_in_arabic(live_server, browser):
         assert "Not recommended" not in shown[0].inner_text()
     finally:
         context.close()
+
+
+def test_arabic_patient_reports_a_concern_by_keyboard(live_server, live_app, browser):
+    context = browser.new_context(extra_http_headers={"Accept-Language": "ar"})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/clinics/uk-01")
+        tab_to(page, "p.report-concern a")
+        assert ARABIC_LETTER.search(page.locator("p.report-concern a").inner_text())
+        with page.expect_navigation(url=re.compile(r"/clinics/uk-01/report$")):
+            page.keyboard.press("Enter")
+        assert lang_and_dir(page) == ("ar", "rtl")
+
+        # Sent empty: the messages beside the fields are Arabic, and the page stays Arabic.
+        tab_to(page, "main form button[type=submit]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert lang_and_dir(page) == ("ar", "rtl")
+        for field in ("category", "description"):
+            errors = page.locator(f"#{field}-errors").inner_text()
+            assert ARABIC_LETTER.search(errors) and "Choose" not in errors and "Tell" not in errors
+
+        tab_to(page, "input[name=category][value=adverse-reaction]")
+        page.keyboard.press("Space")
+        tab_to(page, "#description")
+        page.keyboard.type("احمرار وتورم استمر أسبوعًا بعد الجلسة.")
+        tab_to(page, "main form button[type=submit]")
+        with page.expect_navigation(url=re.compile(r"/clinics/uk-01/report/sent$")):
+            page.keyboard.press("Enter")
+        assert lang_and_dir(page) == ("ar", "rtl")
+        assert ARABIC_LETTER.search(page.locator("main p[role=status]").inner_text())
+    finally:
+        context.close()
+
+    from directory.db import connect
+
+    db = connect(live_app.config["DATABASE"])
+    try:
+        rows = list(db.query("select category, description from reports"))
+    finally:
+        db.close()
+    assert rows == [
+        {"category": "adverse-reaction", "description": "احمرار وتورم استمر أسبوعًا بعد الجلسة."}
+    ]
