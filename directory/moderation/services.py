@@ -327,6 +327,31 @@ def request_information(
 # Listing and ownership requests ----------------------------------------------------------------
 
 
+def _decide_request(
+    db: sqlite_utils.Database,
+    moderator: Moderator,
+    request: dict | None,
+    *,
+    approve: bool,
+    reason: str,
+    on_approve,
+    on_reject,
+) -> str:
+    """Decide a listing or ownership request through the accounts service given."""
+    from directory.accounts.services import AccountError
+
+    if request is None:
+        raise LookupError("no such request")
+    ensure_may_decide(db, moderator, request["clinic_id"], also=(request.get("user_email"),))
+    reason = reports.clean_text(reason)
+    try:
+        if approve:
+            return on_approve(db, request["id"], actor=moderator.actor, reason=reason or None)
+        return on_reject(db, request["id"], actor=moderator.actor, reason=reason)
+    except AccountError as exc:
+        raise ModerationError(str(exc)[:1].upper() + str(exc)[1:] + ".") from exc
+
+
 def decide_listing(
     db: sqlite_utils.Database, moderator: Moderator, request_id: int, *, approve: bool, reason: str
 ) -> str:
@@ -334,19 +359,15 @@ def decide_listing(
     from directory.accounts import services as accounts
     from directory.accounts import storage as accounts_storage
 
-    request = accounts_storage.get_listing_request(db, request_id)
-    if request is None:
-        raise LookupError(request_id)
-    ensure_may_decide(db, moderator, request["clinic_id"], also=(request.get("user_email"),))
-    reason = reports.clean_text(reason)
-    try:
-        if approve:
-            return accounts.approve_listing(
-                db, request_id, actor=moderator.actor, reason=reason or None
-            )
-        return accounts.reject_listing(db, request_id, actor=moderator.actor, reason=reason)
-    except accounts.AccountError as exc:
-        raise ModerationError(str(exc)[:1].upper() + str(exc)[1:] + ".") from exc
+    return _decide_request(
+        db,
+        moderator,
+        accounts_storage.get_listing_request(db, request_id),
+        approve=approve,
+        reason=reason,
+        on_approve=accounts.approve_listing,
+        on_reject=accounts.reject_listing,
+    )
 
 
 def decide_ownership(
@@ -356,16 +377,12 @@ def decide_ownership(
     from directory.accounts import services as accounts
     from directory.accounts import storage as accounts_storage
 
-    request = accounts_storage.get_ownership_request(db, request_id)
-    if request is None:
-        raise LookupError(request_id)
-    ensure_may_decide(db, moderator, request["clinic_id"], also=(request.get("user_email"),))
-    reason = reports.clean_text(reason)
-    try:
-        if approve:
-            return accounts.approve_ownership(
-                db, request_id, actor=moderator.actor, reason=reason or None
-            )
-        return accounts.reject_ownership(db, request_id, actor=moderator.actor, reason=reason)
-    except accounts.AccountError as exc:
-        raise ModerationError(str(exc)[:1].upper() + str(exc)[1:] + ".") from exc
+    return _decide_request(
+        db,
+        moderator,
+        accounts_storage.get_ownership_request(db, request_id),
+        approve=approve,
+        reason=reason,
+        on_approve=accounts.approve_ownership,
+        on_reject=accounts.reject_ownership,
+    )
