@@ -21,7 +21,7 @@ venv: $(BIN)/vetted ## Create .venv and install the project with its test tools
 
 serve: venv ## Set up and serve on http://$(HOST):$(PORT) with gunicorn (2 workers), demo data loaded
 	$(BIN)/vetted setup
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - "directory:create_app()"
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers 2 --bind $(HOST):$(PORT) "directory:create_app()"
 
 dev: venv ## Serve with Flask's development server (auto-reload)
 	$(BIN)/vetted setup
