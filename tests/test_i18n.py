@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gettext
 import io
 import re
@@ -17,7 +18,8 @@ from flask import abort
 from werkzeug.routing import BuildError
 
 from directory.i18n import COOKIE, LANGUAGES, TRANSLATIONS, known
-from tests.patients.helpers import parse_html, save
+from tests.patients.helpers import save
+from tests.soup import parse_html, text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
@@ -59,21 +61,19 @@ def page(client, path: str, accept: str | None = None, status: int = 200):
 
 def html_lang(tree) -> tuple[str | None, str | None]:
     html = tree.find("html")
-    return html.attrs.get("lang"), html.attrs.get("dir")
+    return html.get("lang"), html.get("dir")
 
 
 def main_text(tree) -> str:
-    return tree.find("main").text()
+    return text_of(tree.find("main"))
 
 
 def own_text(node) -> str:
     """Return a node's text without the names it shows from data (<bdi>: a clinic's name)."""
-    parts = [
-        c if isinstance(c, str) else own_text(c)
-        for c in node.children
-        if isinstance(c, str) or c.tag != "bdi"
-    ]
-    return " ".join("".join(parts).split())
+    node = copy.copy(node)
+    for name in node.find_all("bdi"):
+        name.decompose()
+    return text_of(node)
 
 
 def latin_share(text: str) -> float:
@@ -137,16 +137,16 @@ def test_arabic_page_is_in_arabic_and_right_to_left(client, db):
     save(db, "c-1")
     english, arabic = page(client, "/"), page(client, "/", "ar")
     assert html_lang(arabic) == ("ar", "rtl")
-    assert ARABIC_LETTER.search(arabic.find("h1").text())
-    assert arabic.find("h1").text() != english.find("h1").text()
-    assert ARABIC_LETTER.search(arabic.find("a", class_="skip").text())
+    assert ARABIC_LETTER.search(text_of(arabic.find("h1")))
+    assert text_of(arabic.find("h1")) != text_of(english.find("h1"))
+    assert ARABIC_LETTER.search(text_of(arabic.find("a", class_="skip")))
     nav = arabic.find("nav", class_="languages")
-    assert ARABIC_LETTER.search(nav.attrs["aria-label"])
+    assert ARABIC_LETTER.search(nav["aria-label"])
     # Treatments are named as the vocabulary file names them in Arabic.
-    labels = [a.text() for a in arabic.find("ul", class_="chips").find_all("a")]
+    labels = [text_of(a) for a in arabic.find("ul", class_="chips").find_all("a")]
     assert labels[0] == load_vocabulary().treatments["mesotherapy"].labels["ar"]
     # Countries are named in Arabic too.
-    assert arabic.find("a", data_country="GB").text() == "المملكة المتحدة"
+    assert text_of(arabic.find("a", attrs={"data-country": "GB"})) == "المملكة المتحدة"
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
@@ -165,18 +165,18 @@ def test_arabic_clinic_pages_have_no_english_left_but_the_name(client, db, path)
     tree = page(client, path, "ar")
     assert html_lang(tree) == ("ar", "rtl")
     # The clinic's name stays as the clinic writes it, isolated for the right-to-left text.
-    assert "Harley Skin Clinic" in [b.text() for b in tree.find("main").find_all("bdi")]
+    assert "Harley Skin Clinic" in [text_of(b) for b in tree.find("main").find_all("bdi")]
     assert latin_share(own_text(tree.find("main"))) <= 0.03, path
 
 
 def test_header_links_of_every_domain_are_translated(client, db):
     save(db, "c-1")
     header = page(client, "/", "ar").find("header")
-    links = [a.text() for a in header.find("nav").find_all("a")]
+    links = [text_of(a) for a in header.find("nav").find_all("a")]
     assert "Log in" not in links and "Register" not in links
     assert all(ARABIC_LETTER.search(text) for text in links), links
     report = page(client, "/clinics/c-1", "ar").find("p", class_="report-concern")
-    assert ARABIC_LETTER.search(report.text())
+    assert ARABIC_LETTER.search(text_of(report))
 
 
 ENGLISH_WORDS = ("the", "and", "you", "your", "with", "before", "what", "this", "account")
@@ -191,7 +191,7 @@ def test_french_public_forms_are_in_french(client, db, path):
     save(db, "c-1")
     english, french = page(client, path), page(client, f"{path}?lang=fr")
     assert html_lang(french) == ("fr", "ltr")
-    assert french.find("h1").text() != english.find("h1").text()
+    assert text_of(french.find("h1")) != text_of(english.find("h1"))
     words = Counter(own_text(french.find("main")).lower().split())
     assert sum(words[w] for w in ENGLISH_WORDS) == 0, path
 
@@ -240,9 +240,9 @@ def test_arabic_form_errors_are_arabic_beside_their_fields(client, db, path, dat
     for name in fields:
         errors = tree.find("ul", id=f"{name}-errors")
         assert errors is not None, name
-        assert ARABIC_LETTER.search(errors.text()), (name, errors.text())
+        assert ARABIC_LETTER.search(text_of(errors)), (name, text_of(errors))
         # A name such as HTML or NUL may stay; an English sentence may not.
-        assert latin_share(errors.text()) <= 0.2, (name, errors.text())
+        assert latin_share(text_of(errors)) <= 0.2, (name, text_of(errors))
     assert latin_share(own_text(tree.find("main"))) <= 0.03
 
 
@@ -251,15 +251,15 @@ def test_english_form_errors_keep_their_wording(client, db):
         "/account/register", data={"email": "not-an-address", "password": "short"}
     )
     tree = parse_html(response.data)
-    email = tree.find("ul", id="email-errors").text()
+    email = text_of(tree.find("ul", id="email-errors"))
     # In English, email_validator's explanation follows (it only speaks English).
     assert email.startswith("That is not an e-mail address: ")
-    assert tree.find("ul", id="password-errors").text() == "Use at least 12 characters."
+    assert text_of(tree.find("ul", id="password-errors")) == "Use at least 12 characters."
 
 
 def flash_text(tree) -> str:
     """Return the text of the page's last flashed message."""
-    return tree.find("ul", class_="flashes").find_all("li")[-1].text()
+    return text_of(tree.find("ul", class_="flashes").find_all("li")[-1])
 
 
 def translated(lang: str, msgid: str, **values) -> str:
@@ -318,7 +318,7 @@ def test_a_kept_comparison_says_how_many_it_holds(client, db, lang):
 def test_french_guide_is_in_french(client, path):
     english, french = page(client, path), page(client, f"{path}?lang=fr")
     assert html_lang(french) == ("fr", "ltr")
-    assert french.find("h1").text() != english.find("h1").text()
+    assert text_of(french.find("h1")) != text_of(english.find("h1"))
     words = Counter(main_text(french).lower().split())
     # English's commonest words do not occur in a French page.
     assert sum(words[w] for w in ("the", "and", "you", "your", "with", "before")) == 0
@@ -328,9 +328,7 @@ def test_french_guide_is_in_french(client, path):
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_translated_guide_ties_the_same_statements_to_the_checklist(client, path, lang):
     def checks(tree):
-        return [
-            a.attrs["data-check"] for a in tree.find("article").find_all("a", class_="check-link")
-        ]
+        return [a["data-check"] for a in tree.find("article").find_all("a", class_="check-link")]
 
     assert checks(page(client, f"{path}?lang={lang}")) == checks(page(client, path))
 
@@ -348,7 +346,7 @@ def test_arabic_counts_use_the_right_plural_form(client, db, clinics, expected):
     for n in range(clinics):
         save(db, f"c-{n}")
     tree = page(client, "/clinics", "ar")
-    assert tree.find("main").find("p").text() == expected
+    assert text_of(tree.find("main").find("p")) == expected
 
 
 # --- remembering and switching -----------------------------------------------------------------
@@ -370,12 +368,12 @@ def test_explicit_choice_is_remembered_across_pages(client):
 def test_switcher_links_keep_the_page_and_its_query(client):
     tree = page(client, "/search?q=meso&treatment=mesotherapy&lang=ar")
     links = tree.find("nav", class_="languages").find_all("a")
-    assert [a.attrs["lang"] for a in links] == list(LANGUAGES)
-    assert [a.text() for a in links] == [name for name, _ in LANGUAGES.values()]
+    assert [a["lang"] for a in links] == list(LANGUAGES)
+    assert [text_of(a) for a in links] == [name for name, _ in LANGUAGES.values()]
     for a in links:
-        assert a.attrs["href"] == f"/search?q=meso&treatment=mesotherapy&lang={a.attrs['lang']}"
-        assert a.attrs["hreflang"] == a.attrs["lang"]
-    assert [a.attrs["lang"] for a in links if "aria-current" in a.attrs] == ["ar"]
+        assert a["href"] == f"/search?q=meso&treatment=mesotherapy&lang={a['lang']}"
+        assert a["hreflang"] == a["lang"]
+    assert [a["lang"] for a in links if "aria-current" in a.attrs] == ["ar"]
 
 
 def test_templates_render_in_english_outside_a_request(app):
@@ -423,17 +421,17 @@ def test_translated_endpoints_exist(app):
 def test_error_pages_are_translated(client):
     tree = page(client, "/no/such/page", "ar", status=404)
     assert html_lang(tree) == ("ar", "rtl")
-    assert tree.find("h1").text() == "الصفحة غير موجودة"
+    assert text_of(tree.find("h1")) == "الصفحة غير موجودة"
     tree = page(client, "/clinics?page=0", "fr", status=400)
-    assert tree.find("h1").text() == "Requête incorrecte"
+    assert text_of(tree.find("h1")) == "Requête incorrecte"
     assert "nombre entier" in main_text(tree)
 
 
 def test_error_message_nobody_translated_is_marked_english(app, client):
     app.add_url_rule("/_untranslated", "untranslated", lambda: abort(400, "A message from code."))
     tree = page(client, "/_untranslated", "ar", status=400)
-    message = [p for p in tree.find("main").find_all("p") if "A message" in p.text()]
-    assert [p.attrs.get("lang") for p in message] == ["en"]
+    message = [p for p in tree.find("main").find_all("p") if "A message" in text_of(p)]
+    assert [p.get("lang") for p in message] == ["en"]
 
 
 # --- catalogs ---------------------------------------------------------------------------------

@@ -6,16 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.accounts.helpers import (
-    PASSWORD,
-    body,
-    field_errors,
-    link_path,
-    log_in,
-    mails,
-    parse,
-    value_of,
-)
+from tests.accounts.helpers import PASSWORD, body, field_errors, link_path, log_in, mails, value_of
+from tests.soup import parse_html, text_of
 
 
 def register(client, email="new@clinic.example", password=PASSWORD, confirm=None):
@@ -85,7 +77,7 @@ def test_register_refuses_bad_input_beside_the_field(
 ):
     response = register(client, email, password, confirm)
     assert response.status_code == 200
-    page = parse(response.data)
+    page = parse_html(response.data)
     assert any(message in e for e in field_errors(page, field)), field_errors(page, field)
     assert value_of(page, "email") == email  # what was typed stays
     assert db.execute("select count(*) from users").fetchone()[0] == 0
@@ -126,7 +118,7 @@ def test_login_refuses_bad_credentials_with_one_message(client, db, email, passw
     confirmed_user(db)
     response = log_in(client, email, password)
     assert response.status_code == 200
-    page = parse(response.data)
+    page = parse_html(response.data)
     errors = field_errors(page, "password")
     assert errors in (
         ["That e-mail address and password do not match an account."],
@@ -238,7 +230,7 @@ def test_change_password_needs_the_current_one(app, client, db):
     wrong = client.post(
         "/account/password", data={"current": "not my password", "password": new, "confirm": new}
     )
-    assert field_errors(parse(wrong.data), "current") == ["That is not your current password."]
+    assert field_errors(parse_html(wrong.data), "current") == ["That is not your current password."]
     right = client.post(
         "/account/password", data={"current": PASSWORD, "password": new, "confirm": new}
     )
@@ -261,12 +253,12 @@ def test_unconfirmed_user_can_ask_for_a_new_link(app, client, db):
 
 def test_nav_shows_the_right_links(client, db):
     confirmed_user(db)
-    nav = parse(client.get("/").data).find("nav")
-    assert {a.text for a in nav.find_all("a")} >= {"Log in", "Register"}
+    nav = parse_html(client.get("/").data).find("nav")
+    assert {text_of(a) for a in nav.find_all("a")} >= {"Log in", "Register"}
     log_in(client, "ana@clinic.example")
-    nav = parse(client.get("/").data).find("nav")
-    assert "Dashboard" in {a.text for a in nav.find_all("a")}
-    assert nav.find("button").text == "Log out"
+    nav = parse_html(client.get("/").data).find("nav")
+    assert "Dashboard" in {text_of(a) for a in nav.find_all("a")}
+    assert text_of(nav.find("button")) == "Log out"
 
 
 @pytest.mark.real_hashing

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.accounts.helpers import log_in, parse
+from tests.accounts.helpers import log_in
+from tests.soup import parse_html, text_of
 
 
 @pytest.fixture
@@ -45,24 +46,24 @@ def vetted_clinic(db, clinic):
 
 def test_dashboard_shows_states_reasons_gains_and_expiries(client, db, people, vetted_clinic):
     log_in(client, people["owner"])
-    page = parse(client.get(f"/manage/{vetted_clinic}").data)
-    staff = page.by_id("item-licensed-staff")
-    consent = page.by_id("item-informed-consent")
-    assert staff.attrs["data-state"] == "verified"
-    assert consent.attrs["data-state"] == "rejected"
-    assert "The consent form does not mention side effects." in consent.text
-    assert page.by_id("item-complaints-procedure").attrs["data-state"] == "no_information"
+    page = parse_html(client.get(f"/manage/{vetted_clinic}").data)
+    staff = page.find(id="item-licensed-staff")
+    consent = page.find(id="item-informed-consent")
+    assert staff["data-state"] == "verified"
+    assert consent["data-state"] == "rejected"
+    assert "The consent form does not mention side effects." in text_of(consent)
+    assert page.find(id="item-complaints-procedure")["data-state"] == "no_information"
     # Upcoming expiries, each with a button to renew.
-    due = page.find("section", aria_labelledby="expiring")
-    assert "Licensed medical staff" in due.text
-    renew = [a for a in due.find_all("a") if a.text == "Renew"]
-    assert renew[0].attrs["href"] == f"/manage/{vetted_clinic}/items/licensed-staff"
+    due = page.find("section", attrs={"aria-labelledby": "expiring"})
+    assert "Licensed medical staff" in text_of(due)
+    renew = [a for a in due.find_all("a") if text_of(a) == "Renew"]
+    assert renew[0]["href"] == f"/manage/{vetted_clinic}/items/licensed-staff"
     # What would raise the score: unverified items with the evidence they need, biggest first.
-    main = page.find("main").text
+    main = text_of(page.find("main"))
     assert "What would raise the score" in main
     assert "up to +" in main
     rejected_link = consent.find("a")
-    assert rejected_link.text == "Renew"
+    assert text_of(rejected_link) == "Renew"
 
 
 def test_dashboard_gains_are_ordered_by_points(db, vetted_clinic):
@@ -82,8 +83,8 @@ def test_renewing_sends_new_evidence_to_review(client, db, people, vetted_clinic
     from directory.vetting.services import get_claim
 
     log_in(client, people["owner"])
-    page = parse(client.get(f"/manage/{vetted_clinic}/items/licensed-staff").data)
-    assert "Renew: send new evidence" in page.find("main").text
+    page = parse_html(client.get(f"/manage/{vetted_clinic}/items/licensed-staff").data)
+    assert "Renew: send new evidence" in text_of(page.find("main"))
     response = client.post(
         f"/manage/{vetted_clinic}/items/licensed-staff",
         data={"licence_number": "GMC 7654321 (renewed 2026)"},

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.accounts.helpers import field_errors, form_data, log_in, parse, value_of
+from tests.accounts.helpers import field_errors, form_data, log_in, value_of
+from tests.soup import parse_html, text_of
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def owner(client, people):
 def editor_form(client, clinic="c-1", query="") -> dict:
     response = client.get(f"/manage/{clinic}/edit{query}")
     assert response.status_code == 200
-    return form_data(parse(response.data))
+    return form_data(parse_html(response.data))
 
 
 def stored(db, clinic="c-1"):
@@ -135,21 +136,21 @@ def test_errors_show_beside_the_field_and_keep_what_was_typed(
     data[field] = [value]
     response = owner.post("/manage/c-1/edit", data=data)
     assert response.status_code == 200
-    page = parse(response.data)
+    page = parse_html(response.data)
     errors = field_errors(page, field)
     assert any(message in e for e in errors), (field, errors)
     assert value_of(page, "city") == "Typed but not saved"
     if field not in ("country",):
         assert (value_of(page, field) or "") == value
     assert stored(db)["version"] == 1
-    assert "Nothing was saved yet" in page.find("main").text
+    assert "Nothing was saved yet" in text_of(page.find("main"))
 
 
 def test_latitude_without_longitude_is_refused(owner, db, clinic):
     data = editor_form(owner)
     data["lon"] = [""]
     response = owner.post("/manage/c-1/edit", data=data)
-    assert field_errors(parse(response.data), "lon") == [
+    assert field_errors(parse_html(response.data), "lon") == [
         "Give both latitude and longitude, or neither."
     ]
     data["lat"] = [""]
@@ -199,7 +200,7 @@ def test_hostile_input_in_every_field_is_a_form_error(owner, db, clinic, field):
         html = response.get_data(as_text=True)
         assert response.status_code == 200, (field, value[:30], response.status_code)
         assert "Traceback" not in html
-        page = parse(html)
+        page = parse_html(html)
         assert field_errors(page, field), (field, value[:30])
         assert page.find("script") is None and page.find("img") is None  # nothing runs
     assert stored(db)["version"] == 1  # nothing stored
@@ -224,7 +225,7 @@ def test_tampered_form_fields_never_crash(owner, db, clinic, field, value):
     response = owner.post("/manage/c-1/edit", data=data)
     assert response.status_code in (200, 302, 409), response.status_code
     assert "Traceback" not in response.get_data(as_text=True)
-    assert parse(response.data).find("script") is None
+    assert parse_html(response.data).find("script") is None
 
 
 def test_stored_markup_is_shown_as_text_on_every_page(client, db, people, clinic):
@@ -236,7 +237,7 @@ def test_stored_markup_is_shown_as_text_on_every_page(client, db, people, clinic
     log_in(client, people["owner"])
     for path in ("/manage/", "/manage/c-1", "/manage/c-1/edit", "/clinics/c-1"):
         response = client.get(path)
-        page = parse(response.data)
+        page = parse_html(response.data)
         assert page.find("script") is None and page.find("b") is None, path
         assert "&lt;script&gt;" in response.get_data(as_text=True), path
 
@@ -248,8 +249,8 @@ def test_add_and_remove_practitioner_rows_without_javascript(owner, db, clinic):
     data["add_practitioner"] = ["Add another practitioner"]
     response = owner.post("/manage/c-1/edit", data=data)
     assert response.status_code == 200
-    page = parse(response.data)
-    assert page.by_id("practitioners-1-name") is not None
+    page = parse_html(response.data)
+    assert page.find(id="practitioners-1-name") is not None
     assert value_of(page, "city") == "Typed before adding"
     assert field_errors(page, "practitioners-1-name") == []  # adding a row is not an error
     assert stored(db)["version"] == 1
@@ -265,9 +266,9 @@ def test_add_and_remove_practitioner_rows_without_javascript(owner, db, clinic):
     data = editor_form(owner)
     del data["save"]
     data["remove_practitioner"] = ["0"]
-    page = parse(owner.post("/manage/c-1/edit", data=data).data)
+    page = parse_html(owner.post("/manage/c-1/edit", data=data).data)
     assert value_of(page, "practitioners-0-name") == "Nurse Bea Lopez"
-    assert page.by_id("practitioners-1-name") is None
+    assert page.find(id="practitioners-1-name") is None
     assert len(stored(db)["practitioners"]) == 2
     assert owner.post("/manage/c-1/edit", data=form_data(page)).status_code == 302
     assert [p["name"] for p in stored(db)["practitioners"]] == ["Nurse Bea Lopez"]
@@ -344,11 +345,11 @@ def test_a_conflict_shows_both_versions_and_lets_me_choose(client, app, db, peop
     mine["description"] = ["My description"]
     response = client.post("/manage/c-1/edit", data=mine)
     assert response.status_code == 409
-    page = parse(response.data)
-    rows = page.find("section", role="alert").find_all("tr", data_field="name")
+    page = parse_html(response.data)
+    rows = page.find("section", role="alert").find_all("tr", attrs={"data-field": "name"})
     assert len(rows) == 1
-    assert rows[0].find("td", class_="mine").text == "My Name"
-    assert rows[0].find("td", class_="theirs").text == "Their Name"
+    assert text_of(rows[0].find("td", class_="mine")) == "My Name"
+    assert text_of(rows[0].find("td", class_="theirs")) == "Their Name"
     assert stored(db)["name"] == "Their Name"  # nothing overwritten yet
     # The form holds my other change and their non-conflicting one.
     assert value_of(page, "description") == "My description"
@@ -373,7 +374,7 @@ def test_keep_mine_after_a_conflict(client, app, db, people, clinic):
     theirs["name"] = ["Their Name"]
     colleague.post("/manage/c-1/edit", data=theirs)
     mine["name"] = ["My Name"]
-    page = parse(client.post("/manage/c-1/edit", data=mine).data)
+    page = parse_html(client.post("/manage/c-1/edit", data=mine).data)
     assert client.post("/manage/c-1/edit", data=form_data(page)).status_code == 302
     assert stored(db)["name"] == "My Name"
 
@@ -389,9 +390,9 @@ def test_an_expired_session_keeps_a_draft_to_restore_after_login(app, client, db
     assert stored(db)["version"] == 1
     response = log_in(client, people["owner"], next="/manage/c-1/edit")
     assert response.headers["Location"] == "/manage/c-1/edit"
-    page = parse(client.get("/manage/c-1/edit").data)
-    offer = page.by_id("draft-offer")
-    assert offer is not None and "Restore my changes" in offer.text
+    page = parse_html(client.get("/manage/c-1/edit").data)
+    offer = page.find(id="draft-offer")
+    assert offer is not None and "Restore my changes" in text_of(offer)
     assert value_of(page, "description") != "Typed for an hour, then the session expired."
     restored = editor_form(client, query="?draft=restore")
     assert restored["description"] == ["Typed for an hour, then the session expired."]
@@ -407,7 +408,7 @@ def test_a_draft_can_be_discarded(client, db, people, clinic):
     client.post("/manage/c-1/edit", data=data)
     log_in(client, people["owner"])
     assert client.post("/manage/c-1/draft/discard").status_code == 302
-    assert parse(client.get("/manage/c-1/edit").data).by_id("draft-offer") is None
+    assert parse_html(client.get("/manage/c-1/edit").data).find(id="draft-offer") is None
 
 
 def test_a_forged_draft_key_keeps_nothing(client, db, clinic):
@@ -429,15 +430,17 @@ def test_editor_checks_csrf_itself_and_loses_nothing(data_dir, db, people, clini
         }
     )
     client = app.test_client()
-    token = parse(client.get("/account/login").data).find("input", name="csrf_token")
-    log_in(client, people["owner"], csrf_token=token.attrs["value"])
-    data = form_data(parse(client.get("/manage/c-1/edit").data))
+    token = parse_html(client.get("/account/login").data).find(
+        "input", attrs={"name": "csrf_token"}
+    )
+    log_in(client, people["owner"], csrf_token=token["value"])
+    data = form_data(parse_html(client.get("/manage/c-1/edit").data))
     data["name"] = ["Typed name"]
     del data["csrf_token"]
     response = client.post("/manage/c-1/edit", data=data)
     assert response.status_code == 200
-    page = parse(response.data)
-    assert "This form had expired, so nothing was saved yet" in page.find("main").text
+    page = parse_html(response.data)
+    assert "This form had expired, so nothing was saved yet" in text_of(page.find("main"))
     assert value_of(page, "name") == "Typed name"
     assert stored(db)["version"] == 1
     # The page carries a fresh token: saving again works.

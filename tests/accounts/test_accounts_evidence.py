@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.accounts.helpers import JPEG, PDF, PNG, field_errors, log_in, log_in_as, parse
+from tests.accounts.helpers import JPEG, PDF, PNG, field_errors, log_in, log_in_as
+from tests.soup import parse_html, text_of
 
 
 def pdf_with(body: bytes) -> bytes:
@@ -108,9 +109,9 @@ def test_upload_stores_the_file_privately_and_sends_the_claim_to_review(
     assert path.stat().st_mode & 0o077 == 0
     assert "static" not in path.parts and document["stored_name"] not in ("consent", "form")
     # The dashboard shows it waiting.
-    page = parse(client.get(f"/manage/{clinic}").data)
-    row = page.by_id("item-informed-consent")
-    assert row.attrs["data-state"] == "pending_review"
+    page = parse_html(client.get(f"/manage/{clinic}").data)
+    row = page.find(id="item-informed-consent")
+    assert row["data-state"] == "pending_review"
 
 
 def test_refused_file_keeps_the_typed_text_and_stores_nothing(app, client, db, people, clinic):
@@ -123,9 +124,9 @@ def test_refused_file_keeps_the_typed_text_and_stores_nothing(app, client, db, p
         document=(io.BytesIO(b"MZ fake pdf"), "consent.pdf"),
     )
     assert response.status_code == 200
-    page = parse(response.data)
+    page = parse_html(response.data)
     assert any("Only PDF, PNG and JPEG" in e for e in field_errors(page, "document"))
-    assert "Our statement stays." in page.by_id("statement").text
+    assert "Our statement stays." in text_of(page.find(id="statement"))
     assert db.execute("select count(*) from evidence").fetchone()[0] == 0
     evidence_dir = Path(app.config["EVIDENCE_DIR"])
     assert not evidence_dir.exists() or list(evidence_dir.iterdir()) == []
@@ -146,7 +147,7 @@ def test_bad_evidence_is_a_form_error(client, db, people, clinic, fields, field,
     log_in(client, people["owner"])
     response = upload(client, clinic, "informed-consent", **fields)
     assert response.status_code == 200
-    errors = field_errors(parse(response.data), field)
+    errors = field_errors(parse_html(response.data), field)
     assert any(message in e for e in errors), errors
     assert db.execute("select count(*) from claims").fetchone()[0] == 0
 

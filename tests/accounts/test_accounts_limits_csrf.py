@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from directory import create_app
-from tests.accounts.helpers import PASSWORD, log_in, parse
+from tests.accounts.helpers import PASSWORD, log_in
+from tests.soup import parse_html, text_of
 
 
 @pytest.fixture
@@ -44,8 +45,8 @@ def test_login_is_limited_per_account_with_a_clear_message(make_app):
     assert statuses == [200] * 10 + [429]
     response = log_in(client, "ana@clinic.example", "wrong password!")
     assert response.status_code == 429
-    page = parse(response.data)
-    assert "Too many attempts" in page.find("main").text
+    page = parse_html(response.data)
+    assert "Too many attempts" in text_of(page.find("main"))
     assert "Traceback" not in response.get_data(as_text=True)
     # Another account from the same address is not blocked by this account's limit.
     assert log_in(client, "bea@clinic.example", "wrong password!").status_code == 200
@@ -78,8 +79,8 @@ def test_a_post_without_csrf_token_is_refused(make_app, db):
     with client.session_transaction() as session:
         assert "_user_id" not in session
     # With the token from the page, the same login works.
-    page = parse(client.get("/account/login").data)
-    token = page.find("input", name="csrf_token").attrs["value"]
+    page = parse_html(client.get("/account/login").data)
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
     response = log_in(client, "ana@clinic.example", csrf_token=token)
     assert response.status_code == 302
     # Logging out is a state change too.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.accounts.helpers import PASSWORD, field_errors, link_path, log_in, mails, parse
+from tests.accounts.helpers import PASSWORD, field_errors, link_path, log_in, mails
+from tests.soup import parse_html
 
 
 def invite(client, clinic, email):
@@ -60,7 +61,7 @@ def test_an_invite_for_another_address_is_refused(app, client, db, people, clini
 def test_inviting_a_member_again_says_so(client, db, people, clinic):
     log_in(client, people["owner"])
     response = invite(client, clinic, people["editor"])
-    assert field_errors(parse(response.data), "email") == [
+    assert field_errors(parse_html(response.data), "email") == [
         f"{people['editor']} already works on this listing."
     ]
 

@@ -1,9 +1,8 @@
-"""Helpers for moderation tests: people, logging in with the second factor, claims, HTML."""
+"""Helpers for moderation tests: people, logging in with the second factor, and claims."""
 
 from __future__ import annotations
 
 import time
-from html.parser import HTMLParser
 
 PASSWORD = "correct horse battery staple"
 PNG = (
@@ -94,91 +93,3 @@ def claim_state(db, clinic_id: str, item_key: str) -> str | None:
 
     claim = get_claim(db, clinic_id, item_key)
     return claim["state"] if claim else None
-
-
-class Node:
-    def __init__(self, tag: str, attrs: dict, parent=None):
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.content: list = []  # text and child nodes, in document order
-
-    @property
-    def children(self) -> list[Node]:
-        return [c for c in self.content if isinstance(c, Node)]
-
-    @property
-    def text(self) -> str:
-        return " ".join("".join(self.iter_text()).split())
-
-    def iter_text(self):
-        for part in self.content:
-            if isinstance(part, Node):
-                yield from part.iter_text()
-            else:
-                yield part
-
-    def iter(self):
-        for child in self.children:
-            yield child
-            yield from child.iter()
-
-    def find_all(self, tag: str | None = None, **attrs) -> list[Node]:
-        out = []
-        for node in self.iter():
-            if tag and node.tag != tag:
-                continue
-            if all(node.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items()):
-                out.append(node)
-        return out
-
-    def find(self, tag: str | None = None, **attrs) -> Node | None:
-        found = self.find_all(tag, **attrs)
-        return found[0] if found else None
-
-
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
-
-
-class _Parser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = self.current = Node("#root", {})
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.current)
-        self.current.content.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_startendtag(self, tag, attrs):
-        node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.current)
-        self.current.content.append(node)
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not self.root and node.tag != tag:
-            node = node.parent
-        if node is not self.root:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.content.append(data)
-
-
-def parse(html: str) -> Node:
-    parser = _Parser()
-    parser.feed(html)
-    return parser.root

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.moderation.helpers import claim_state, parse, pending_claim
+from tests.moderation.helpers import claim_state, pending_claim
+from tests.soup import parse_html, text_of
 
 
 def _status(db, clinic_id="c-1") -> str:
@@ -38,15 +39,15 @@ def test_suspension_needs_a_second_moderator(app, db, clinic, mod_client, mod2_c
     [action_id] = _pending_ids(db)
 
     # The requester cannot confirm: no button for them, and the POST is refused.
-    page = parse(mod_client.get("/moderation/actions").get_data(as_text=True))
-    row = page.find("tr", data_action_id=str(action_id))
-    assert "another moderator must confirm" in row.text
-    assert [b.text for b in row.find_all("button")] == ["Withdraw"]
+    page = parse_html(mod_client.get("/moderation/actions").get_data(as_text=True))
+    row = page.find("tr", attrs={"data-action-id": str(action_id)})
+    assert "another moderator must confirm" in text_of(row)
+    assert [text_of(b) for b in row.find_all("button")] == ["Withdraw"]
     refused = mod_client.post(f"/moderation/actions/{action_id}/confirm")
     assert refused.status_code == 302
     assert _status(db) == "published" and _pending_ids(db) == [action_id]
-    flashes = parse(mod_client.get("/moderation/actions").get_data(as_text=True))
-    assert "a different moderator must confirm" in flashes.find("ul", **{"class": "flashes"}).text
+    flashes = parse_html(mod_client.get("/moderation/actions").get_data(as_text=True))
+    assert "a different moderator must confirm" in text_of(flashes.find("ul", class_="flashes"))
 
     # The second moderator confirms: suspended, gone from search, noted on the public page.
     assert mod2_client.post(f"/moderation/actions/{action_id}/confirm").status_code == 302
@@ -116,8 +117,8 @@ def test_the_same_request_cannot_be_made_twice(db, clinic, mod_client, mod2_clie
     mod_client.post("/moderation/clinics/c-1/suspend", data={"reason": "first"})
     again = mod2_client.post("/moderation/clinics/c-1/suspend", data={"reason": "second"})
     assert again.status_code == 400
-    assert (
-        "already asked" in parse(again.get_data(as_text=True)).find("ul", id="reason-errors").text
+    assert "already asked" in text_of(
+        parse_html(again.get_data(as_text=True)).find("ul", id="reason-errors")
     )
     assert len(_pending_ids(db)) == 1
 

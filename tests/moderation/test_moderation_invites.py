@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.moderation.helpers import PASSWORD, parse
+from tests.moderation.helpers import PASSWORD
+from tests.soup import parse_html, text_of
 
 
 def _invite_link(app, email: str) -> str:
@@ -30,8 +31,8 @@ def test_an_admin_invites_a_moderator_who_joins_once(app, db, admin_client):
     assert stored == hashlib.sha256(token.encode()).hexdigest()  # only its hash is kept
 
     newcomer = app.test_client()
-    page = parse(newcomer.get(path).get_data(as_text=True))
-    assert "new.mod@vetted.example" in page.find("main").text
+    page = parse_html(newcomer.get(path).get_data(as_text=True))
+    assert "new.mod@vetted.example" in text_of(page.find("main"))
     mismatch = newcomer.post(
         path, data={"display_name": "Nia", "password": PASSWORD, "confirm": "something else"}
     )
@@ -77,7 +78,9 @@ def test_bad_invitations_are_refused_beside_the_field(app, admin_client, email, 
         "/moderation/admin/invites", data={"email": email, "role": "moderator"}
     )
     assert response.status_code == 400
-    assert message in parse(response.get_data(as_text=True)).find("ul", id="email-errors").text
+    assert message in text_of(
+        parse_html(response.get_data(as_text=True)).find("ul", id="email-errors")
+    )
 
 
 def test_only_admins_can_invite(db, people):

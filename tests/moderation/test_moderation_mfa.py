@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from directory.moderation import mfa
-from tests.moderation.helpers import add_user, current_code, enrol, log_in, parse
+from tests.moderation.helpers import add_user, current_code, enrol, log_in
+from tests.soup import parse_html, text_of
 
 T0 = 1_800_000_000.0  # a fixed clock for the unit tests (a step boundary: 60_000_000 * 30)
 
@@ -27,19 +28,21 @@ def test_enrol_log_in_with_a_code_and_use_a_recovery_code_once(app, db, moderato
     assert urlsplit(first.headers["Location"]).path == "/mfa/enrol"
     page = client.get(first.headers["Location"])
     assert page.status_code == 200
-    tree = parse(page.get_data(as_text=True))
+    tree = parse_html(page.get_data(as_text=True))
     assert tree.find("svg") is not None
-    secret = tree.find("code", data_secret="").text
+    secret = text_of(tree.find("code", attrs={"data-secret": ""}))
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
     wrong = client.post("/mfa/enrol", data={"code": "000000"})
     assert wrong.status_code == 400
-    assert "does not match" in parse(wrong.get_data(as_text=True)).find("ul", id="code-errors").text
+    assert "does not match" in text_of(
+        parse_html(wrong.get_data(as_text=True)).find("ul", id="code-errors")
+    )
     done = client.post("/mfa/enrol", data={"code": mfa.code_at(secret, time.time())})
     assert done.status_code == 200
     codes = [
-        li.text
-        for li in parse(done.get_data(as_text=True))
-        .find("ul", data_recovery_codes="")
+        text_of(li)
+        for li in parse_html(done.get_data(as_text=True))
+        .find("ul", attrs={"data-recovery-codes": ""})
         .find_all("li")
     ]
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -142,8 +145,8 @@ def test_the_lock_is_shown_with_429_on_the_verify_page(app, db, moderator):
     log_in(client, "mo@vetted.example")
     statuses = [client.post("/mfa/verify", data={"code": "999999"}).status_code for _ in range(5)]
     assert statuses == [400, 400, 400, 400, 429]
-    page = parse(client.post("/mfa/verify", data={"code": "999999"}).get_data(as_text=True))
-    assert "Too many wrong codes" in page.find("ul", id="code-errors").text
+    page = parse_html(client.post("/mfa/verify", data={"code": "999999"}).get_data(as_text=True))
+    assert "Too many wrong codes" in text_of(page.find("ul", id="code-errors"))
 
 
 @pytest.mark.parametrize(

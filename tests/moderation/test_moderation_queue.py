@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.conftest import make_profile
-from tests.moderation.helpers import add_user, parse, pending_claim
+from tests.moderation.helpers import add_user, pending_claim
+from tests.soup import parse_html, text_of
 
 DUBAI = {
     "lines": ["Jumeirah Road"],
@@ -50,14 +51,14 @@ def work(db, clinic):
 
 
 def _rows(client, query=""):
-    page = parse(client.get(f"/moderation/{query}").get_data(as_text=True))
+    page = parse_html(client.get(f"/moderation/{query}").get_data(as_text=True))
     rows = [
-        (r.attrs["data-kind"], r.attrs["data-clinic-id"], r.find("time").text)
+        (r["data-kind"], r["data-clinic-id"], text_of(r.find("time")))
         for r in page.find_all("tr")
         if "data-kind" in r.attrs
     ]
     counts = {
-        s.attrs["data-count"]: int(s.text) for s in page.find_all("span") if "data-count" in s.attrs
+        s["data-count"]: int(text_of(s)) for s in page.find_all("span") if "data-count" in s.attrs
     }
     return rows, counts
 

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.moderation.helpers import claim_state, parse, pending_claim
+from tests.moderation.helpers import claim_state, pending_claim
+from tests.soup import parse_html, text_of
 
 GOOD = {
     "category": "adverse-reaction",
@@ -20,8 +21,8 @@ def _reports(db) -> list[dict]:
 
 
 def test_a_patient_reports_a_concern_without_an_account(client, db, clinic):
-    form = parse(client.get("/clinics/c-1/report").get_data(as_text=True))
-    categories = [i.attrs["value"] for i in form.find_all("input", name="category")]
+    form = parse_html(client.get("/clinics/c-1/report").get_data(as_text=True))
+    categories = [i["value"] for i in form.find_all("input", attrs={"name": "category"})]
     assert categories == [
         "adverse-reaction",
         "unlicensed-practitioner",
@@ -48,7 +49,7 @@ def test_the_report_link_partial_points_at_the_form(app, clinic):
         from flask import render_template
 
         html = render_template("moderation/_report_link.html", clinic={"id": "c-1"})
-    assert parse(html).find("a").attrs["href"] == "/clinics/c-1/report"
+    assert parse_html(html).find("a")["href"] == "/clinics/c-1/report"
 
 
 def test_a_filled_honeypot_pretends_success_and_stores_nothing(client, db, clinic):
@@ -60,10 +61,10 @@ def test_a_filled_honeypot_pretends_success_and_stores_nothing(client, db, clini
 
 
 def test_the_honeypot_is_hidden_from_people(client, clinic):
-    page = parse(client.get("/clinics/c-1/report").get_data(as_text=True))
-    trap = page.find("input", name="website")
-    assert trap.attrs["tabindex"] == "-1" and trap.attrs["autocomplete"] == "off"
-    assert page.find("div", **{"class": "hp"}).attrs["aria-hidden"] == "true"
+    page = parse_html(client.get("/clinics/c-1/report").get_data(as_text=True))
+    trap = page.find("input", attrs={"name": "website"})
+    assert trap["tabindex"] == "-1" and trap["autocomplete"] == "off"
+    assert page.find("div", class_="hp")["aria-hidden"] == "true"
 
 
 @pytest.mark.parametrize(
@@ -81,13 +82,13 @@ def test_the_honeypot_is_hidden_from_people(client, clinic):
 def test_bad_report_input_is_refused_beside_its_field(client, db, clinic, field, value, message):
     response = client.post("/clinics/c-1/report", data={**GOOD, field: value})
     assert response.status_code == 400
-    page = parse(response.get_data(as_text=True))
+    page = parse_html(response.get_data(as_text=True))
     errors = page.find("ul", id=f"{field}-errors")
-    assert errors is not None and message in errors.text
+    assert errors is not None and message in text_of(errors)
     assert _reports(db) == []
     # What the person typed comes back (except the field that was wrong).
     if field != "description":
-        assert GOOD["description"] in page.find("textarea", name="description").text
+        assert GOOD["description"] in text_of(page.find("textarea", attrs={"name": "description"}))
 
 
 @pytest.mark.parametrize(
@@ -112,7 +113,7 @@ def test_hostile_report_text_is_cleaned_and_shown_as_text(
     assert report["description"] == stored
     page = mod_client.get(f"/moderation/reports/{report['id']}").get_data(as_text=True)
     assert "<script>alert" not in page
-    assert parse(page).find("dd", **{"class": "description"}).text == " ".join(stored.split())
+    assert text_of(parse_html(page).find("dd", class_="description")) == " ".join(stored.split())
 
 
 def test_unpublished_clinics_cannot_be_reported(client, db):
@@ -153,8 +154,8 @@ def test_reports_are_rate_limited_per_address(data_dir, db, clinic):
 
 def test_triage_low_risk_closes_the_report(client, db, clinic, mod_client):
     client.post("/clinics/c-1/report", data={**GOOD, "category": "wrong-information"})
-    queue = parse(mod_client.get("/moderation/?kind=report").get_data(as_text=True))
-    assert queue.find("tr", data_kind="report") is not None
+    queue = parse_html(mod_client.get("/moderation/?kind=report").get_data(as_text=True))
+    assert queue.find("tr", attrs={"data-kind": "report"}) is not None
     response = mod_client.post(
         "/moderation/reports/1/triage",
         data={"risk": "low", "outcome": "information-corrected", "note": "Phone fixed."},
@@ -167,8 +168,8 @@ def test_triage_low_risk_closes_the_report(client, db, clinic, mod_client):
         "information-corrected",
     )
     assert report["triaged_by_name"] == "Mo Derator"
-    queue = parse(mod_client.get("/moderation/?kind=report").get_data(as_text=True))
-    assert queue.find("tr", data_kind="report") is None
+    queue = parse_html(mod_client.get("/moderation/?kind=report").get_data(as_text=True))
+    assert queue.find("tr", attrs={"data-kind": "report"}) is None
 
 
 def test_only_a_high_risk_report_can_suspend(client, db, clinic, mod_client):
@@ -177,8 +178,8 @@ def test_only_a_high_risk_report_can_suspend(client, db, clinic, mod_client):
         "/moderation/reports/1/triage", data={"risk": "medium", "outcome": "suspend"}
     )
     assert response.status_code == 400
-    errors = parse(response.get_data(as_text=True)).find("ul", id="outcome-errors")
-    assert "Only a high-risk report" in errors.text
+    errors = parse_html(response.get_data(as_text=True)).find("ul", id="outcome-errors")
+    assert "Only a high-risk report" in text_of(errors)
     assert _reports(db)[0]["state"] == "open"
 
 

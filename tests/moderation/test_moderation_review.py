@@ -13,10 +13,10 @@ from tests.moderation.helpers import (
     add_user,
     claim_state,
     link_to_clinic,
-    parse,
     pending_claim,
     store_document,
 )
+from tests.soup import parse_html, text_of
 
 ITEM = "informed-consent"
 REVIEW = f"/moderation/claims/c-1/{ITEM}"
@@ -38,17 +38,17 @@ def test_review_screen_shows_claim_definition_evidence_history_and_reports(
 
     pending_claim(db, clinic)
     submit_report(db, clinic, category="misleading-claims", description="They promised miracles.")
-    page = parse(mod_client.get(REVIEW).get_data(as_text=True))
-    assert page.find("dd", data_state="pending_review") is not None
-    definition = page.find("section", **{"class": "definition"}).text
+    page = parse_html(mod_client.get(REVIEW).get_data(as_text=True))
+    assert page.find("dd", attrs={"data-state": "pending_review"}) is not None
+    definition = text_of(page.find("section", class_="definition"))
     assert "signed consent" in definition and "consent form" in definition
-    evidence = page.find("li", data_evidence_id="1")
-    assert evidence.find("a").attrs["href"] == "https://clinic.example/consent.pdf"
-    assert "noopener" in evidence.find("a").attrs["rel"]
-    history = page.find("section", **{"class": "history"}).text
+    evidence = page.find("li", attrs={"data-evidence-id": "1"})
+    assert evidence.find("a")["href"] == "https://clinic.example/consent.pdf"
+    assert "noopener" in evidence.find("a")["rel"]
+    history = text_of(page.find("section", class_="history"))
     assert "claim.claimed" in history and "claim.pending_review" in history
-    assert "Misleading claims" in page.find("section", **{"class": "reports"}).text
-    assert page.find("input", id="verify-expected_state").attrs["value"] == "pending_review"
+    assert "Misleading claims" in text_of(page.find("section", class_="reports"))
+    assert page.find("input", id="verify-expected_state")["value"] == "pending_review"
 
 
 def test_documents_are_previewed_from_a_moderator_only_route(app, db, clinic, mod_client):
@@ -58,12 +58,13 @@ def test_documents_are_previewed_from_a_moderator_only_route(app, db, clinic, mo
     from directory.vetting.services import attach_evidence
 
     pdf_id = attach_evidence(db, clinic, ITEM, pdf, actor="test")
-    page = parse(mod_client.get(REVIEW).get_data(as_text=True))
+    page = parse_html(mod_client.get(REVIEW).get_data(as_text=True))
     img = page.find("img")
-    assert img.attrs["src"] == "/moderation/evidence/1"
+    assert img["src"] == "/moderation/evidence/1"
     frame = page.find("iframe")
-    assert frame.attrs["src"] == f"/moderation/evidence/{pdf_id}"
-    assert frame.attrs["sandbox"] == ""  # present and empty: everything disallowed
+    assert frame["src"] == f"/moderation/evidence/{pdf_id}"
+    # Present and empty (bs4 reads sandbox as a list of tokens): everything disallowed.
+    assert frame["sandbox"] == []
 
     png = mod_client.get("/moderation/evidence/1")
     assert png.status_code == 200 and png.data == PNG
@@ -102,8 +103,8 @@ def test_verify_stores_the_dates_and_leaves_the_queue(app, db, clinic, mod_clien
     assert claim["verified_at"] == today.isoformat()
     assert claim["expires_at"] == (today + timedelta(days=400)).isoformat()
     assert claim["verified_by_name"] == "Mo Derator"
-    queue = parse(mod_client.get("/moderation/").get_data(as_text=True))
-    assert queue.find("tr", data_kind="claim") is None
+    queue = parse_html(mod_client.get("/moderation/").get_data(as_text=True))
+    assert queue.find("tr", attrs={"data-kind": "claim"}) is None
 
 
 def test_verify_with_bad_dates_keeps_the_typed_values_and_says_why(db, clinic, mod_client):
@@ -112,9 +113,9 @@ def test_verify_with_bad_dates_keeps_the_typed_values_and_says_why(db, clinic, m
     data["verify-expires_at"] = data["verify-verified_at"]
     response = mod_client.post(f"{REVIEW}/verify", data=data)
     assert response.status_code == 400
-    page = parse(response.get_data(as_text=True))
-    assert "must be after" in page.find("ul", id="verify-expires_at-errors").text
-    assert page.find("input", id="verify-expires_at").attrs["value"] == data["verify-expires_at"]
+    page = parse_html(response.get_data(as_text=True))
+    assert "must be after" in text_of(page.find("ul", id="verify-expires_at-errors"))
+    assert page.find("input", id="verify-expires_at")["value"] == data["verify-expires_at"]
     assert claim_state(db, clinic, ITEM) == "pending_review"
 
 
@@ -126,12 +127,14 @@ def test_verify_prefill_takes_the_earlier_of_checklist_and_licence_expiry(db, mo
     save_profile(db, make_profile("c-1", practitioners=[doctor]), actor="test")
     pending_claim(db, "c-1", "licensed-staff")
     pending_claim(db, "c-1", ITEM)
-    licensed = parse(mod_client.get("/moderation/claims/c-1/licensed-staff").get_data(as_text=True))
-    assert licensed.find("input", id="verify-expires_at").attrs["value"] == soon.isoformat()
-    assert "licence of Dr Amira Haddad" in licensed.find("p", id="verify-expires_at-hint").text
-    other = parse(mod_client.get(REVIEW).get_data(as_text=True))
+    licensed = parse_html(
+        mod_client.get("/moderation/claims/c-1/licensed-staff").get_data(as_text=True)
+    )
+    assert licensed.find("input", id="verify-expires_at")["value"] == soon.isoformat()
+    assert "licence of Dr Amira Haddad" in text_of(licensed.find("p", id="verify-expires_at-hint"))
+    other = parse_html(mod_client.get(REVIEW).get_data(as_text=True))
     expected = (date.today() + timedelta(days=730)).isoformat()  # informed-consent: 730 days
-    assert other.find("input", id="verify-expires_at").attrs["value"] == expected
+    assert other.find("input", id="verify-expires_at")["value"] == expected
 
 
 @pytest.mark.parametrize(
@@ -191,8 +194,8 @@ def test_other_reason_needs_a_note(db, clinic, mod_client):
         data={"reject-expected_state": "pending_review", "reject-reason_code": "other"},
     )
     assert response.status_code == 400
-    page = parse(response.get_data(as_text=True))
-    assert "clinic reads this note" in page.find("ul", id="reject-note-errors").text
+    page = parse_html(response.get_data(as_text=True))
+    assert "clinic reads this note" in text_of(page.find("ul", id="reject-note-errors"))
 
 
 def test_asking_for_more_information_returns_the_claim_and_emails_the_clinic(
@@ -225,8 +228,8 @@ def test_second_moderator_sees_who_decided_first_and_nothing_is_overwritten(
     pending_claim(db, clinic)
     # Both open the screen while the claim waits.
     for client in (mod_client, mod2_client):
-        page = parse(client.get(REVIEW).get_data(as_text=True))
-        assert page.find("input", id="reject-expected_state").attrs["value"] == "pending_review"
+        page = parse_html(client.get(REVIEW).get_data(as_text=True))
+        assert page.find("input", id="reject-expected_state")["value"] == "pending_review"
     assert mod_client.post(f"{REVIEW}/verify", data=_verify_data()).status_code == 302
     late = mod2_client.post(
         f"{REVIEW}/reject",
@@ -237,8 +240,8 @@ def test_second_moderator_sees_who_decided_first_and_nothing_is_overwritten(
         },
     )
     assert late.status_code == 409
-    message = parse(late.get_data(as_text=True)).find("p", **{"class": "notice conflict-message"})
-    assert "already decided" in message.text and "Mo Derator" in message.text
+    message = parse_html(late.get_data(as_text=True)).find("p", class_="notice conflict-message")
+    assert "already decided" in text_of(message) and "Mo Derator" in text_of(message)
     from directory.vetting.services import get_claim
 
     claim = get_claim(db, clinic, ITEM)
@@ -259,9 +262,9 @@ def test_a_declared_conflict_stops_every_decision(db, clinic, mod_client):
         "/moderation/conflicts", data={"clinic_id": "c-1", "reason": "My sister works there."}
     )
     assert response.status_code == 302
-    page = parse(mod_client.get(REVIEW).get_data(as_text=True))
-    assert "declared a conflict" in page.find("p", role="alert").text
-    assert page.find("form", **{"class": "verify"}) is None
+    page = parse_html(mod_client.get(REVIEW).get_data(as_text=True))
+    assert "declared a conflict" in text_of(page.find("p", role="alert"))
+    assert page.find("form", class_="verify") is None
     refused = mod_client.post(f"{REVIEW}/verify", data=_verify_data())
     assert refused.status_code == 403
     assert claim_state(db, clinic, ITEM) == "pending_review"
@@ -309,8 +312,8 @@ def test_conflict_of_interest_rule(db, moderator_email, declared, clinic_user_em
 
 def test_conflict_declarations_can_be_withdrawn_and_are_in_the_ledger(db, clinic, mod_client):
     mod_client.post("/moderation/conflicts", data={"clinic_id": "c-1", "reason": "Old job"})
-    page = parse(mod_client.get("/moderation/conflicts").get_data(as_text=True))
-    assert page.find("li", data_clinic_id="c-1") is not None
+    page = parse_html(mod_client.get("/moderation/conflicts").get_data(as_text=True))
+    assert page.find("li", attrs={"data-clinic-id": "c-1"}) is not None
     conflict_id = db.execute("select id from conflicts").fetchone()[0]
     assert mod_client.post(f"/moderation/conflicts/{conflict_id}/delete").status_code == 302
     assert db.execute("select count(*) from conflicts").fetchone()[0] == 0
@@ -322,8 +325,8 @@ def test_conflict_declarations_can_be_withdrawn_and_are_in_the_ledger(db, clinic
 def test_declaring_an_unknown_clinic_says_so(mod_client, db):
     response = mod_client.post("/moderation/conflicts", data={"clinic_id": "nope"})
     assert response.status_code == 400
-    assert (
-        "no clinic" in parse(response.get_data(as_text=True)).find("ul", id="clinic_id-errors").text
+    assert "no clinic" in text_of(
+        parse_html(response.get_data(as_text=True)).find("ul", id="clinic_id-errors")
     )
 
 
@@ -347,8 +350,7 @@ def test_a_decision_without_the_state_the_page_showed_is_refused(db, clinic, mod
     del data["verify-expected_state"]
     response = mod_client.post(f"{REVIEW}/verify", data=data)
     assert response.status_code == 400
-    assert (
-        "out of date"
-        in parse(response.get_data(as_text=True)).find("form", **{"class": "verify"}).text
+    assert "out of date" in text_of(
+        parse_html(response.get_data(as_text=True)).find("form", class_="verify")
     )
     assert claim_state(db, clinic, ITEM) == "pending_review"

@@ -11,7 +11,8 @@ import pytest
 from directory.events import record_event
 from directory.moderation import transparency
 from directory.moderation.export import safe_cell
-from tests.moderation.helpers import parse, pending_claim
+from tests.moderation.helpers import pending_claim
+from tests.soup import parse_html, text_of
 
 TODAY = date(2026, 11, 22)
 
@@ -114,36 +115,34 @@ def test_the_public_page_shows_live_figures_as_svg_charts_with_tables(
         "/clinics/c-1/report",
         data={"category": "other", "description": "Rude reception staff."},
     )
-    page = parse(client.get("/transparency").get_data(as_text=True))
-    assert page.find(data_figure="verified").text == "1"
-    assert page.find(data_figure="rejected").text == "0"
-    assert page.find(data_figure="reports").text == "1"
-    assert page.find(data_figure="median-wait").text.endswith("days")
-    assert page.find(data_figure="core-fresh").text == "0.0%"
+    page = parse_html(client.get("/transparency").get_data(as_text=True))
+    assert text_of(page.find(attrs={"data-figure": "verified"})) == "1"
+    assert text_of(page.find(attrs={"data-figure": "rejected"})) == "0"
+    assert text_of(page.find(attrs={"data-figure": "reports"})) == "1"
+    assert text_of(page.find(attrs={"data-figure": "median-wait"})).endswith("days")
+    assert text_of(page.find(attrs={"data-figure": "core-fresh"})) == "0.0%"
     charts = page.find_all("figure")
     assert len(charts) == 3
     for chart in charts:
         svg = chart.find("svg")
-        assert svg.attrs["role"] == "img" and svg.find("title").text
+        assert svg["role"] == "img" and text_of(svg.find("title"))
         assert chart.find("table") is not None  # the same numbers as text
     decisions = charts[0].find("table")
     row = [
         r
         for r in decisions.find_all("tr")
-        if r.find("th") and r.find("th").text == today.strftime("%Y-%m")
+        if r.find("th") and text_of(r.find("th")) == today.strftime("%Y-%m")
     ]
-    assert [td.text for td in row[0].find_all("td")] == ["1", "0"]
+    assert [text_of(td) for td in row[0].find_all("td")] == ["1", "0"]
     assert not page.find_all("script")
 
 
 def test_audit_page_lists_every_event_about_the_clinic(db, clinic, mod_client):
     pending_claim(db, clinic)
     record_event(db, actor="x", action="clinic.updated", target_type="clinic", target_id="c-10")
-    page = parse(mod_client.get("/moderation/clinics/c-1/audit").get_data(as_text=True))
+    page = parse_html(mod_client.get("/moderation/clinics/c-1/audit").get_data(as_text=True))
     actions = [
-        r.attrs["data-action"]
-        for r in page.find("table").find_all("tr")
-        if "data-action" in r.attrs
+        r["data-action"] for r in page.find("table").find_all("tr") if "data-action" in r.attrs
     ]
     assert actions == ["clinic.created", "claim.claimed", "claim.pending_review"]
 

@@ -1,88 +1,12 @@
-"""Helpers for the patient tests: HTML parsing, saved clinics, verified items, a stand-in index."""
+"""Helpers for the patient tests: saved clinics, verified items, a stand-in index."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from html.parser import HTMLParser
 
 import pytest
 
 from tests.conftest import make_profile
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-
-
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str | None] = field(default_factory=dict)
-    children: list = field(default_factory=list)  # Node or str
-
-    def text(self) -> str:
-        parts = [c if isinstance(c, str) else c.text() for c in self.children]
-        return " ".join("".join(parts).split())
-
-    def iter(self):
-        for child in self.children:
-            if isinstance(child, Node):
-                yield child
-                yield from child.iter()
-
-    def find_all(self, tag: str | None = None, **attrs) -> list[Node]:
-        """Return descendants with this tag whose attributes match (class_ matches one class)."""
-        out = []
-        for node in self.iter():
-            if tag is not None and node.tag != tag:
-                continue
-            ok = True
-            for name, value in attrs.items():
-                if name == "class_":
-                    ok = ok and value in (node.attrs.get("class") or "").split()
-                elif value is True:
-                    ok = ok and name.replace("_", "-") in node.attrs
-                else:
-                    ok = ok and node.attrs.get(name.replace("_", "-")) == value
-            if ok:
-                out.append(node)
-        return out
-
-    def find(self, tag: str | None = None, **attrs) -> Node | None:
-        found = self.find_all(tag, **attrs)
-        return found[0] if found else None
-
-
-class _Builder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, dict(attrs))
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag, attrs):
-        self.stack[-1].children.append(Node(tag, dict(attrs)))
-
-    def handle_endtag(self, tag):
-        for at in range(len(self.stack) - 1, 0, -1):
-            if self.stack[at].tag == tag:
-                del self.stack[at:]
-                return
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
-
-
-def parse_html(html: str | bytes) -> Node:
-    """Parse a page into a small tree (stdlib only) so tests can check structure, not substrings."""
-    builder = _Builder()
-    builder.feed(html.decode() if isinstance(html, bytes) else html)
-    builder.close()
-    return builder.root
 
 
 def save(db, clinic_id: str, **overrides) -> dict:

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from directory import create_app
-from tests.patients.helpers import parse_html, save, verify_item
+from tests.patients.helpers import save, verify_item
+from tests.soup import parse_html, text_of
 
 # Any text a browser can send (lone surrogates cannot be encoded into a request at all).
 TEXT = st.characters(blacklist_categories=("Cs",))
@@ -34,9 +35,7 @@ def compared(client) -> list[str]:
 
 
 def table_ids(html) -> list[str]:
-    return [
-        th.attrs["data-clinic-id"] for th in parse_html(html).find_all("th", class_="clinic-col")
-    ]
+    return [th["data-clinic-id"] for th in parse_html(html).find_all("th", class_="clinic-col")]
 
 
 def add(client, clinic_id, **extra):
@@ -127,9 +126,9 @@ def test_nav_shows_the_count_and_the_guide_link(client, clinics):
     add(client, "c-2")
     nav = parse_html(client.get("/clinics").data).find("nav", **{"aria-label": "Main"})
     compare_link = nav.find("a", class_="nav-compare")
-    assert compare_link.text() == "Compare (2)"
-    assert compare_link.attrs["href"] == "/compare"
-    assert nav.find("a", class_="nav-guide").attrs["href"] == "/guide"
+    assert text_of(compare_link) == "Compare (2)"
+    assert compare_link["href"] == "/compare"
+    assert nav.find("a", class_="nav-guide")["href"] == "/guide"
 
 
 def test_compare_table_shows_each_clinic_side_by_side(client, clinics):
@@ -138,26 +137,26 @@ def test_compare_table_shows_each_clinic_side_by_side(client, clinics):
     tree = parse_html(client.get("/compare").data)
     assert table_ids_from(tree) == ["c-1", "c-2"]
     languages = tree.find("tr", class_="row-languages")
-    assert "differs" in languages.attrs["class"].split()
-    assert "Differs" in languages.find("th").text()  # visible text, not colour alone
-    assert [td.text() for td in languages.find_all("td")] == ["Arabic, English", "English"]
+    assert "differs" in languages["class"]
+    assert "Differs" in text_of(languages.find("th"))  # visible text, not colour alone
+    assert [text_of(td) for td in languages.find_all("td")] == ["Arabic, English", "English"]
     practitioners = tree.find("tr", class_="row-practitioners")
-    assert "differs" not in practitioners.attrs["class"].split()
-    assert "Dr Amira Haddad: dermatologist (prescriber)" in practitioners.text()
+    assert "differs" not in practitioners["class"]
+    assert "Dr Amira Haddad: dermatologist (prescriber)" in text_of(practitioners)
     face = tree.find("tr", **{"data-treatment": "mesotherapy-face"})
-    assert [td.text() for td in face.find_all("td")] == ["GBP 150–250", "GBP 150–250"]
+    assert [text_of(td) for td in face.find_all("td")] == ["GBP 150–250", "GBP 150–250"]
     share = tree.find("input", id="share-link")
-    assert share.attrs["value"].endswith("/compare?ids=c-1,c-2")
+    assert share["value"].endswith("/compare?ids=c-1,c-2")
 
 
 def table_ids_from(tree) -> list[str]:
-    return [th.attrs["data-clinic-id"] for th in tree.find_all("th", class_="clinic-col")]
+    return [th["data-clinic-id"] for th in tree.find_all("th", class_="clinic-col")]
 
 
 def test_compare_table_has_a_print_stylesheet(client, clinics):
     add(client, "c-1")
     tree = parse_html(client.get("/compare").data)
-    href = tree.find("link", rel="stylesheet", href="/static/patients/patients.css")
+    href = tree.find("link", attrs={"rel": "stylesheet", "href": "/static/patients/patients.css"})
     assert href is not None
     with client.get("/static/patients/patients.css") as response:
         css = response.get_data(as_text=True)
@@ -177,8 +176,8 @@ def test_shared_link_ignores_unknown_and_unpublished_ids_with_a_note(client, cli
     tree = parse_html(response.data)
     assert table_ids_from(tree) == ["c-1", "c-2"]
     note = tree.find("div", class_="ignored")
-    assert note is not None and note.attrs.get("role") == "status"
-    assert [c.text() for c in note.find_all("code")] == ["nope", "hidden", "paused"]
+    assert note is not None and note.get("role") == "status"
+    assert [text_of(c) for c in note.find_all("code")] == ["nope", "hidden", "paused"]
     assert "Hidden Clinic" not in response.get_data(as_text=True)
 
 
@@ -187,8 +186,8 @@ def test_shared_link_with_more_than_four_keeps_the_rest_reachable(client, clinic
     tree = parse_html(response.data)
     assert table_ids_from(tree) == ["c-1", "c-2", "c-3", "c-4"]
     overflow = tree.find("div", class_="overflow")
-    assert "up to 4 clinics" in overflow.text()
-    hrefs = [a.attrs["href"] for a in overflow.find_all("a")]
+    assert "up to 4 clinics" in text_of(overflow)
+    hrefs = [a["href"] for a in overflow.find_all("a")]
     assert "/compare?ids=c-5" in hrefs and "/clinics/c-5" in hrefs
 
 
@@ -200,13 +199,13 @@ def test_shared_link_can_become_my_comparison(client, clinics):
 
 def test_shared_view_removes_by_link_not_by_changing_state(client, clinics):
     tree = parse_html(client.get("/compare?ids=c-1,c-2,c-3").data)
-    links = [a.attrs["href"] for a in tree.find_all("a", class_="remove-link")]
+    links = [a["href"] for a in tree.find_all("a", class_="remove-link")]
     assert links == ["/compare?ids=c-2,c-3", "/compare?ids=c-1,c-3", "/compare?ids=c-1,c-2"]
 
 
 def test_distance_row_from_coordinates(client, clinics):
     tree = parse_html(client.get("/compare?ids=c-1,c-2&near=51.5203,-0.1466").data)
-    cells = [td.text() for td in tree.find("tr", class_="row-distance").find_all("td")]
+    cells = [text_of(td) for td in tree.find("tr", class_="row-distance").find_all("td")]
     assert cells[0] == "0.0 km"
     assert re.fullmatch(r"\d+\.\d km", cells[1]) and cells[1] != "0.0 km"
 
@@ -228,9 +227,9 @@ def test_bad_distance_place_shows_a_message_beside_the_field(client, clinics, ne
     assert response.status_code == 200
     tree = parse_html(response.data)
     field = tree.find("input", id="compare-near")
-    assert field.attrs["value"] == near  # what the person typed is kept
-    assert field.attrs["aria-invalid"] == "true"
-    assert message in tree.find("p", id="compare-near-error").text()
+    assert field["value"] == near  # what the person typed is kept
+    assert field["aria-invalid"] == "true"
+    assert message in text_of(tree.find("p", id="compare-near-error"))
     assert tree.find("tr", class_="row-distance") is None
 
 
@@ -239,11 +238,11 @@ def test_checklist_rows_show_state_and_freshness(client, clinics, db):
     tree = parse_html(client.get("/compare?ids=c-1,c-2").data)
     row = tree.find("tr", **{"data-item": "contraindication-screening"})
     cells = row.find_all("td")
-    assert "Verified" in cells[0].text() and "Checked" in cells[0].text()
-    assert "Expires" in cells[0].text()
-    assert "Verified" not in cells[1].text()
-    assert "differs" in row.attrs["class"].split()
-    assert row.find("a").attrs["href"] == "/methodology#item-contraindication-screening"
+    assert "Verified" in text_of(cells[0]) and "Checked" in text_of(cells[0])
+    assert "Expires" in text_of(cells[0])
+    assert "Verified" not in text_of(cells[1])
+    assert "differs" in row["class"]
+    assert row.find("a")["href"] == "/methodology#item-contraindication-screening"
 
 
 def test_checklist_degrades_when_vetting_is_missing(client, clinics, monkeypatch):
@@ -251,7 +250,7 @@ def test_checklist_degrades_when_vetting_is_missing(client, clinics, monkeypatch
 
     monkeypatch.setattr(services, "_clinic_checklist", lambda: None)
     tree = parse_html(client.get("/compare?ids=c-1,c-2").data)
-    assert "not available" in tree.find("tr", class_="not-available").text()
+    assert "not available" in text_of(tree.find("tr", class_="not-available"))
 
 
 @pytest.fixture
@@ -272,7 +271,7 @@ def test_compare_posts_without_a_csrf_token_are_refused(csrf_client):
 def test_the_compare_button_works_with_its_csrf_token(csrf_client):
     csrf_client.get("/compare")  # starts the session the token is bound to
     page = csrf_client.get("/compare?ids=c-1").get_data(as_text=True)
-    token = parse_html(page).find("input", name="csrf_token").attrs["value"]
+    token = parse_html(page).find("input", attrs={"name": "csrf_token"})["value"]
     response = csrf_client.post("/compare/add", data={"clinic_id": "c-1", "csrf_token": token})
     assert response.status_code == 303
     assert compared(csrf_client) == ["c-1"]
@@ -287,11 +286,11 @@ def test_compare_button_partial_is_a_plain_post_form(app, clinics):
             '{% include "patients/_compare_button.html" %}{% endwith %}'
         )
     form = parse_html(html).find("form")
-    assert form.attrs["method"] == "post" and form.attrs["action"] == "/compare/add"
-    fields = {i.attrs["name"]: i.attrs.get("value") for i in form.find_all("input")}
+    assert form["method"] == "post" and form["action"] == "/compare/add"
+    fields = {i["name"]: i.get("value") for i in form.find_all("input")}
     assert fields["clinic_id"] == "c-1" and fields["next"] == "/search?q=meso"
     assert fields["csrf_token"]
-    assert form.find("button").text() == "Add to compare: Alpha Clinic"
+    assert text_of(form.find("button")) == "Add to compare: Alpha Clinic"
 
 
 @settings(
@@ -323,6 +322,6 @@ def test_a_picked_clinic_that_is_unpublished_later_is_noted_and_dropped(client, 
     set_status(clinics, "c-1", "unpublished", actor="test")
     tree = parse_html(client.get("/compare").data)
     assert table_ids_from(tree) == ["c-2"]
-    assert [c.text() for c in tree.find("div", class_="ignored").find_all("code")] == ["c-1"]
+    assert [text_of(c) for c in tree.find("div", class_="ignored").find_all("code")] == ["c-1"]
     assert compared(client) == ["c-2"]
     assert parse_html(client.get("/compare").data).find("div", class_="ignored") is None

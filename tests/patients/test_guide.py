@@ -7,7 +7,7 @@ import re
 import pytest
 
 from directory.patients.guide import GUIDE_PAGES, neighbours
-from tests.patients.helpers import parse_html
+from tests.soup import parse_html, text_of
 
 # A five-minute read at an unhurried 200 words a minute.
 MAX_WORDS = 1000
@@ -27,7 +27,7 @@ def checklist_keys() -> set[str]:
 def methodology_keys(node) -> list[str]:
     out = []
     for a in node.find_all("a"):
-        match = re.fullmatch(r"/methodology#item-([a-z0-9-]+)", a.attrs.get("href") or "")
+        match = re.fullmatch(r"/methodology#item-([a-z0-9-]+)", a.get("href") or "")
         if match:
             out.append(match.group(1))
     return out
@@ -126,14 +126,14 @@ def methodology_keys(node) -> list[str]:
     ],
 )
 def test_guide_page_covers_its_topics(client, slug, topics):
-    text = article(client, slug).text().lower()
+    text = text_of(article(client, slug)).lower()
     missing = [topic for topic in topics if topic.lower() not in text]
     assert missing == []
 
 
 @pytest.mark.parametrize("slug", GUIDE_PAGES)
 def test_guide_page_reads_in_five_minutes(client, slug):
-    words = len(article(client, slug).text().split())
+    words = len(text_of(article(client, slug)).split())
     assert 150 < words <= MAX_WORDS
 
 
@@ -146,7 +146,7 @@ def test_guide_page_links_only_to_real_checklist_items(client, slug):
 
 @pytest.mark.parametrize("slug", GUIDE_PAGES)
 def test_guide_page_tells_readers_to_talk_to_a_doctor(client, slug):
-    assert "talk to a doctor" in article(client, slug).text().lower()
+    assert "talk to a doctor" in text_of(article(client, slug)).lower()
 
 
 def test_questions_page_asks_about_every_checklist_item_once(client):
@@ -157,19 +157,19 @@ def test_questions_page_asks_about_every_checklist_item_once(client):
     assert sorted(k[0] for k in keys) == sorted(checklist_keys())
     # The link names the check, from the checklist file itself.
     first = items[0].find("a")
-    assert first.text() == "What we check: Licensed medical staff"
+    assert text_of(first) == "What we check: Licensed medical staff"
 
 
 def test_questions_page_prints_on_one_page(client):
     tree = parse_html(client.get("/guide/questions").data)
     assert tree.find("link", href="/static/patients/patients.css") is not None
-    assert len(tree.find("ol", class_="questions").text().split()) < 400
-    assert "no-print" in tree.find("nav", class_="guide-pager").attrs["class"]
+    assert len(text_of(tree.find("ol", class_="questions")).split()) < 400
+    assert "no-print" in tree.find("nav", class_="guide-pager")["class"]
 
 
 def test_guide_index_lists_every_page_in_order(client):
     tree = parse_html(client.get("/guide").data)
-    links = [a.attrs["href"] for a in tree.find("ol", class_="guide-pages").find_all("a")]
+    links = [a["href"] for a in tree.find("ol", class_="guide-pages").find_all("a")]
     assert links == [f"/guide/{slug}" for slug in GUIDE_PAGES]
     assert tree.find("a", href="/self-check") is not None
 
@@ -180,12 +180,10 @@ def test_guide_pages_link_to_their_neighbours(client):
         before, after = neighbours(slug)
         prev_link = tree.find("a", rel="prev")
         next_link = tree.find("a", rel="next")
-        assert (prev_link.attrs["href"] if prev_link else None) == (
+        assert (prev_link["href"] if prev_link else None) == (
             f"/guide/{before}" if before else None
         )
-        assert (next_link.attrs["href"] if next_link else None) == (
-            f"/guide/{after}" if after else None
-        )
+        assert (next_link["href"] if next_link else None) == (f"/guide/{after}" if after else None)
 
 
 @pytest.mark.parametrize("slug", ["nope", "_layout", "_pages", "..%2Fself_check", "index"])

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from directory.patients.guide import SCREENING_ITEM, SELF_CHECK_ANSWERS
-from tests.patients.helpers import parse_html, save, verify_item
+from tests.patients.helpers import save, verify_item
+from tests.soup import parse_html, text_of
 
 
 def page(client, **query):
@@ -22,43 +23,43 @@ def test_answer_inputs_cannot_be_submitted(client):
     # A form without action or method, and answers without names: nothing to submit.
     assert "action" not in form.attrs and "method" not in form.attrs
     answers = form.find_all("input")
-    assert [i.attrs["data-answer"] for i in answers] == list(SELF_CHECK_ANSWERS)
+    assert [i["data-answer"] for i in answers] == list(SELF_CHECK_ANSWERS)
     assert all("name" not in i.attrs for i in answers)
-    assert all(i.attrs["type"] == "checkbox" for i in answers)
+    assert all(i["type"] == "checkbox" for i in answers)
     # Every answer has a visible label.
-    labels = {label.attrs["for"] for label in form.find_all("label")}
-    assert labels == {i.attrs["id"] for i in answers}
+    labels = {label["for"] for label in form.find_all("label")}
+    assert labels == {i["id"] for i in answers}
 
 
 def test_every_answer_has_its_guidance_and_links_to_the_guide(client):
     tree = page(client)
-    blocks = {b.attrs["data-guidance"]: b for b in tree.find_all(data_guidance=True)}
+    blocks = {b["data-guidance"]: b for b in tree.find_all(attrs={"data-guidance": True})}
     assert set(blocks) == {*SELF_CHECK_ANSWERS, "none"}
-    assert "Not recommended" in blocks["pregnancy"].text()
+    assert "Not recommended" in text_of(blocks["pregnancy"])
     for key in ("bleeding", "conditions"):
-        assert "Talk to your doctor first" in blocks[key].text()
-    assert "healed" in blocks["skin"].text()
-    assert "allergy test" in blocks["allergies"].text()
+        assert "Talk to your doctor first" in text_of(blocks[key])
+    assert "healed" in text_of(blocks["skin"])
+    assert "allergy test" in text_of(blocks["allergies"])
     for key in SELF_CHECK_ANSWERS:
-        hrefs = [a.attrs["href"] for a in blocks[key].find_all("a")]
+        hrefs = [a["href"] for a in blocks[key].find_all("a")]
         assert any(h.startswith("/guide/who-should-not#") for h in hrefs), key
 
 
 def test_without_javascript_all_guidance_is_shown_and_explained(client):
     tree = page(client)
     noscript = tree.find("noscript")
-    assert noscript is not None and "what each answer means" in noscript.text()
+    assert noscript is not None and "what each answer means" in text_of(noscript)
     # No block starts hidden: the script hides what does not apply.
-    assert all("hidden" not in b.attrs for b in tree.find_all(data_guidance=True))
+    assert all("hidden" not in b.attrs for b in tree.find_all(attrs={"data-guidance": True}))
 
 
 def test_the_place_form_is_separate_and_carries_only_the_place(client):
     tree = page(client)
     near_form = tree.find("form", id="near-form")
-    assert near_form.attrs["method"] == "get"
-    assert [i.attrs.get("name") for i in near_form.find_all("input")] == ["near"]
-    assert near_form.attrs["data-api"] == "/api/v1/self-check/clinics"
-    assert tree.find("a", href=f"/methodology#item-{SCREENING_ITEM}") is not None
+    assert near_form["method"] == "get"
+    assert [i.get("name") for i in near_form.find_all("input")] == ["near"]
+    assert near_form["data-api"] == "/api/v1/self-check/clinics"
+    assert tree.find("a", attrs={"href": f"/methodology#item-{SCREENING_ITEM}"}) is not None
 
 
 @pytest.fixture
@@ -96,8 +97,8 @@ def test_api_resolves_a_city_name(client, screened):
 
 def test_page_lists_the_clinics_without_javascript(client, screened):
     tree = page(client, near="London")
-    assert tree.find("input", id="sc-near").attrs["value"] == "London"
-    names = [a.text() for a in tree.find("ol", class_="nearby-list").find_all("a")]
+    assert tree.find("input", id="sc-near")["value"] == "London"
+    names = [text_of(a) for a in tree.find("ol", class_="nearby-list").find_all("a")]
     assert names == ["Near Clinic", "Far Clinic"]
 
 
@@ -105,9 +106,8 @@ def test_page_says_when_none_is_verified(client, db, stub_index):
     save(db, "c-plain", name="Plain Clinic")
     stub_index.ids = ["c-plain"]
     tree = page(client, near="London")
-    assert (
-        "No clinic near there has verified screening yet"
-        in tree.find("div", id="nearby-results").text()
+    assert "No clinic near there has verified screening yet" in text_of(
+        tree.find("div", id="nearby-results")
     )
 
 
@@ -117,7 +117,7 @@ def test_page_and_api_degrade_when_vetting_is_missing(client, db, stub_index, mo
     save(db, "c-plain")
     monkeypatch.setattr(services, "_clinic_checklist", lambda: None)
     assert client.get("/api/v1/self-check/clinics?near=London").json["available"] is False
-    assert "cannot be looked up right now" in page(client, near="London").text()
+    assert "cannot be looked up right now" in text_of(page(client, near="London"))
 
 
 @pytest.mark.parametrize(
@@ -141,9 +141,9 @@ def test_api_rejects_bad_requests_with_json(client, db, stub_index, query, reaso
 def test_page_keeps_a_bad_place_and_explains_beside_the_field(client, db, stub_index):
     tree = page(client, near="91,0")
     field = tree.find("input", id="sc-near")
-    assert field.attrs["value"] == "91,0" and field.attrs["aria-invalid"] == "true"
+    assert field["value"] == "91,0" and field["aria-invalid"] == "true"
     error = tree.find("p", id="sc-near-error")
-    assert "hidden" not in error.attrs and "Latitude" in error.text()
+    assert "hidden" not in error.attrs and "Latitude" in text_of(error)
 
 
 def test_the_script_never_sends_answers(client):

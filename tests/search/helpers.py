@@ -1,29 +1,12 @@
-"""Helpers for search tests: a sample of clinics and a small HTML tree to assert on."""
+"""Helpers for search tests: a sample of clinics and a stand-in index."""
 
 from __future__ import annotations
-
-from html.parser import HTMLParser
 
 import pytest
 
 import index
 from tests.conftest import make_profile
 
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
 # True while index/ is the naive stub: it neither filters, ranks, counts facets nor suggests.
 INDEX_IS_STUB = "STUB" in (index.__doc__ or "")
 needs_real_index = pytest.mark.skipif(
@@ -109,72 +92,6 @@ def clinic_set() -> list[dict]:
 
 
 PUBLISHED = ["ae-1", "ae-2", "fr-1", "gb-1", "gb-2", "gb-3"]
-
-
-class Node:
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None = None):
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list[Node | str] = []
-
-    def text(self) -> str:
-        parts = [c if isinstance(c, str) else c.text() for c in self.children]
-        return " ".join(" ".join(parts).split())
-
-    def iter(self):
-        for child in self.children:
-            if isinstance(child, Node):
-                yield child
-                yield from child.iter()
-
-    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs) -> list[Node]:
-        """Return descendants with this tag, class and exact attribute values."""
-        out = []
-        for node in self.iter():
-            if tag and node.tag != tag:
-                continue
-            if cls and cls not in (node.attrs.get("class") or "").split():
-                continue
-            if any(node.attrs.get(k.rstrip("_")) != v for k, v in attrs.items()):
-                continue
-            out.append(node)
-        return out
-
-    def find(self, tag: str | None = None, cls: str | None = None, **attrs) -> Node | None:
-        found = self.find_all(tag, cls, **attrs)
-        return found[0] if found else None
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = self.current = Node("#document", {})
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, dict(attrs), self.current)
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Node(tag, dict(attrs), self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-
-def parse_html(text: str) -> Node:
-    """Parse a page into a small tree to assert on structure, not substrings."""
-    builder = _TreeBuilder()
-    builder.feed(text)
-    builder.close()
-    return builder.root
 
 
 class FakeIndex:

@@ -10,7 +10,8 @@ from directory.clinics import storage as clinic_storage
 from directory.search.services import EXTENSION_KEY
 from index.types import Hit
 from tests.conftest import make_profile
-from tests.search.helpers import PUBLISHED, FakeIndex, needs_real_index, parse_html
+from tests.search.helpers import PUBLISHED, FakeIndex, needs_real_index
+from tests.soup import parse_html, text_of
 
 
 def get_page(client, url: str, status: int = 200):
@@ -20,7 +21,7 @@ def get_page(client, url: str, status: int = 200):
 
 
 def result_ids(page) -> list[str]:
-    return [li.attrs["data-clinic-id"] for li in page.find_all("li", cls="result")]
+    return [li["data-clinic-id"] for li in page.find_all("li", class_="result")]
 
 
 def query_of(href: str) -> list[tuple[str, str]]:
@@ -35,33 +36,33 @@ def use_index(app, fake: FakeIndex) -> FakeIndex:
 def test_nav_has_a_search_link(client):
     page = get_page(client, "/")
     nav = page.find("nav", **{"aria-label": "Main"})
-    assert "/search" in [a.attrs.get("href") for a in nav.find_all("a")]
+    assert "/search" in [a.get("href") for a in nav.find_all("a")]
 
 
 def test_empty_query_lists_every_published_clinic(client, clinics):
     page = get_page(client, "/search")
     assert sorted(result_ids(page)) == PUBLISHED
-    assert page.find("p", cls="total").text() == f"{len(PUBLISHED)} clinics."
+    assert text_of(page.find("p", class_="total")) == f"{len(PUBLISHED)} clinics."
 
 
 def test_result_cards_show_name_place_treatments_score_and_badge(client, db, clinics):
     clinic_storage.set_score(db, "gb-1", 91.6, True)
     page = get_page(client, "/search?near=51.5203,-0.1466")
-    card = page.find("li", cls="result", **{"data-clinic-id": "gb-1"})
-    link = card.find("a", cls="clinic-link")
-    assert (link.text(), link.attrs["href"]) == ("Harley Skin Clinic", "/clinics/gb-1")
-    assert card.find("p", cls="place").text().startswith("London, United Kingdom")
-    assert card.find("span", cls="distance").text() == "0.0 km away"
-    assert [li.text() for li in card.find("ul", cls="treatments").find_all("li")] == [
+    card = page.find("li", class_="result", **{"data-clinic-id": "gb-1"})
+    link = card.find("a", class_="clinic-link")
+    assert (text_of(link), link["href"]) == ("Harley Skin Clinic", "/clinics/gb-1")
+    assert text_of(card.find("p", class_="place")).startswith("London, United Kingdom")
+    assert text_of(card.find("span", class_="distance")) == "0.0 km away"
+    assert [text_of(li) for li in card.find("ul", class_="treatments").find_all("li")] == [
         "Face mesotherapy",
         "Microneedling",
     ]
-    assert card.find("span", cls="score").text() == "Score 92/100"
-    assert card.find("span", cls="core-verified").text() == "Core verified"
-    other = page.find("li", cls="result", **{"data-clinic-id": "gb-2"})
-    assert other.find("span", cls="core-verified") is None
-    assert other.find("span", cls="score").text() == "Not scored yet"
-    assert get_page(client, "/search").find("span", cls="distance") is None
+    assert text_of(card.find("span", class_="score")) == "Score 92/100"
+    assert text_of(card.find("span", class_="core-verified")) == "Core verified"
+    other = page.find("li", class_="result", **{"data-clinic-id": "gb-2"})
+    assert other.find("span", class_="core-verified") is None
+    assert text_of(other.find("span", class_="score")) == "Not scored yet"
+    assert get_page(client, "/search").find("span", class_="distance") is None
 
 
 def test_description_with_html_is_shown_escaped(client, add_clinics):
@@ -69,9 +70,9 @@ def test_description_with_html_is_shown_escaped(client, add_clinics):
     response = client.get("/search?q=meso")
     html = response.get_data(as_text=True)
     page = parse_html(html)
-    card = page.find("li", cls="result", **{"data-clinic-id": "evil"})
+    card = page.find("li", class_="result", **{"data-clinic-id": "evil"})
     assert card.find("script") is None and card.find("img") is None
-    assert '<script>alert("x")</script>' in card.find("p", cls="snippet").text()
+    assert '<script>alert("x")</script>' in text_of(card.find("p", class_="snippet"))
     assert "&lt;script&gt;" in html
 
 
@@ -79,18 +80,18 @@ def test_index_snippet_keeps_mark_and_nothing_else(app, client, add_clinics):
     add_clinics(make_profile("gb-1"))
     snippet = "Face <mark>meso</mark>therapy &lt;b&gt; <script>alert(1)</script>"
     use_index(app, FakeIndex([Hit("gb-1", 1, 1.0, snippet=snippet)]))
-    card = get_page(client, "/search?q=meso").find("li", cls="result")
-    paragraph = card.find("p", cls="snippet")
-    assert [n.tag for n in paragraph.iter()] == ["mark"]
-    assert paragraph.text() == "Face meso therapy <b>"
+    card = get_page(client, "/search?q=meso").find("li", class_="result")
+    paragraph = card.find("p", class_="snippet")
+    assert [n.name for n in paragraph.find_all(True)] == ["mark"]
+    assert text_of(paragraph, " ") == "Face meso therapy <b>"
 
 
 def test_did_you_mean_links_to_the_suggestion_keeping_filters(app, client):
     use_index(app, FakeIndex(suggestion="mesotherapy"))
     page = get_page(client, "/search?q=mesoterapy&country=GB&page=2")
-    link = page.find("p", cls="suggestion").find("a")
-    assert link.text() == "mesotherapy"
-    assert query_of(link.attrs["href"]) == [("q", "mesotherapy"), ("country", "GB")]
+    link = page.find("p", class_="suggestion").find("a")
+    assert text_of(link) == "mesotherapy"
+    assert query_of(link["href"]) == [("q", "mesotherapy"), ("country", "GB")]
 
 
 def test_facets_show_counts_and_keep_the_chosen_values_checked(app, client, add_clinics):
@@ -104,9 +105,9 @@ def test_facets_show_counts_and_keep_the_chosen_values_checked(app, client, add_
     use_index(app, FakeIndex([Hit("gb-1", 1, 1.0)], total=12, facets=facets))
     page = get_page(client, "/search?country=GB&language=fr")
     boxes = {
-        (box.attrs["name"], box.attrs["value"]): box
+        (box["name"], box["value"]): box
         for box in page.find_all("input", type="checkbox")
-        if box.attrs["name"] in facets
+        if box["name"] in facets
     }
     assert set(boxes) == {
         ("country", "GB"),
@@ -122,27 +123,27 @@ def test_facets_show_counts_and_keep_the_chosen_values_checked(app, client, add_
     checked = {key for key, box in boxes.items() if "checked" in box.attrs}
     assert checked == {("country", "GB"), ("language", "fr")}
     country = page.find("fieldset", **{"data-facet": "country"})
-    assert country.find("legend").text() == "Country"
-    labels = [label.text() for label in country.find_all("label")]
+    assert text_of(country.find("legend")) == "Country"
+    labels = [text_of(label) for label in country.find_all("label")]
     assert labels == ["United Kingdom (12)", "United Arab Emirates (3)"]
     treatment = page.find("fieldset", **{"data-facet": "treatment"})
-    assert "Mesotherapy (7)" in [label.text() for label in treatment.find_all("label")]
+    assert "Mesotherapy (7)" in [text_of(label) for label in treatment.find_all("label")]
 
 
 def test_no_results_says_so_and_offers_each_filter_removal(client):
     url = "/search?q=xyzzy&country=FR&treatment=mesotherapy&min_score=50"
     page = get_page(client, url)
-    assert page.find("p", cls="total").text().startswith("No clinics match “xyzzy”")
-    links = {a.attrs["data-relax"]: a for a in page.find("ul", cls="relax").find_all("a")}
+    assert text_of(page.find("p", class_="total")).startswith("No clinics match “xyzzy”")
+    links = {a["data-relax"]: a for a in page.find("ul", class_="relax").find_all("a")}
     assert set(links) == {"country", "treatment", "min_score", "q"}
-    assert links["country"].text() == "Remove country: France"
-    assert query_of(links["country"].attrs["href"]) == [
+    assert text_of(links["country"]) == "Remove country: France"
+    assert query_of(links["country"]["href"]) == [
         ("q", "xyzzy"),
         ("treatment", "mesotherapy"),
         ("min_score", "50"),
     ]
-    assert links["treatment"].text() == "Remove treatment: Mesotherapy"
-    assert query_of(links["q"].attrs["href"]) == [
+    assert text_of(links["treatment"]) == "Remove treatment: Mesotherapy"
+    assert query_of(links["q"]["href"]) == [
         ("country", "FR"),
         ("treatment", "mesotherapy"),
         ("min_score", "50"),
@@ -152,14 +153,14 @@ def test_no_results_says_so_and_offers_each_filter_removal(client):
 def test_pager_links_keep_the_search(client, add_clinics):
     add_clinics(*[make_profile(f"c-{n:02d}", name=f"Clinic {n}") for n in range(25)])
     page = get_page(client, "/search?q=clinic&country=GB")
-    pager = page.find("nav", cls="pager")
-    assert "Page 1 of 2" in pager.text()
+    pager = page.find("nav", class_="pager")
+    assert "Page 1 of 2" in text_of(pager)
     assert pager.find("a", rel="prev") is None
-    next_href = pager.find("a", rel="next").attrs["href"]
+    next_href = pager.find("a", rel="next")["href"]
     assert query_of(next_href) == [("q", "clinic"), ("country", "GB"), ("page", "2")]
     second = get_page(client, next_href)
     assert len(result_ids(second)) == 5
-    assert query_of(second.find("a", rel="prev").attrs["href"]) == [
+    assert query_of(second.find("a", rel="prev")["href"]) == [
         ("q", "clinic"),
         ("country", "GB"),
     ]
@@ -169,23 +170,23 @@ def test_too_long_query_shows_a_message_beside_the_field_and_keeps_it(client):
     typed = "mesotherapy " * 20
     page = get_page(client, f"/search?q={typed}", status=400)
     field = page.find("input", id="q")
-    assert field.attrs["value"] == typed and field.attrs["aria-invalid"] == "true"
-    assert "at most 200 characters" in page.find("p", id="q-error").text()
-    assert page.find("li", cls="result") is None
+    assert field["value"] == typed and field["aria-invalid"] == "true"
+    assert "at most 200 characters" in text_of(page.find("p", id="q-error"))
+    assert page.find("li", class_="result") is None
 
 
 def test_unknown_city_is_explained_beside_near(client, clinics):
     page = get_page(client, "/search?q=meso&near=Atlantis&sort=distance", status=400)
-    assert page.find("input", id="near").attrs["value"] == "Atlantis"
-    assert "not a place where we list clinics" in page.find("p", id="near-error").text()
-    assert page.find("input", id="q").attrs["value"] == "meso"
+    assert page.find("input", id="near")["value"] == "Atlantis"
+    assert "not a place where we list clinics" in text_of(page.find("p", id="near-error"))
+    assert page.find("input", id="q")["value"] == "meso"
 
 
 def test_bad_filters_are_shown_in_their_fieldsets(client):
     page = get_page(client, "/search?country=Narnia&min_score=200", status=400)
-    assert "two-letter" in page.find("fieldset", **{"data-facet": "country"}).text()
+    assert "two-letter" in text_of(page.find("fieldset", **{"data-facet": "country"}))
     assert page.find("p", id="min-score-error") is not None
-    assert page.find("input", id="min_score").attrs["value"] == "200"
+    assert page.find("input", id="min_score")["value"] == "200"
 
 
 def test_unpublished_and_suspended_never_listed(client, clinics):
@@ -196,15 +197,15 @@ def test_unpublished_and_suspended_never_listed(client, clinics):
 def test_form_is_accessible_without_javascript(client, clinics):
     page = get_page(client, "/search?q=meso")
     form = page.find("form", role="search")
-    assert form.attrs["method"] == "get" and form.attrs["action"] == "/search"
-    labelled = {label.attrs.get("for") for label in form.find_all("label")}
+    assert form["method"] == "get" and form["action"] == "/search"
+    labelled = {label.get("for") for label in form.find_all("label")}
     for control in form.find_all("input") + form.find_all("select"):
-        if control.attrs.get("type") in ("hidden",):
+        if control.get("type") in ("hidden",):
             continue
-        wrapped = control.parent.tag == "label"
-        assert wrapped or control.attrs.get("id") in labelled, control.attrs
+        wrapped = control.parent.name == "label"
+        assert wrapped or control.get("id") in labelled, control.attrs
     for fieldset in form.find_all("fieldset"):
-        assert fieldset.find("legend").text()
+        assert text_of(fieldset.find("legend"))
     assert page.find("script") is None
 
 
@@ -219,7 +220,7 @@ def test_filter_and_query_narrow_the_page(client, clinics):
 def test_sort_choice_is_kept_in_the_form(client, clinics, sort):
     page = get_page(client, f"/search?sort={sort}")
     chosen = [
-        o.attrs["value"]
+        o["value"]
         for o in page.find("select", id="sort").find_all("option")
         if "selected" in o.attrs
     ]
@@ -238,10 +239,12 @@ def test_vetting_filters_reach_the_index_and_show_as_removable(app, client, monk
         60.0,
         True,
     )
-    box = page.find("input", type="checkbox", name="verified", value="licensed-staff")
-    assert "checked" in box.attrs and box.parent.text() == "Licensed staff"
-    assert "checked" in page.find("input", type="checkbox", name="core_verified").attrs
-    chips = {a.text(): a.attrs["href"] for a in page.find_all("a", cls="remove-filter")}
+    box = page.find(
+        "input", attrs={"type": "checkbox", "name": "verified", "value": "licensed-staff"}
+    )
+    assert "checked" in box.attrs and text_of(box.parent) == "Licensed staff"
+    assert "checked" in page.find("input", type="checkbox", attrs={"name": "core_verified"}).attrs
+    chips = {text_of(a): a["href"] for a in page.find_all("a", class_="remove-filter")}
     assert query_of(chips["Remove “Licensed staff”"]) == [
         ("min_score", "60"),
         ("core_verified", "true"),
@@ -254,6 +257,6 @@ def test_vetting_filters_reach_the_index_and_show_as_removable(app, client, monk
 
 def test_error_summary_lists_every_problem(client):
     page = get_page(client, "/search?sort=distance&per_page=0", status=400)
-    summary = page.find("ul", cls="error-summary")
-    assert [li.attrs["data-field"] for li in summary.find_all("li")] == ["sort", "per_page"]
-    assert "needs near" in summary.text()
+    summary = page.find("ul", class_="error-summary")
+    assert [li["data-field"] for li in summary.find_all("li")] == ["sort", "per_page"]
+    assert "needs near" in text_of(summary)

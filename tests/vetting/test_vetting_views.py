@@ -8,7 +8,8 @@ from directory.clinics.services import save_profile
 from directory.vetting import services
 from directory.vetting.checklist import load_checklist
 from tests.conftest import make_profile
-from tests.vetting.conftest import parse_html, verify
+from tests.soup import parse_html, text_of
+from tests.vetting.conftest import verify
 
 
 def test_methodology_page_lists_every_checklist_item(client):
@@ -17,23 +18,23 @@ def test_methodology_page_lists_every_checklist_item(client):
     page = parse_html(response.get_data(as_text=True))
     sections = page.find_all("section", class_="checklist-item")
     checklist = load_checklist()
-    assert [s.attrs["data-item"] for s in sections] == list(checklist.keys)
+    assert [s["data-item"] for s in sections] == list(checklist.keys)
     for section, item in zip(sections, checklist.items, strict=True):
-        assert section.attrs["id"] == f"item-{item.key}"
-        assert item.title in section.find("h3").text()
-        assert section.find("p", class_="explanation").text() == item.explanation
-        assert section.find("dd", class_="evidence").text() == item.evidence
-        assert section.find("dd", class_="expires").text() == f"{item.expires_days} days"
+        assert section["id"] == f"item-{item.key}"
+        assert item.title in text_of(section.find("h3"))
+        assert text_of(section.find("p", class_="explanation")) == item.explanation
+        assert text_of(section.find("dd", class_="evidence")) == item.evidence
+        assert text_of(section.find("dd", class_="expires")) == f"{item.expires_days} days"
         assert bool(section.find("span", class_="core")) is item.core
-    applies = {s.attrs["data-item"]: s.find("dd", class_="applies").text() for s in sections}
+    applies = {s["data-item"]: text_of(s.find("dd", class_="applies")) for s in sections}
     assert applies["physician-prescriber"] == "Mesobotox only"
     assert applies["licensed-staff"] == "All treatments"
-    assert "not the same as failing" in page.find("section", class_="rules").text()
+    assert "not the same as failing" in text_of(page.find("section", class_="rules"))
 
 
 def test_nav_links_to_the_methodology(client):
     page = parse_html(client.get("/").get_data(as_text=True))
-    links = [a.attrs.get("href") for a in page.find("nav", aria_label="Main").find_all("a")]
+    links = [a.get("href") for a in page.find("nav", attrs={"aria-label": "Main"}).find_all("a")]
     assert "/methodology" in links
 
 
@@ -100,14 +101,14 @@ def test_clinic_page_shows_state_rows_and_who_verified_what(client, db):
     page = parse_html(response.get_data(as_text=True))
     section = page.find("section", class_="vetting")
     expected = services.score_for(db, "c-1", today)
-    assert section.attrs["data-score"] == str(expected.score)
-    assert section.find("span", class_="score").text() == f"{expected.score:.1f}"
+    assert section["data-score"] == str(expected.score)
+    assert text_of(section.find("span", class_="score")) == f"{expected.score:.1f}"
     assert section.find("span", class_="core-verified") is None
 
-    rows = {tr.attrs["data-item"]: tr for tr in section.find_all("tr") if "data-item" in tr.attrs}
+    rows = {tr["data-item"]: tr for tr in section.find_all("tr") if "data-item" in tr.attrs}
     assert set(rows) == {row.key for row in expected.items}
     assert "physician-prescriber" not in rows  # no mesobotox offered
-    states = {key: tr.attrs["data-state"] for key, tr in rows.items()}
+    states = {key: tr["data-state"] for key, tr in rows.items()}
     assert states["licensed-staff"] == "verified"
     assert states["informed-consent"] == "fading"
     assert states["transparent-pricing"] == "claimed"
@@ -116,26 +117,28 @@ def test_clinic_page_shows_state_rows_and_who_verified_what(client, db):
 
     staff = rows["licensed-staff"]
     verified_at = today - timedelta(days=12)
-    assert staff.find("td", class_="verified-by").text() == "Ana Reyes"
-    assert staff.find("td", class_="verified-at").find("time").attrs["datetime"] == (
+    assert text_of(staff.find("td", class_="verified-by")) == "Ana Reyes"
+    assert staff.find("td", class_="verified-at").find("time")["datetime"] == (
         verified_at.isoformat()
     )
-    assert staff.find("td", class_="fades-from").text() == (
+    assert text_of(staff.find("td", class_="fades-from")) == (
         (verified_at + timedelta(days=180)).isoformat()
     )
-    assert staff.find("td", class_="expires-at").text() == (
+    assert text_of(staff.find("td", class_="expires-at")) == (
         (verified_at + timedelta(days=365)).isoformat()
     )
-    assert staff.find("td", class_="clinic-changed").text() == today.isoformat()
-    assert staff.find("td", class_="evidence").text() == "Licence number"
-    assert "GMC 7654321" not in staff.text()  # the evidence itself stays private
-    assert rows["transparent-pricing"].find("td", class_="state").text() == (
+    assert text_of(staff.find("td", class_="clinic-changed")) == today.isoformat()
+    assert text_of(staff.find("td", class_="evidence")) == "Licence number"
+    assert "GMC 7654321" not in text_of(staff)  # the evidence itself stays private
+    assert text_of(rows["transparent-pricing"].find("td", class_="state")) == (
         "Claimed, not verified"
     )
-    assert "No written procedure." in rows["complaints-procedure"].find("td", class_="state").text()
-    assert "Not met" in rows["complaints-procedure"].text()
-    assert rows["facility-registered"].find("td", class_="state").text() == "No information"
-    assert "supervised by a physician" in section.find("p", class_="not-applicable").text()
+    assert "No written procedure." in text_of(
+        rows["complaints-procedure"].find("td", class_="state")
+    )
+    assert "Not met" in text_of(rows["complaints-procedure"])
+    assert text_of(rows["facility-registered"].find("td", class_="state")) == "No information"
+    assert "supervised by a physician" in text_of(section.find("p", class_="not-applicable"))
 
 
 def test_clinic_page_draws_score_history_with_a_text_alternative(client, db):
@@ -146,22 +149,22 @@ def test_clinic_page_draws_score_history_with_a_text_alternative(client, db):
     page = parse_html(client.get("/clinics/c-1").get_data(as_text=True))
     figure = page.find("figure", class_="score-history")
     svg = figure.find("svg")
-    assert svg.attrs["role"] == "img"
+    assert svg["role"] == "img"
     assert len(svg.find_all("circle")) == 2
-    points = [tuple(map(float, p.split(","))) for p in svg.find("polyline").attrs["points"].split()]
+    points = [tuple(map(float, p.split(","))) for p in svg.find("polyline")["points"].split()]
     assert points[0][0] < points[-1][0] and points[0][1] > points[-1][1]  # later and higher
     history = figure.find("table", class_="history")
-    dates = [tr.find("td").text() for tr in history.find("tbody").find_all("tr")]
+    dates = [text_of(tr.find("td")) for tr in history.find("tbody").find_all("tr")]
     assert dates[0] == today.isoformat()
     assert (today - timedelta(days=20)).isoformat() in dates
-    assert svg.find("desc").text().startswith("Score from")
+    assert text_of(svg.find("desc")).startswith("Score from")
 
 
 def test_clinic_page_without_claims_says_no_information(client, db):
     save_profile(db, make_profile("c-1"), actor="test")
     page = parse_html(client.get("/clinics/c-1").get_data(as_text=True))
     section = page.find("section", class_="vetting")
-    assert section.find("span", class_="score").text() == "0.0"
-    states = {tr.attrs["data-state"] for tr in section.find_all("tr") if "data-item" in tr.attrs}
+    assert text_of(section.find("span", class_="score")) == "0.0"
+    states = {tr["data-state"] for tr in section.find_all("tr") if "data-item" in tr.attrs}
     assert states == {"no_information"}
     assert section.find("figure") is None  # no history yet, no empty chart
