@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -473,6 +473,59 @@ def _moderator_actor(moderator_id: int | None, moderator_name: str) -> str:
     return f"user:{moderator_id}" if moderator_id is not None else f"moderator:{moderator_name}"
 
 
+def _moderator_decision(
+    db: sqlite_utils.Database,
+    clinic_id: str,
+    item_key: str,
+    *,
+    moderator_id: int | None,
+    moderator_name: str,
+    reason: str,
+    expected_state: str | None,
+    today: date | None,
+    at: str | None,
+    recompute: bool,
+    action: str,
+    check: Callable[[dict], None],
+    changes: dict,
+) -> dict:
+    """Apply a moderator's decision with a note to an existing claim; return the claim.
+
+    check(before) raises when the decision does not fit the claim's current state.
+    """
+    item = _item(item_key)
+    moderator_name = _text(moderator_name, "The moderator's name")
+    reason = _text(reason, "The reason")
+    today, at = today or date.today(), at or utcnow()
+    with db.atomic():
+        _require_clinic(db, clinic_id)
+        before = storage.get_claim(db, clinic_id, item.key)
+        _check_expected(before, expected_state)
+        if before is None:
+            raise VettingError("The clinic has not claimed this item; there is nothing to decide.")
+        check(before)
+        after = {
+            **before,
+            **changes,
+            "reason": reason,
+            "decided_at": at,
+            "decided_by": moderator_id,
+            "decided_by_name": moderator_name,
+        }
+        _write(
+            db,
+            before,
+            after,
+            actor=_moderator_actor(moderator_id, moderator_name),
+            action=action,
+            reason=reason,
+            at=at,
+            today=today,
+            recompute=recompute,
+        )
+    return storage.get_claim(db, clinic_id, item.key)
+
+
 def reject_claim(
     db: sqlite_utils.Database,
     clinic_id: str,
@@ -487,45 +540,35 @@ def reject_claim(
     recompute: bool = True,
 ) -> dict:
     """Mark a claim not met, with a reason the clinic and patients can read; return it."""
-    item = _item(item_key)
-    moderator_name = _text(moderator_name, "The moderator's name")
-    reason = _text(reason, "The reason")
-    today, at = today or date.today(), at or utcnow()
-    with db.atomic():
-        _require_clinic(db, clinic_id)
-        before = storage.get_claim(db, clinic_id, item.key)
-        _check_expected(before, expected_state)
-        if before is None:
-            raise VettingError("The clinic has not claimed this item; there is nothing to reject.")
+
+    def check(before: dict) -> None:
         if before["state"] == REJECTED:
             raise _conflict(before)
-        after = {
-            **before,
+
+    return _moderator_decision(
+        db,
+        clinic_id,
+        item_key,
+        moderator_id=moderator_id,
+        moderator_name=moderator_name,
+        reason=reason,
+        expected_state=expected_state,
+        today=today,
+        at=at,
+        recompute=recompute,
+        action="claim.rejected",
+        check=check,
+        # A rejected claim is not verified any more: its verification dates go.
+        changes={
             "state": REJECTED,
-            "reason": reason,
-            "decided_at": at,
-            "decided_by": moderator_id,
-            "decided_by_name": moderator_name,
-            # A rejected claim is not verified any more: its verification dates go.
             "verified_at": None,
             "verified_by": None,
             "verified_by_name": None,
             "fades_from": None,
             "expires_at": None,
             "practitioners_sha256": None,
-        }
-        _write(
-            db,
-            before,
-            after,
-            actor=_moderator_actor(moderator_id, moderator_name),
-            action="claim.rejected",
-            reason=reason,
-            at=at,
-            today=today,
-            recompute=recompute,
-        )
-    return storage.get_claim(db, clinic_id, item.key)
+        },
+    )
 
 
 def request_information(
@@ -546,41 +589,29 @@ def request_information(
     The claim becomes "claimed" (not "rejected": nothing was found wanting yet), so patients
     see "claimed, not verified"; new evidence from the clinic sends it back to review.
     """
-    item = _item(item_key)
-    moderator_name = _text(moderator_name, "The moderator's name")
-    reason = _text(reason, "The note")
-    today, at = today or date.today(), at or utcnow()
-    with db.atomic():
-        _require_clinic(db, clinic_id)
-        before = storage.get_claim(db, clinic_id, item.key)
-        _check_expected(before, expected_state)
-        if before is None:
-            raise VettingError("The clinic has not claimed this item; there is nothing to ask.")
+
+    def check(before: dict) -> None:
         if before["state"] not in (PENDING, CLAIMED):
             raise VettingError(
                 "Only a claim waiting for review can go back to the clinic; "
                 "reverse a decision through the four-eyes procedure instead."
             )
-        after = {
-            **before,
-            "state": CLAIMED,
-            "reason": reason,
-            "decided_at": at,
-            "decided_by": moderator_id,
-            "decided_by_name": moderator_name,
-        }
-        _write(
-            db,
-            before,
-            after,
-            actor=_moderator_actor(moderator_id, moderator_name),
-            action="claim.info_requested",
-            reason=reason,
-            at=at,
-            today=today,
-            recompute=recompute,
-        )
-    return storage.get_claim(db, clinic_id, item.key)
+
+    return _moderator_decision(
+        db,
+        clinic_id,
+        item_key,
+        moderator_id=moderator_id,
+        moderator_name=moderator_name,
+        reason=reason,
+        expected_state=expected_state,
+        today=today,
+        at=at,
+        recompute=recompute,
+        action="claim.info_requested",
+        check=check,
+        changes={"state": CLAIMED},
+    )
 
 
 def reopen_claim(
