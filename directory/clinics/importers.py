@@ -301,7 +301,11 @@ def read_nhs_csv(
             reason = f"line is too long ({len(raw)} characters, at most {MAX_CSV_LINE}); not read"
             records.append(Record(number, errors=[FieldError("", reason)]))
             continue
-        fields = split(raw)
+        try:
+            fields = split(raw)
+        except csv.Error as exc:  # e.g. a stray carriage return inside a field
+            records.append(Record(number, errors=[FieldError("", f"cannot be read: {exc}")]))
+            continue
         while len(fields) > len(header) and not fields[-1].strip():
             fields.pop()
         if len(fields) != len(header):

@@ -327,3 +327,12 @@ def test_any_rows_give_records_or_a_file_error(tmp_path_factory, data, notsign):
         return
     for record in records:
         assert (record.profile is None) == bool(record.errors or record.skipped)
+
+
+def test_a_stray_carriage_return_is_a_bad_line_not_a_crash(tmp_path):
+    # Found by the Hypothesis test above: csv refuses a bare CR in an unquoted field.
+    path = tmp_path / "x.csv"
+    path.write_bytes(",".join(NHS_HEADER).encode() + b'\r\n\r"\r\n')
+    (record,) = list(read_nhs_csv(path))
+    assert record.line == 2 and record.profile is None
+    assert "cannot be read" in record.errors[0].reason
