@@ -6,18 +6,24 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv serve dev test test-fast lint format bench clean
+.PHONY: help venv lock serve dev test test-fast lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
-$(BIN)/vetted: pyproject.toml setup.py
+# Exactly the locked versions (hashes checked), then the project itself without resolving
+# anything: a release elsewhere cannot change what a fresh machine installs.
+$(BIN)/vetted: requirements.lock pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(BIN)/vetted
 
-venv: $(BIN)/vetted ## Create .venv and install the project with its test tools
+venv: $(BIN)/vetted ## Create .venv and install the locked versions of everything
+
+lock: venv ## Re-resolve requirements.lock from pyproject.toml (commit it on its own)
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes --quiet --output-file requirements.lock
 
 serve: venv ## Set up and serve on http://$(HOST):$(PORT) with gunicorn (2 workers), demo data loaded
 	$(BIN)/vetted setup
