@@ -9,10 +9,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from directory.accounts.services import ensure_demo_logins
-from directory.clinics import storage
 from directory.db import get_db
-from directory.search.services import drain_outbox, open_search_index
-from directory.services import load_demo_data
+from directory.services import is_empty, load_demo_data
 
 
 @click.command("demo")
@@ -29,12 +27,10 @@ from directory.services import load_demo_data
 def demo(count: int, seed: int, if_empty: bool) -> None:
     """Load the deterministic demo directory (clinics, practitioners, vetting states)."""
     db = get_db()
-    if if_empty and storage.count_clinics(db, statuses=None):
+    if if_empty and not is_empty(db):
         click.echo("The store already has clinics; demo data not loaded.")
         return
-    summary = load_demo_data(db, count=count, seed=seed)
-    drain_outbox(db, open_search_index(current_app))
-    click.echo(f"Demo data: {summary}.")
+    click.echo(f"Demo data: {load_demo_data(db, count=count, seed=seed)}.")
 
 
 @click.command("setup")
@@ -42,10 +38,9 @@ def demo(count: int, seed: int, if_empty: bool) -> None:
 def setup() -> None:
     """Prepare a data folder: migrate, load the demo if empty, print the demo logins."""
     db = get_db()
-    if not storage.count_clinics(db, statuses=None):
+    if is_empty(db):
         click.echo("Empty store: loading the demo directory…")
         click.echo(f"Demo data: {load_demo_data(db, count=400, seed=2026)}.")
-    drain_outbox(db, open_search_index(current_app))
     logins = ensure_demo_logins(db, Path(current_app.config["DATA_DIR"]))
     click.echo("")
     click.echo("Demo logins (random passwords, generated on first run):")

@@ -63,14 +63,6 @@ def _decide(decide, request_id: int, **kwargs) -> str:
         raise click.ClickException(str(exc)) from exc
 
 
-def _sync_index() -> None:
-    from flask import current_app
-
-    from directory.search.services import drain_outbox, open_search_index
-
-    drain_outbox(get_db(), open_search_index(current_app))
-
-
 @click.group("listings")
 def listings() -> None:
     """Approve or reject new clinic listings (until the moderation workbench does)."""
@@ -98,7 +90,6 @@ def listings_pending() -> None:
 def listings_approve(request_id: int, reason: str | None) -> None:
     """Publish the listing of request REQUEST_ID (see `vetted listings pending`)."""
     clinic_id = _decide(services.approve_listing, request_id, reason=reason)
-    _sync_index()
     click.echo(f"Published {clinic_id}.")
 
 

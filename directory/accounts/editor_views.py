@@ -19,9 +19,9 @@ from werkzeug.datastructures import MultiDict
 
 from directory.accounts import editor, forms, services
 from directory.accounts.access import clinic_access, require_form_post
-from directory.accounts.index_sync import sync_index
 from directory.accounts.tokens import make_token, read_token
 from directory.clinics import storage as clinic_storage
+from directory.clinics.profile import validate_profile
 from directory.clinics.services import UNCHANGED, save_profile
 from directory.db import get_db
 from directory.extensions import csrf
@@ -195,12 +195,7 @@ def _save(form, formdata: MultiDict, clinic: dict):
     actor = f"user:{current_user.id}"
     with db.atomic():
         outcome = save_profile(db, mine, actor=actor)
-        if outcome != UNCHANGED and editor.get_path(mine, "practitioners") != editor.get_path(
-            current, "practitioners"
-        ):
-            _practitioners_changed(db, clinic_id, actor)
         services.discard_draft(db, current_user.id, clinic_id)
-    sync_index(db)
     if outcome == UNCHANGED:
         flash("Nothing had changed, so there was nothing to save.", "success")
     elif merged_note:
@@ -212,21 +207,8 @@ def _save(form, formdata: MultiDict, clinic: dict):
 
 def _profile_problems(profile: dict) -> list[str]:
     """Check the result against the documented profile format (the importers' rules too)."""
-    try:
-        from directory.clinics.profile import validate_profile
-    except ImportError:  # pragma: no cover - the format module ships with the app
-        return []
     clean, errors = validate_profile(profile)
     return [str(e) for e in errors] if clean is None else []
-
-
-def _practitioners_changed(db, clinic_id: str, actor: str) -> None:
-    """Send the licensed-staff claim back to review (vetting decides whether it must)."""
-    try:
-        from directory.vetting.services import on_practitioners_changed
-    except ImportError:  # pragma: no cover - vetting ships with the app
-        return
-    on_practitioners_changed(db, clinic_id, actor=actor)
 
 
 @bp.post("/<clinic_id>/draft/discard")

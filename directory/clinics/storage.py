@@ -18,7 +18,7 @@ PRACTITIONER_FIELDS = (
     "licence_expiry",
     "prescriber",
 )
-META_FIELDS = ("status", "version", "score", "core_verified", "created_at", "updated_at")
+META_FIELDS = ("status", "version", "created_at", "updated_at")
 
 
 def _profile_from_rows(row: dict, treatments: list[dict], languages: list[str], practitioners):
@@ -70,7 +70,7 @@ def get_profile(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
 
 
 def get_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
-    """Return one clinic as a profile plus its stored metadata (version, score, dates)."""
+    """Return one clinic as a profile plus its stored metadata (status, version, dates)."""
     clinics = get_clinics(db, [clinic_id])
     return clinics[0] if clinics else None
 
@@ -84,7 +84,6 @@ def get_clinics(db: sqlite_utils.Database, ids: list[str]) -> list[dict]:
         if clinic_id in by_id:
             clinic = by_id[clinic_id]
             clinic.update({f: rows[clinic_id][f] for f in META_FIELDS})
-            clinic["core_verified"] = bool(clinic["core_verified"])
             out.append(clinic)
     return out
 
@@ -160,6 +159,11 @@ def iter_clinics(db: sqlite_utils.Database, *, batch: int = 500) -> Iterator[dic
         last = ids[-1]
 
 
+def all_ids(db: sqlite_utils.Database) -> list[str]:
+    """Return every clinic id, ordered."""
+    return [row[0] for row in db.execute("select id from clinics order by id").fetchall()]
+
+
 def clinic_exists(db: sqlite_utils.Database, clinic_id: str) -> bool:
     return bool(db.execute("select 1 from clinics where id = ?", [clinic_id]).fetchone())
 
@@ -189,14 +193,6 @@ def set_status(db: sqlite_utils.Database, clinic_id: str, status: str) -> None:
     )
 
 
-def set_score(db: sqlite_utils.Database, clinic_id: str, score: float | None, core: bool) -> None:
-    """Store the vetting score with the clinic (for sorting and filtering)."""
-    db.execute(
-        "update clinics set score = ?, core_verified = ?, version = version + 1 where id = ?",
-        [score, int(core), clinic_id],
-    )
-
-
 def list_clinics(
     db: sqlite_utils.Database,
     *,
@@ -212,7 +208,7 @@ def list_clinics(
         where.append("country = ?")
         args.append(country)
     sql = (
-        "select id, name, brand, city, country, score, core_verified from clinics where "
+        "select id, name, brand, city, country from clinics where "
         + " and ".join(where)
         + " order by name collate nocase, id limit ? offset ?"
     )
@@ -245,23 +241,51 @@ def count_by_country(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
-def enqueue_index(db: sqlite_utils.Database, clinic_ids: Iterable[str]) -> None:
-    """Note that these clinics must be re-indexed (call inside the writing transaction)."""
+def enqueue_index(
+    db: sqlite_utils.Database, clinic_ids: Iterable[str], *, actor: str | None = None
+) -> None:
+    """Note that these clinics changed (call inside the writing transaction).
+
+    The outbox carries the change onward after commit: vetting reacts, then the index follows.
+    """
     now = utcnow()
-    db["outbox"].insert_all({"clinic_id": cid, "created_at": now} for cid in clinic_ids)
+    db["outbox"].insert_all(
+        {"clinic_id": cid, "created_at": now, "actor": actor} for cid in clinic_ids
+    )
 
 
-def peek_outbox(db: sqlite_utils.Database, limit: int = 1000) -> list[dict]:
-    return list(db.query("select id, clinic_id from outbox order by id limit ?", [limit]))
+def peek_outbox(db: sqlite_utils.Database, limit: int = 1000, *, after: int = 0) -> list[dict]:
+    """Return the oldest pending changes with an id above `after`."""
+    return list(
+        db.query(
+            "select id, clinic_id, actor from outbox where id > ? order by id limit ?",
+            [after, limit],
+        )
+    )
 
 
-def delete_outbox(db: sqlite_utils.Database, up_to_id: int) -> None:
+def delete_outbox(db: sqlite_utils.Database, up_to_id: int, *, after: int = 0) -> None:
+    """Forget the pending changes with ids in (after, up_to_id]: they have been applied."""
     with db.atomic():
-        db.execute("delete from outbox where id <= ?", [up_to_id])
+        db.execute("delete from outbox where id > ? and id <= ?", [after, up_to_id])
 
 
 def outbox_size(db: sqlite_utils.Database) -> int:
     return db.execute("select count(*) from outbox").fetchone()[0]
+
+
+def outbox_mark(db: sqlite_utils.Database) -> int:
+    """Return the highest id the outbox has handed out (0 when it never has)."""
+    row = db.execute("select seq from sqlite_sequence where name = 'outbox'").fetchone()
+    return row[0] if row else 0
+
+
+def outbox_clinic_count(db: sqlite_utils.Database, *, up_to_id: int | None = None) -> int:
+    """Return how many distinct clinics have pending changes (up to an id, if given)."""
+    sql, args = "select count(distinct clinic_id) from outbox", []
+    if up_to_id is not None:
+        sql, args = sql + " where id <= ?", [up_to_id]
+    return db.execute(sql, args).fetchone()[0]
 
 
 def names_and_postcodes(db: sqlite_utils.Database) -> dict[str, tuple[str, str | None]]:

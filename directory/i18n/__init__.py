@@ -12,16 +12,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel
 from flask_babel import gettext as _gettext
 
-# code -> (name in that language, text direction). The first is the default.
-LANGUAGES: dict[str, tuple[str, str]] = {
-    "en": ("English", "ltr"),
-    "ar": ("العربية", "rtl"),
-    "fr": ("Français", "ltr"),
-}
-DEFAULT = "en"
+from directory.i18n import names
+from directory.i18n.languages import DEFAULT, LANGUAGES, current_lang
+
 COOKIE = "vetted_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 QUERY_ARG = "lang"
@@ -74,12 +70,6 @@ def select_locale() -> str:
     return chosen_language() if is_translated_page() else DEFAULT
 
 
-def current_lang() -> str:
-    """Return the language this response is written in ("en" outside a request)."""
-    locale = get_locale()
-    return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
-
-
 def text_direction(lang: str | None = None) -> str:
     return LANGUAGES.get(lang or current_lang(), LANGUAGES[DEFAULT])[1]
 
@@ -124,8 +114,6 @@ def language_links() -> list[dict]:
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel, the template helpers and the language cookie."""
-    from directory.i18n import names
-
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)

@@ -55,16 +55,6 @@ def _base_url() -> str:
     return current_app.config.get("BASE_URL", "").rstrip("/")
 
 
-def _drain() -> None:
-    """Bring the search index up to date after a change (the outbox keeps it on failure)."""
-    from directory.search.services import drain_outbox, get_index
-
-    try:
-        drain_outbox(get_db(), get_index())
-    except Exception:  # the change is committed; the outbox replays it on the next drain
-        current_app.logger.exception("could not update the search index")
-
-
 def _bounded(value: str) -> str:
     if len(value) > ID_MAX:
         abort(404)
@@ -181,7 +171,6 @@ def _decide(clinic_id: str, item_key: str, name: str, form, run):
     except (VettingError, services.ModerationError) as exc:
         form.form_errors.append(str(exc))
         return _review(clinic_id, item_key, forms={name: form}, status=400)
-    _drain()
     return redirect(url_for("moderation.queue", kind="claim"))
 
 
@@ -325,7 +314,6 @@ def _decide_request(kind: str, request_id: int, approve: bool):
     except services.ModerationError as exc:
         form.reason.errors.append(str(exc))
         return _request_page(kind, request_id, form, 400)
-    _drain()
     flash(f"{'Approved' if approve else 'Rejected'}.", "success")
     return redirect(url_for("moderation.queue", kind=kind))
 
@@ -533,7 +521,6 @@ def decide_action(action_id: int, decision: str):
         flash(str(exc), "error")
         return redirect(url_for("moderation.actions"))
     if decision == "confirm":
-        _drain()
         flash(
             f"Done: {four_eyes.ACTIONS[action['kind']].lower()} ({action['clinic_id']}).", "success"
         )

@@ -287,7 +287,8 @@ def _schemas() -> dict:
                 "item": {"type": "string", "description": "The checklist item screened on."},
                 "available": {
                     "type": "boolean",
-                    "description": "False while vetting is not installed.",
+                    "description": "Whether screening could be looked up: always true (the "
+                    "field stays for clients written against the first version).",
                 },
                 "results": {
                     "type": "array",

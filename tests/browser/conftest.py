@@ -78,7 +78,8 @@ def live_app(tmp_path: Path, live_server_profiles, live_server_config):
     """An app on its own data folder, holding live_server_profiles saved and indexed."""
     from directory.clinics.services import save_profile
     from directory.db import connect
-    from directory.search.services import drain_outbox, open_search_index
+    from directory.search.extension import open_search_index
+    from directory.search.services import drain_outbox
 
     app = create_app(
         {

@@ -47,7 +47,7 @@ def live_server_profiles() -> list[dict]:
 def server(live_app, live_server):
     """The live server, with screening verified at two clinics and a page of compare buttons."""
     from directory.db import connect
-    from directory.search.services import EXTENSION_KEY
+    from directory.search.extension import EXTENSION_KEY
 
     db = connect(live_app.config["DATABASE"])
     try:

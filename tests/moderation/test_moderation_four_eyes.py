@@ -20,13 +20,14 @@ def _pending_ids(db) -> list[int]:
 
 
 def _searchable(app, clinic_id: str) -> bool:
-    from directory.search.services import open_search_index
+    from directory.search.extension import open_search_index
 
     return clinic_id in open_search_index(app).check({}).extra
 
 
 def test_suspension_needs_a_second_moderator(app, db, clinic, mod_client, mod2_client):
-    from directory.search.services import drain_outbox, open_search_index
+    from directory.search.extension import open_search_index
+    from directory.search.services import drain_outbox
 
     drain_outbox(db, open_search_index(app))
     assert _searchable(app, "c-1")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
+from directory.vetting import services
 from tests.conftest import make_profile
 
 
@@ -17,18 +16,8 @@ def save(db, clinic_id: str, **overrides) -> dict:
     return profile
 
 
-def vetting_services():
-    """Return directory.vetting.services when it offers what these tests need, else skip."""
-    services = pytest.importorskip("directory.vetting.services")
-    for name in ("claim_item", "attach_evidence", "verify_claim", "clinic_checklist"):
-        if not hasattr(services, name):
-            pytest.skip(f"directory.vetting.services.{name} is not written yet")
-    return services
-
-
 def verify_item(db, clinic_id: str, item_key: str, *, today: date | None = None) -> None:
     """Take one checklist item of a clinic through claim, evidence and moderator verification."""
-    services = vetting_services()
     today = today or date.today()
     services.claim_item(db, clinic_id, item_key, statement="We do this.", actor="clinic")
     services.attach_evidence(

@@ -3,7 +3,8 @@
 from datetime import date
 
 from directory.clinics.services import save_profile
-from directory.search.services import drain_outbox, get_index, rebuild_index
+from directory.search.extension import get_index
+from directory.search.services import drain_outbox, rebuild_index
 from directory.vetting import services as vetting
 from index import SearchRequest
 from tests.conftest import make_profile

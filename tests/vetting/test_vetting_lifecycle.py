@@ -14,7 +14,7 @@ from directory.vetting import services
 from directory.vetting import storage as vetting_storage
 from directory.vetting.services import ClaimNotFound, ConflictError, VettingError
 from tests.conftest import make_profile
-from tests.vetting.conftest import TODAY, verify
+from tests.vetting.conftest import TODAY, carry_changes, stored_score, verify
 
 KEY = "sterile-approved-products"
 LINK = {"kind": "link", "value": "https://harley.example/suppliers"}
@@ -110,7 +110,7 @@ def test_rejection_reason_is_kept_for_clinic_and_patients(store, clinic):
 def test_verification_stores_score_history_and_index_entry_together(store, clinic):
     before = clinics_storage.outbox_size(store)
     verify(store, clinic, "licensed-staff")
-    stored = clinics_storage.get_clinic(store, clinic)
+    stored = stored_score(store, clinic)
     expected = services.score_for(store, clinic, TODAY)
     assert stored["score"] == expected.score > 0
     history = vetting_storage.score_history(store, clinic)
@@ -125,7 +125,7 @@ def test_verification_stores_score_history_and_index_entry_together(store, clini
 
 
 def test_a_failure_midway_leaves_no_trace(store, clinic, monkeypatch):
-    def broken(db, ids):
+    def broken(db, ids, **kwargs):
         raise RuntimeError("index outbox unavailable")
 
     monkeypatch.setattr(clinics_storage, "enqueue_index", broken)
@@ -137,13 +137,13 @@ def test_a_failure_midway_leaves_no_trace(store, clinic, monkeypatch):
 
 def test_evidence_change_sends_a_verified_claim_back_to_review(store, clinic):
     verify(store, clinic, KEY)
-    score_verified = clinics_storage.get_clinic(store, clinic)["score"]
+    score_verified = stored_score(store, clinic)["score"]
     old = vetting_storage.list_evidence(store, clinic, KEY)[0]
     services.attach_evidence(
         store, clinic, KEY, LINK, actor="user:3", replaces=old["id"], today=TODAY
     )
     assert state_of(store) == "pending_review"
-    assert clinics_storage.get_clinic(store, clinic)["score"] < score_verified
+    assert stored_score(store, clinic)["score"] < score_verified
     current = vetting_storage.list_evidence(store, clinic, KEY)
     assert [e["kind"] for e in current] == ["link"]
     assert vetting_storage.get_evidence(store, old["id"])["superseded_at"] is not None
@@ -185,13 +185,15 @@ def test_practitioner_change_sends_licensed_staff_back_to_review(store, clinic):
             "prescriber": False,
         },
     ]
-    # Saving the profile is enough: save_profile sends the claim back to review itself.
+    # Saving the profile is enough: the outbox carries the change to vetting after commit.
     save_profile(store, profile, actor="user:3")
+    carry_changes(store)
     assert state_of(store, "licensed-staff") == "pending_review"
     assert services.on_practitioners_changed(store, clinic, actor="user:3", today=TODAY) == []
     assert state_of(store, KEY) == "verified"  # not about practitioners
     event = services.claim_events(store, clinic, "licensed-staff")[-1]
     assert event["reason"] == services.PRACTITIONERS_CHANGED
+    assert event["actor"] == "user:3"  # who saved the new team, carried by the outbox
     # Once re-verified against the new team, the same team is no change.
     services.verify_claim(
         store,

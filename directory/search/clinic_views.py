@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from directory.clinics import storage
 from directory.db import get_db
+from directory.search import queries
 from directory.vocabulary import load_vocabulary
 
+# The blueprint keeps the name of its URL area (templates/clinics/, url_for("clinics.…")).
 bp = Blueprint("clinics", __name__)
 
 PER_PAGE = 50
@@ -23,40 +24,34 @@ def _page_arg() -> int:
 
 @bp.get("/")
 def home():
-    db = get_db()
+    total, countries = queries.directory_summary(get_db())
     return render_template(
-        "clinics/home.html",
-        total=storage.count_clinics(db),
-        countries=storage.count_by_country(db),
-        vocabulary=load_vocabulary(),
+        "clinics/home.html", total=total, countries=countries, vocabulary=load_vocabulary()
     )
 
 
 @bp.get("/clinics")
 def list_clinics():
-    db = get_db()
     page = _page_arg()
     country = request.args.get("country", "").strip().upper() or None
     if country is not None and not (len(country) == 2 and country.isalpha()):
         abort(400, "country must be a two-letter ISO code, such as GB or AE.")
-    total = storage.count_clinics(db, country=country)
-    rows = storage.list_clinics(db, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, country=country)
-    pages = max(1, -(-total // PER_PAGE))
+    rows, total = queries.list_public_clinics(
+        get_db(), limit=PER_PAGE, offset=(page - 1) * PER_PAGE, country=country
+    )
     return render_template(
         "clinics/list.html",
         clinics=rows,
         total=total,
         page=page,
-        pages=pages,
+        pages=max(1, -(-total // PER_PAGE)),
         country=country,
     )
 
 
 @bp.get("/clinics/<clinic_id>")
 def clinic_detail(clinic_id: str):
-    db = get_db()
-    clinic = storage.get_clinic(db, clinic_id)
-    # Unpublished listings are not public; suspended ones show a notice instead of details.
-    if clinic is None or clinic["status"] == "unpublished":
+    clinic = queries.get_clinic_page(get_db(), clinic_id)
+    if clinic is None:
         abort(404)
     return render_template("clinics/detail.html", clinic=clinic, vocabulary=load_vocabulary())
