@@ -56,8 +56,10 @@ def db(app):
 
 @pytest.fixture
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not beside the checkout")
+    # CI always has ../shared beside the checkout: its absence is a failure, not a skip.
+    assert SHARED_DATA.is_dir(), (
+        f"{SHARED_DATA} is missing: the real data must be beside the checkout"
+    )
     return SHARED_DATA
 
 

@@ -101,6 +101,5 @@ def store():
 @pytest.fixture
 def nhs_data(shared_data: Path) -> Path:
     path = shared_data / "nhs-clinics"
-    if not path.is_dir():
-        pytest.skip("the NHS lists are not in ../shared/data")
+    assert path.is_dir(), f"{path} is missing"
     return path

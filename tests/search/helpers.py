@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-import index
 from tests.conftest import make_profile
-
-# True while index/ is the naive stub: it neither filters, ranks, counts facets nor suggests.
-INDEX_IS_STUB = "STUB" in (index.__doc__ or "")
-needs_real_index = pytest.mark.skipif(
-    INDEX_IS_STUB, reason="needs the real Whoosh index (issue 3); index/ is still the stub"
-)
 
 
 def clinic_set() -> list[dict]:
