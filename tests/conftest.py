@@ -55,6 +55,16 @@ def db(app):
 
 
 @pytest.fixture
+def store():
+    """A private in-memory store with every migration applied (no app needed)."""
+    from directory.db import connect
+
+    handle = connect(None)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
 def shared_data() -> Path:
     # CI always has ../shared beside the checkout: its absence is a failure, not a skip.
     assert SHARED_DATA.is_dir(), (

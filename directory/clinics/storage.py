@@ -8,16 +8,11 @@ from typing import Any
 
 import sqlite_utils
 
+from directory.clinics.profile import PRACTITIONER_KEYS
 from directory.events import utcnow
 
-PRACTITIONER_FIELDS = (
-    "name",
-    "role",
-    "licence_number",
-    "licence_authority",
-    "licence_expiry",
-    "prescriber",
-)
+# The practitioner columns besides prescriber, which is stored as 0 or 1.
+PRACTITIONER_TEXT = tuple(key for key in PRACTITIONER_KEYS if key != "prescriber")
 META_FIELDS = ("status", "version", "created_at", "updated_at")
 
 
@@ -54,7 +49,7 @@ def _profile_from_rows(row: dict, treatments: list[dict], languages: list[str], 
         ],
         "practitioners": [
             {
-                **{f: p[f] for f in PRACTITIONER_FIELDS if f != "prescriber"},
+                **{f: p[f] for f in PRACTITIONER_TEXT},
                 "prescriber": bool(p["prescriber"]),
             }
             for p in practitioners
@@ -338,7 +333,7 @@ def write_profiles(db: sqlite_utils.Database, items: list[tuple[dict[str, Any], 
         "insert into clinic_languages (clinic_id, language) values (?, ?)",
         [(p["id"], code) for p, _ in items for code in p.get("languages") or []],
     )
-    fields = [f for f in PRACTITIONER_FIELDS if f != "prescriber"]
+    fields = PRACTITIONER_TEXT
     db.conn.executemany(
         f"insert into practitioners (clinic_id, position, {', '.join(fields)}, prescriber) "
         f"values ({', '.join('?' * (len(fields) + 3))})",

@@ -19,12 +19,17 @@ def index_group() -> None:
     """Maintain the search index (it always follows the database)."""
 
 
+def _store_and_index():
+    """Open the store and the index for a command that applies the outbox itself."""
+    outbox_by_hand()
+    return get_db(), get_index()
+
+
 @index_group.command("rebuild")
 @with_appcontext
 def rebuild() -> None:
     """Build a fresh index beside the live one and swap it in."""
-    outbox_by_hand()
-    count = services.rebuild_index(get_db(), get_index())
+    count = services.rebuild_index(*_store_and_index())
     click.echo(f"Indexed {count} published clinics.")
 
 
@@ -33,9 +38,7 @@ def rebuild() -> None:
 @with_appcontext
 def check(repair: bool) -> None:
     """Report clinics missing from, stale in, or extra to the index."""
-    outbox_by_hand()
-    db, search_index = get_db(), get_index()
-    report = (services.repair_index if repair else services.check_index)(db, search_index)
+    report = (services.repair_index if repair else services.check_index)(*_store_and_index())
     for label, ids in (
         ("missing", report.missing),
         ("stale", report.stale),
@@ -55,8 +58,7 @@ def check(repair: bool) -> None:
 @with_appcontext
 def sync() -> None:
     """Apply pending database changes (the outbox) to the index."""
-    outbox_by_hand()
-    n = services.drain_outbox(get_db(), get_index())
+    n = services.drain_outbox(*_store_and_index())
     click.echo(f"Applied {n} pending changes.")
 
 

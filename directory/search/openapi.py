@@ -14,6 +14,12 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def _object(properties: dict, *, optional: tuple[str, ...] = (), **extra) -> dict:
+    """Return an object schema whose properties are all required except the optional ones."""
+    required = [name for name in properties if name not in optional]
+    return {"type": "object", "required": required, "properties": properties, **extra}
+
+
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -115,38 +121,21 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
 def _schemas() -> dict:
     counts = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
     return {
-        "Error": {
-            "type": "object",
-            "required": ["error"],
-            "properties": {
-                "error": {
-                    "type": "object",
-                    "required": ["status", "reason"],
-                    "properties": {
+        "Error": _object(
+            {
+                "error": _object(
+                    {
                         "status": {"type": "integer"},
                         "reason": {
                             "type": "string",
                             "description": "What was wrong, naming the parameter.",
                         },
-                    },
-                }
-            },
-        },
-        "SearchResult": {
-            "type": "object",
-            "required": [
-                "id",
-                "name",
-                "city",
-                "country",
-                "treatments",
-                "snippet",
-                "score",
-                "core_verified",
-                "url",
-            ],
-            "additionalProperties": False,
-            "properties": {
+                    }
+                )
+            }
+        ),
+        "SearchResult": _object(
+            {
                 "id": {"type": "string"},
                 "name": {"type": "string"},
                 "city": NULLABLE_STRING,
@@ -168,12 +157,11 @@ def _schemas() -> dict:
                 "core_verified": {"type": "boolean"},
                 "url": {"type": "string", "description": "The clinic's public page."},
             },
-        },
-        "SearchResults": {
-            "type": "object",
-            "required": ["total", "results", "facets", "suggestion", "links", "page", "per_page"],
-            "additionalProperties": False,
-            "properties": {
+            optional=("distance_km",),
+            additionalProperties=False,
+        ),
+        "SearchResults": _object(
+            {
                 "total": {"type": "integer", "minimum": 0},
                 "page": {"type": "integer", "minimum": 1},
                 "per_page": {"type": "integer", "minimum": 1, "maximum": p.MAX_PER_PAGE},
@@ -185,13 +173,10 @@ def _schemas() -> dict:
                     "additionalProperties": counts,
                 },
                 "suggestion": {**NULLABLE_STRING, "description": "A corrected query to offer."},
-                "links": {
-                    "type": "object",
-                    "required": ["next", "prev"],
-                    "properties": {"next": NULLABLE_STRING, "prev": NULLABLE_STRING},
-                },
+                "links": _object({"next": NULLABLE_STRING, "prev": NULLABLE_STRING}),
             },
-        },
+            additionalProperties=False,
+        ),
         "Address": {
             "type": "object",
             "properties": {
@@ -224,33 +209,21 @@ def _schemas() -> dict:
                 "prescriber": {"type": "boolean"},
             },
         },
-        "Clinic": {
-            "type": "object",
-            "required": [
-                "id",
-                "name",
-                "address",
-                "languages",
-                "treatments",
-                "practitioners",
-                "score",
-                "core_verified",
-                "checklist",
-                "url",
-            ],
-            "properties": {
+        "Clinic": _object(
+            {
                 "id": {"type": "string"},
                 "name": {"type": "string"},
                 "brand": NULLABLE_STRING,
                 "description": NULLABLE_STRING,
                 "address": _ref("Address"),
                 "location": {
+                    **_object(
+                        {
+                            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                        }
+                    ),
                     "type": ["object", "null"],
-                    "required": ["lat", "lon"],
-                    "properties": {
-                        "lat": {"type": "number", "minimum": -90, "maximum": 90},
-                        "lon": {"type": "number", "minimum": -180, "maximum": 180},
-                    },
                 },
                 "contact": {
                     "type": "object",
@@ -270,20 +243,18 @@ def _schemas() -> dict:
                 },
                 "url": {"type": "string", "description": "The clinic's public page."},
             },
-        },
-        "SelfCheckClinics": {
-            "type": "object",
-            "required": ["near", "item", "available", "results"],
-            "properties": {
-                "near": {
-                    "type": "object",
-                    "required": ["lat", "lon"],
-                    "properties": {
+            optional=("brand", "description", "location", "contact", "opening_hours", "updated_at"),
+        ),
+        "SelfCheckClinics": _object(
+            {
+                "near": _object(
+                    {
                         "lat": {"type": "number"},
                         "lon": {"type": "number"},
                         "place": NULLABLE_STRING,
                     },
-                },
+                    optional=("place",),
+                ),
                 "item": {"type": "string", "description": "The checklist item screened on."},
                 "available": {
                     "type": "boolean",
@@ -309,8 +280,8 @@ def _schemas() -> dict:
                         },
                     },
                 },
-            },
-        },
+            }
+        ),
         "ClinicChecklistItem": {
             "type": "object",
             "description": "One applicable checklist item and what was verified of it.",
@@ -328,24 +299,20 @@ def _schemas() -> dict:
                 "expires_at": NULLABLE_STRING,
             },
         },
-        "ChecklistItem": {
-            "type": "object",
-            "required": ["key", "title", "core", "weight"],
-            "properties": {
+        "ChecklistItem": _object(
+            {
                 "key": {"type": "string"},
                 "title": {"type": "string"},
                 "core": {"type": "boolean"},
                 "weight": {"type": "number"},
-            },
-        },
-        "Checklist": {
-            "type": "object",
-            "required": ["version", "items"],
-            "properties": {
+            }
+        ),
+        "Checklist": _object(
+            {
                 "version": {"type": ["integer", "string"]},
                 "items": {"type": "array", "items": _ref("ChecklistItem")},
-            },
-        },
+            }
+        ),
     }
 
 

@@ -5,13 +5,14 @@ Shared by the clinic's steps (lifecycle), the moderators' decisions and the upke
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlite_utils
 
 from directory.clinics import services as clinics
-from directory.events import record_event
+from directory.events import record_event, utcnow
 from directory.vetting import storage
 from directory.vetting.checklist import Item, load_checklist
 from directory.vetting.errors import ClaimNotFound, ConflictError, VettingError
@@ -107,36 +108,48 @@ def check_expected(claim: dict | None, expected_state: str | None) -> None:
         raise conflict(claim)
 
 
+@dataclass(frozen=True)
+class Step:
+    """Who changes a claim and when; recompute=False leaves the clinic's score to the caller."""
+
+    actor: str
+    today: date
+    at: str
+    recompute: bool = True
+
+    @classmethod
+    def now(cls, actor: str, today: date | None, at: str | None, recompute: bool = True) -> Step:
+        """Return a step dated today and now unless the caller gave the date and time."""
+        return cls(actor, today or date.today(), at or utcnow(), recompute)
+
+
 def write_change(
     db: sqlite_utils.Database,
     before: dict | None,
     after: dict,
+    step: Step,
     *,
-    actor: str,
     action: str,
-    reason: str | None,
-    at: str,
-    today: date,
-    recompute: bool,
+    reason: str | None = None,
     extra: dict | None = None,
 ) -> None:
     """Store a claim change with its event, then refresh the clinic's score and index entry."""
-    after = {**after, "updated_at": at}
+    after = {**after, "updated_at": step.at}
     if not storage.write_claim(db, after, revision=before["revision"] if before else None):
         raise conflict(storage.get_claim(db, after["clinic_id"], after["item_key"]))
     record_event(
         db,
-        actor=actor,
+        actor=step.actor,
         action=action,
         target_type="claim",
         target_id=claim_target(after["clinic_id"], after["item_key"]),
         before=_snapshot(before),
         after={**_snapshot(after), **(extra or {})},
         reason=reason,
-        at=at,
+        at=step.at,
     )
-    if recompute:
+    if step.recompute:
         title = item_for(after["item_key"]).title
         recompute_in_transaction(
-            db, after["clinic_id"], today=today, reason=f"{title}: {action[6:]}", enqueue=True
+            db, after["clinic_id"], today=step.today, reason=f"{title}: {action[6:]}", enqueue=True
         )

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import sqlite_utils
 
 from directory.clinics import services as clinics
-from directory.events import utcnow
 from directory.vetting import storage
 from directory.vetting.changes import (
+    Step,
     check_expected,
     clean_date,
     clean_text,
@@ -59,10 +59,10 @@ def verify_claim(
     """
     item = item_for(item_key)
     moderator_name = clean_text(moderator_name, "The moderator's name")
-    today, at = today or date.today(), at or utcnow()
+    step = Step.now(moderator_actor(moderator_id, moderator_name), today, at, recompute)
     verified_at = clean_date(verified_at, "The verification date")
     expires_at = clean_date(expires_at, "The expiry date")
-    if verified_at > today:
+    if verified_at > step.today:
         raise VettingError("The verification date cannot be in the future.")
     if expires_at <= verified_at:
         raise VettingError("The expiry date must be after the verification date.")
@@ -94,22 +94,12 @@ def verify_claim(
             "fades_from": fades_from.isoformat(),
             "expires_at": expires_at.isoformat(),
             "reason": None,
-            "decided_at": at,
+            "decided_at": step.at,
             "decided_by": moderator_id,
             "decided_by_name": moderator_name,
             "practitioners_sha256": fingerprint,
         }
-        write_change(
-            db,
-            before,
-            after,
-            actor=moderator_actor(moderator_id, moderator_name),
-            action="claim.verified",
-            reason=None,
-            at=at,
-            today=today,
-            recompute=recompute,
-        )
+        write_change(db, before, after, step, action="claim.verified")
     return storage.get_claim(db, clinic_id, item.key)
 
 
@@ -172,7 +162,7 @@ def decide_claim(
     item = item_for(item_key)
     moderator_name = clean_text(moderator_name, "The moderator's name")
     reason = clean_text(reason, "The reason")
-    today, at = today or date.today(), at or utcnow()
+    step = Step.now(moderator_actor(moderator_id, moderator_name), today, at, recompute)
     with db.atomic():
         require_clinic(db, clinic_id)
         before = storage.get_claim(db, clinic_id, item.key)
@@ -184,21 +174,11 @@ def decide_claim(
             **before,
             **decision.changes,
             "reason": reason,
-            "decided_at": at,
+            "decided_at": step.at,
             "decided_by": moderator_id,
             "decided_by_name": moderator_name,
         }
-        write_change(
-            db,
-            before,
-            after,
-            actor=moderator_actor(moderator_id, moderator_name),
-            action=decision.action,
-            reason=reason,
-            at=at,
-            today=today,
-            recompute=recompute,
-        )
+        write_change(db, before, after, step, action=decision.action, reason=reason)
     return storage.get_claim(db, clinic_id, item.key)
 
 

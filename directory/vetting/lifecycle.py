@@ -17,9 +17,9 @@ from typing import Any
 
 import sqlite_utils
 
-from directory.events import utcnow
 from directory.vetting import storage
 from directory.vetting.changes import (
+    Step,
     check_expected,
     clean_text,
     has_evidence,
@@ -50,7 +50,7 @@ def claim_item(
     """Record the clinic's statement that it meets an item; return the claim's new state."""
     item = item_for(item_key)
     statement = clean_text(statement, "The statement")
-    today, at = today or date.today(), at or utcnow()
+    step = Step.now(actor, today, at, recompute)
     with db.atomic():
         require_clinic(db, clinic_id)
         before = storage.get_claim(db, clinic_id, item.key)
@@ -61,22 +61,12 @@ def claim_item(
             **(before or {"clinic_id": clinic_id, "item_key": item.key}),
             "state": state,
             "statement": statement,
-            "clinic_changed_at": at,
+            "clinic_changed_at": step.at,
             # A new statement answers any earlier rejection, so its reason no longer applies.
             "reason": None,
         }
         action = f"claim.{state}" if not before or before["state"] != state else "claim.statement"
-        write_change(
-            db,
-            before,
-            after,
-            actor=actor,
-            action=action,
-            reason=None,
-            at=at,
-            today=today,
-            recompute=recompute,
-        )
+        write_change(db, before, after, step, action=action)
     return state
 
 
@@ -132,21 +122,21 @@ def attach_evidence(
     """
     item = item_for(item_key)
     row = _clean_evidence(evidence)
-    today, at = today or date.today(), at or utcnow()
+    step = Step.now(actor, today, at, recompute)
     with db.atomic():
         require_clinic(db, clinic_id)
         if replaces is not None:
             old = storage.get_evidence(db, replaces)
             if old is None or (old["clinic_id"], old["item_key"]) != (clinic_id, item.key):
                 raise ClaimNotFound("The evidence to replace does not belong to this claim.")
-            storage.supersede_evidence(db, replaces, at)
+            storage.supersede_evidence(db, replaces, step.at)
         evidence_id = storage.insert_evidence(
             db,
             {
                 **row,
                 "clinic_id": clinic_id,
                 "item_key": item.key,
-                "created_at": at,
+                "created_at": step.at,
                 "created_by": actor,
             },
         )
@@ -154,7 +144,7 @@ def attach_evidence(
         after = {
             **(before or {"clinic_id": clinic_id, "item_key": item.key}),
             "state": PENDING,
-            "clinic_changed_at": at,
+            "clinic_changed_at": step.at,
         }
         if before is None or before["state"] != PENDING:
             after["reason"] = None
@@ -164,18 +154,7 @@ def attach_evidence(
         extra = {"evidence": {"id": evidence_id, "kind": row["kind"]}}
         if replaces is not None:
             extra["evidence"]["replaces"] = replaces
-        write_change(
-            db,
-            before,
-            after,
-            actor=actor,
-            action=action,
-            reason=None,
-            at=at,
-            today=today,
-            recompute=recompute,
-            extra=extra,
-        )
+        write_change(db, before, after, step, action=action, extra=extra)
     return evidence_id
 
 
@@ -192,31 +171,21 @@ def withdraw_evidence(
 
     A verified claim goes back to review; a pending claim left with no evidence is only claimed.
     """
-    today, at = today or date.today(), at or utcnow()
+    step = Step.now(actor, today, at)
     with db.atomic():
         old = storage.get_evidence(db, evidence_id)
         if old is None or old["clinic_id"] != clinic_id or old["superseded_at"] is not None:
             raise ClaimNotFound("There is no such evidence to withdraw.")
-        storage.supersede_evidence(db, evidence_id, at)
+        storage.supersede_evidence(db, evidence_id, step.at)
         before = storage.get_claim(db, clinic_id, old["item_key"])
         if before is None:  # pragma: no cover - evidence always comes with a claim row
             return NO_INFORMATION
         state = PENDING if has_evidence(db, clinic_id, old["item_key"]) else CLAIMED
         if before["state"] in (REJECTED, EXPIRED):
             state = before["state"]
-        after = {**before, "state": state, "clinic_changed_at": at}
-        write_change(
-            db,
-            before,
-            after,
-            actor=actor,
-            action="claim.evidence_withdrawn",
-            reason=None,
-            at=at,
-            today=today,
-            recompute=True,
-            extra={"evidence": {"id": evidence_id, "kind": old["kind"], "withdrawn": True}},
-        )
+        after = {**before, "state": state, "clinic_changed_at": step.at}
+        withdrawn = {"evidence": {"id": evidence_id, "kind": old["kind"], "withdrawn": True}}
+        write_change(db, before, after, step, action="claim.evidence_withdrawn", extra=withdrawn)
     return state
 
 
@@ -235,7 +204,7 @@ def reopen_claim(
     """Send a claim back to review (claimed when it has no evidence); return its new state."""
     item = item_for(item_key)
     reason = clean_text(reason, "The reason", required=False)
-    today, at = today or date.today(), at or utcnow()
+    step = Step.now(actor, today, at, recompute)
     with db.atomic():
         require_clinic(db, clinic_id)
         before = storage.get_claim(db, clinic_id, item.key)
@@ -246,15 +215,5 @@ def reopen_claim(
         if before["state"] == state:
             return state
         after = {**before, "state": state, "reason": reason}
-        write_change(
-            db,
-            before,
-            after,
-            actor=actor,
-            action=f"claim.{state}",
-            reason=reason,
-            at=at,
-            today=today,
-            recompute=recompute,
-        )
+        write_change(db, before, after, step, action=f"claim.{state}", reason=reason)
     return state

@@ -7,9 +7,8 @@ from datetime import date
 import sqlite_utils
 
 from directory.clinics import services as clinics
-from directory.events import utcnow
 from directory.vetting import storage
-from directory.vetting.changes import SWEEP_ACTOR, write_change
+from directory.vetting.changes import SWEEP_ACTOR, Step, write_change
 from directory.vetting.scores import rescore
 from directory.vetting.scoring import EXPIRED
 
@@ -20,7 +19,7 @@ def expire_due(
     db: sqlite_utils.Database, *, today: date, at: str | None = None
 ) -> dict[str, list[str]]:
     """Store every verified claim past its expiry date as expired; return {clinic: [keys]}."""
-    at = at or utcnow()
+    step = Step.now(SWEEP_ACTOR, today, at, recompute=False)
     expired: dict[str, list[str]] = {}
     with db.atomic():
         for claim in storage.verified_due_to_expire(db, today.isoformat()):
@@ -28,12 +27,9 @@ def expire_due(
                 db,
                 claim,
                 {**claim, "state": EXPIRED},
-                actor=SWEEP_ACTOR,
+                step,
                 action="claim.expired",
                 reason=f"The verification expired on {claim['expires_at']}.",
-                at=at,
-                today=today,
-                recompute=False,
             )
             expired.setdefault(claim["clinic_id"], []).append(claim["item_key"])
     return expired

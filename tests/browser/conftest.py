@@ -26,6 +26,15 @@ LAUNCH_ARGS = [
 ]
 
 
+def tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching selector has focus (proves the keyboard reaches it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"could not reach {selector} with the keyboard")
+
+
 def sample_profiles() -> list[dict]:
     """25 published clinics: 22 in the UK offering hair mesotherapy, 3 in Dubai that do not."""
     hair = [

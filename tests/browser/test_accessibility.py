@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import tab_to
 from tests.patients.helpers import verify_item
 
 pytestmark = pytest.mark.browser
@@ -185,15 +186,6 @@ def test_phone_viewport_reads_without_sideways_scrolling(server, browser, tmp_pa
             assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 16
     finally:
         context.close()
-
-
-def tab_to(page, selector: str, limit: int = 120) -> None:
-    """Press Tab until the element matching selector has focus (proves the keyboard reaches it)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"could not reach {selector} with the keyboard")
 
 
 def focus_is_visible(page) -> bool:

@@ -8,26 +8,11 @@ from pathlib import Path
 
 import pytest
 
-NHS_HEADER = (
-    "OrganisationID",
-    "OrganisationCode",
-    "OrganisationType",
-    "SubType",
-    "OrganisationStatus",
-    "IsPimsManaged",
-    "OrganisationName",
-    "Address1",
-    "Address2",
-    "Address3",
-    "City",
-    "County",
-    "Postcode",
-    "Latitude",
-    "Longitude",
-    "Phone",
-    "Email",
-    "Website",
-    "Fax",
+# The columns of the NHS lists, in the order the files give them.
+NHS_HEADER = tuple(
+    "OrganisationID OrganisationCode OrganisationType SubType OrganisationStatus IsPimsManaged "
+    "OrganisationName Address1 Address2 Address3 City County Postcode Latitude Longitude Phone "
+    "Email Website Fax".split()
 )
 
 
@@ -86,16 +71,6 @@ def write_jsonl(write_file) -> Callable[..., Path]:
         return write_file(name, "".join(f"{line}\n" for line in lines))
 
     return write
-
-
-@pytest.fixture
-def store():
-    """A private in-memory store with every migration applied (no app)."""
-    from directory.db import connect
-
-    handle = connect(None)
-    yield handle
-    handle.close()
 
 
 @pytest.fixture

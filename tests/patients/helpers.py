@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from directory.vetting import services
 from tests.conftest import make_profile
+from tests.vetting.conftest import verify
 
 
 def save(db, clinic_id: str, **overrides) -> dict:
@@ -18,24 +18,7 @@ def save(db, clinic_id: str, **overrides) -> dict:
 
 def verify_item(db, clinic_id: str, item_key: str, *, today: date | None = None) -> None:
     """Take one checklist item of a clinic through claim, evidence and moderator verification."""
-    today = today or date.today()
-    services.claim_item(db, clinic_id, item_key, statement="We do this.", actor="clinic")
-    services.attach_evidence(
-        db,
-        clinic_id,
-        item_key,
-        {"kind": "statement", "value": "Our written procedure."},
-        actor="clinic",
-    )
-    services.verify_claim(
-        db,
-        clinic_id,
-        item_key,
-        moderator_id=None,
-        moderator_name="Mo Derator",
-        verified_at=today - timedelta(days=10),
-        expires_at=today + timedelta(days=300),
-    )
+    verify(db, clinic_id, item_key, today=today or date.today(), days_ago=10, expires_in=300)
 
 
 class StubIndex:

@@ -12,16 +12,6 @@ TODAY = date(2026, 11, 22)
 
 
 @pytest.fixture
-def store():
-    """A private in-memory store (all migrations applied), no app needed."""
-    from directory.db import connect
-
-    handle = connect(None)
-    yield handle
-    handle.close()
-
-
-@pytest.fixture
 def clinic(store):
     """Save one clinic (face mesotherapy, microneedling; one licensed dermatologist)."""
     from directory.clinics.services import save_profile

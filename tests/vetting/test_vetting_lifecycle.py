@@ -25,6 +25,19 @@ def state_of(db, key=KEY, clinic_id="c-1"):
     return claim["state"] if claim else "no_information"
 
 
+def verify_today(store, clinic, key, **changes) -> dict:
+    """Verify a claim as moderator 7 today, for a year (keyword arguments change that)."""
+    decision = {
+        "moderator_id": 7,
+        "moderator_name": "Ana Reyes",
+        "verified_at": TODAY,
+        "expires_at": TODAY + timedelta(days=365),
+        "today": TODAY,
+        **changes,
+    }
+    return services.verify_claim(store, clinic, key, **decision)
+
+
 def claim_events(db, key=KEY):
     return [
         (e["action"], e["before"]["state"], e["after"]["state"])
@@ -54,16 +67,7 @@ def test_lifecycle_transitions_are_each_recorded_in_the_ledger(store, clinic):
         store, clinic, KEY, {"kind": "statement", "value": "Invoices."}, actor="user:3", today=TODAY
     )
     assert state_of(store) == "pending_review"
-    claim = services.verify_claim(
-        store,
-        clinic,
-        KEY,
-        moderator_id=7,
-        moderator_name="Ana Reyes",
-        verified_at=TODAY,
-        expires_at=TODAY + timedelta(days=365),
-        today=TODAY,
-    )
+    claim = verify_today(store, clinic, KEY)
     assert claim["state"] == "verified"
     assert claim["fades_from"] == (TODAY + timedelta(days=180)).isoformat()  # fresh_days
     assert (claim["verified_by"], claim["verified_by_name"]) == (7, "Ana Reyes")
@@ -195,33 +199,15 @@ def test_practitioner_change_sends_licensed_staff_back_to_review(store, clinic):
     assert event["reason"] == services.PRACTITIONERS_CHANGED
     assert event["actor"] == "user:3"  # who saved the new team, carried by the outbox
     # Once re-verified against the new team, the same team is no change.
-    services.verify_claim(
-        store,
-        clinic,
-        "licensed-staff",
-        moderator_id=7,
-        moderator_name="Ana",
-        verified_at=TODAY,
-        expires_at=TODAY + timedelta(days=365),
-        today=TODAY,
-    )
+    verify_today(store, clinic, "licensed-staff", moderator_name="Ana")
     assert services.on_practitioners_changed(store, clinic, actor="user:3", today=TODAY) == []
 
 
 def test_concurrent_decision_is_reported_with_who_and_when(store, clinic):
     services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", today=TODAY)
     services.attach_evidence(store, clinic, KEY, LINK, actor="c", today=TODAY)
-    services.verify_claim(
-        store,
-        clinic,
-        KEY,
-        moderator_id=7,
-        moderator_name="Ana Reyes",
-        verified_at=TODAY,
-        expires_at=TODAY + timedelta(days=365),
-        expected_state="pending_review",
-        today=TODAY,
-        at="2026-11-22T10:15:00+00:00",
+    verify_today(
+        store, clinic, KEY, expected_state="pending_review", at="2026-11-22T10:15:00+00:00"
     )
     with pytest.raises(ConflictError) as caught:
         services.reject_claim(
@@ -397,14 +383,8 @@ def test_verified_item_keys_and_list_claims(store, clinic):
 
 def test_request_information_hands_a_pending_claim_back_without_failing_it(store, clinic):
     services.claim_item(store, clinic, KEY, statement="We do this.", actor="c", today=TODAY)
-    services.attach_evidence(
-        store,
-        clinic,
-        KEY,
-        {"kind": "link", "value": "https://a.example/x"},
-        actor="c",
-        today=TODAY,
-    )
+    link = {"kind": "link", "value": "https://a.example/x"}
+    services.attach_evidence(store, clinic, KEY, link, actor="c", today=TODAY)
     claim = services.request_information(
         store,
         clinic,
@@ -422,14 +402,8 @@ def test_request_information_hands_a_pending_claim_back_without_failing_it(store
     row = {r["key"]: r for r in services.clinic_checklist(store, clinic, TODAY)}[KEY]
     assert row["state"] == "claimed" and row["credit"] == 0
     # New evidence sends it back to review.
-    services.attach_evidence(
-        store,
-        clinic,
-        KEY,
-        {"kind": "link", "value": "https://a.example/y"},
-        actor="c",
-        today=TODAY,
-    )
+    link = {"kind": "link", "value": "https://a.example/y"}
+    services.attach_evidence(store, clinic, KEY, link, actor="c", today=TODAY)
     assert state_of(store, KEY) == "pending_review"
 
 
