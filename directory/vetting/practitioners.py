@@ -21,7 +21,7 @@ from directory.vetting.errors import ClaimNotFound
 from directory.vetting.lifecycle import reopen_claim
 from directory.vetting.scores import rescore
 from directory.vetting.scoring import VERIFIED
-from directory.vetting.storage import claims_by_clinic
+from directory.vetting.storage import claims_by_clinic, get_scores
 
 PRACTITIONERS_CHANGED = (
     "The clinic's practitioners changed, so a moderator must check their licences again."
@@ -86,8 +86,10 @@ def on_clinics_changed(
     """
     today, at = today or date.today(), at or utcnow()
     with db.atomic():
-        inputs = clinics.vetting_inputs(db, actors)
-        claims = claims_by_clinic(db, inputs)
+        claims = claims_by_clinic(db, actors)
+        # A clinic with no claim and no score has nothing to react with (most of an import).
+        scored = get_scores(db, actors)
+        inputs = clinics.vetting_inputs(db, [c for c in actors if claims[c] or c in scored])
         reopened = {}
         for clinic_id, clinic in inputs.items():
             keys = _reopen_if_team_changed(
