@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from directory.clinics import importers
 from directory.clinics.exporting import export_profiles
+from directory.clinics.records import ImportFileError, count_lines
 from directory.db import get_db
 
 # Per-record reasons printed on screen before "... and N more".
@@ -65,7 +66,7 @@ def import_command(
                 )
         records = importers.open_reader(file, fmt, db)
         report = _run(db, file, records, dry_run)
-    except importers.ImportFileError as exc:
+    except ImportFileError as exc:
         hint = f"\nHint: {exc.hint}" if exc.hint else ""
         raise click.ClickException(f"{exc}{hint}") from exc
     except sqlite3.OperationalError as exc:
@@ -87,7 +88,7 @@ def _run(db, file: Path, records, dry_run: bool) -> importers.ImportReport:
     kwargs = {"actor": "cli:import", "reason": f"import {file.name}", "dry_run": dry_run}
     if not sys.stdout.isatty():
         return importers.import_records(db, records, **kwargs)
-    total = importers.count_lines(file)
+    total = count_lines(file)
     with click.progressbar(length=total, label=f"Importing {file.name}") as bar:
         seen = [0]
 

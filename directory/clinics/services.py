@@ -92,6 +92,20 @@ def save_profiles(
     return outcomes
 
 
+def plan_profiles(db: sqlite_utils.Database, profiles: list[dict]) -> list[str]:
+    """Return what save_profiles would do with each profile (a dry run), writing nothing."""
+    before = {p["id"]: p for p in storage.iter_profiles(db, ids=[p["id"] for p in profiles])}
+    outcomes = []
+    for profile in profiles:
+        old = before.get(profile["id"])
+        if old is None:
+            outcomes.append(CREATED)
+        else:
+            same = _canonical(old) == _canonical({**old, **profile})
+            outcomes.append(UNCHANGED if same else UPDATED)
+    return outcomes
+
+
 def _save_batch(
     db: sqlite_utils.Database, profiles: list[dict], *, actor: str, reason: str | None
 ) -> list[str]:

@@ -118,7 +118,8 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
     ]
 
 
-def _schemas() -> dict:
+def _search_schemas() -> dict:
+    """Schemas of GET /api/v1/clinics: a page of results and its errors."""
     counts = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
     return {
         "Error": _object(
@@ -177,6 +178,12 @@ def _schemas() -> dict:
             },
             additionalProperties=False,
         ),
+    }
+
+
+def _clinic_schemas() -> dict:
+    """Schemas of GET /api/v1/clinics/{clinic_id}: the public profile and its vetting."""
+    return {
         "Address": {
             "type": "object",
             "properties": {
@@ -245,6 +252,29 @@ def _schemas() -> dict:
             },
             optional=("brand", "description", "location", "contact", "opening_hours", "updated_at"),
         ),
+        "ClinicChecklistItem": {
+            "type": "object",
+            "description": "One applicable checklist item and what was verified of it.",
+            "required": ["key", "title", "state"],
+            "properties": {
+                "key": {"type": "string"},
+                "title": {"type": "string"},
+                "core": {"type": "boolean"},
+                "weight": {"type": "number"},
+                "state": {"type": "string"},
+                "label": NULLABLE_STRING,
+                "verified_at": NULLABLE_STRING,
+                "verified_by": {**NULLABLE_STRING, "description": "The moderator's shown name."},
+                "fades_from": NULLABLE_STRING,
+                "expires_at": NULLABLE_STRING,
+            },
+        },
+    }
+
+
+def _checklist_schemas() -> dict:
+    """Schemas of the checklist and of the self-check's nearby clinics."""
+    return {
         "SelfCheckClinics": _object(
             {
                 "near": _object(
@@ -282,23 +312,6 @@ def _schemas() -> dict:
                 },
             }
         ),
-        "ClinicChecklistItem": {
-            "type": "object",
-            "description": "One applicable checklist item and what was verified of it.",
-            "required": ["key", "title", "state"],
-            "properties": {
-                "key": {"type": "string"},
-                "title": {"type": "string"},
-                "core": {"type": "boolean"},
-                "weight": {"type": "number"},
-                "state": {"type": "string"},
-                "label": NULLABLE_STRING,
-                "verified_at": NULLABLE_STRING,
-                "verified_by": {**NULLABLE_STRING, "description": "The moderator's shown name."},
-                "fades_from": NULLABLE_STRING,
-                "expires_at": NULLABLE_STRING,
-            },
-        },
         "ChecklistItem": _object(
             {
                 "key": {"type": "string"},
@@ -314,6 +327,10 @@ def _schemas() -> dict:
             }
         ),
     }
+
+
+def _schemas() -> dict:
+    return {**_search_schemas(), **_clinic_schemas(), **_checklist_schemas()}
 
 
 def openapi_document(vocabulary: Vocabulary) -> dict:

@@ -9,12 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory.clinics import storage
-from directory.clinics.importers import (
-    MAX_LINE_BYTES,
-    ImportFileError,
-    count_lines,
-    read_profiles,
-)
+from directory.clinics.jsonl import MAX_LINE_BYTES, read_profiles
+from directory.clinics.records import ImportFileError, count_lines
 from directory.events import list_events
 from tests.conftest import make_profile
 

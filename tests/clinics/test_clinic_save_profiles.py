@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from directory.clinics import storage
-from directory.clinics.importers import Record, import_records
+from directory.clinics.importers import import_records
+from directory.clinics.records import Record
 from directory.clinics.services import save_profile, save_profiles
 from directory.db import connect
 from directory.events import list_events
