@@ -1,7 +1,6 @@
-"""/manage/<clinic>/items/<item>: claim a checklist item, send evidence, download documents.
+"""/manage/<clinic>/items/<item>: claim a checklist item and send evidence.
 
-Documents are private: only the clinic's people and moderators can download them, and for
-everyone else (logged in or not) their addresses answer 404, as if they did not exist.
+Documents are downloaded from the one evidence route (directory/evidence/views.py).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -31,8 +29,6 @@ from directory.evidence.storage import delete_file
 
 bp = Blueprint("clinic_evidence", __name__, url_prefix="/manage")
 bp.before_request(require_form_post)
-
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
 @bp.route("/<clinic_id>/items/<item_key>", methods=["GET", "POST"])
@@ -115,29 +111,3 @@ def _submit(db, vetting, clinic_id: str, item_key: str, form) -> None:
         if stored:
             delete_file(current_app.config["EVIDENCE_DIR"], stored["stored_name"])
         raise
-
-
-@bp.get("/<clinic_id>/evidence/<stored_name>")
-def document(clinic_id: str, stored_name: str):
-    clinic_access(clinic_id, "view", hide_from_anonymous=True)
-    found = evidence.find_document(
-        get_db(), current_app.config["EVIDENCE_DIR"], clinic_id, stored_name
-    )
-    if found is None:
-        abort(404)
-    row, path = found
-    extension = EXTENSIONS.get(row["mime"], "bin")
-    stem = (row["filename"] or "evidence").rsplit(".", 1)[0] or "evidence"
-    response = send_file(
-        path,
-        mimetype=row["mime"],
-        as_attachment=True,
-        # The extension follows the checked content, never the uploader's name for it.
-        download_name=f"{stem}.{extension}",
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response

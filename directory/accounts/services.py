@@ -603,3 +603,23 @@ def ensure_demo_logins(db: sqlite_utils.Database, data_dir: Path) -> list[tuple[
     with os.fdopen(fd, "w") as fh:
         fh.write("".join(f"{e}\t{p}\t{r}\n" for e, p, r in out))
     return out
+
+
+def member_role(db: sqlite_utils.Database, clinic_id: str, user_id: int) -> str | None:
+    """Return the user's role at this clinic (owner | editor), or None."""
+    return storage.member_role(db, clinic_id, user_id)
+
+
+def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
+    """Return a user's row, or None."""
+    return storage.get_user(db, user_id)
+
+
+def get_listing_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    """Return a new-listing request (with the requester's e-mail), or None."""
+    return storage.get_listing_request(db, request_id)
+
+
+def get_ownership_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    """Return an ownership request (with the requester's e-mail), or None."""
+    return storage.get_ownership_request(db, request_id)

@@ -21,22 +21,12 @@ from directory.accounts.limits import per_account, per_ip
 from directory.accounts.tokens import password_fingerprint, read_token
 from directory.db import get_db
 from directory.extensions import User
+from directory.urls import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 bp.before_request(require_form_post)
 
 BAD_LOGIN = "That e-mail address and password do not match an account."
-
-
-def safe_next(target: str | None) -> str | None:
-    """Return target if it is a path on this site (never another site), else None."""
-    if not target or not isinstance(target, str) or len(target) > 1000:
-        return None
-    if not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    if any(ord(c) < 32 or c == "\\" for c in target):
-        return None
-    return target
 
 
 def _start_session(user_row: dict, *, remember: bool) -> None:

@@ -128,3 +128,8 @@ def _save_batch(
                 on_practitioners_changed(db, clinic_id, actor=actor)
         storage.enqueue_index(db, changed)
     return outcomes
+
+
+def get_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
+    """Return one clinic (its profile plus stored metadata), or None."""
+    return storage.get_clinic(db, clinic_id)

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import sqlite_utils
 
+from directory.accounts.services import member_role
 from directory.evidence import storage
-from directory.evidence.files import check_document
+from directory.evidence.files import SIGNATURES, check_document
+
+# The extension a download gets, from the type its content was checked to be.
+EXTENSIONS = {mime: extension for _, mime, extension in SIGNATURES}
 
 
 def display_filename(name: str | None) -> str | None:
@@ -71,3 +75,28 @@ def find_document(
     row = storage.get_file_row(db, clinic_id, stored_name)
     path = storage.file_path(evidence_dir, stored_name) if row else None
     return (row, path) if row and path else None
+
+
+def document_for_reader(
+    db: sqlite_utils.Database,
+    evidence_dir: str | Path,
+    clinic_id: str,
+    stored_name: str,
+    *,
+    user_id: int,
+    staff: bool,
+) -> tuple[dict, Path] | None:
+    """Return (row, path) when this person may read the document, else None.
+
+    The clinic's own people may, and staff (moderators and admins past their second factor,
+    which the caller decides); for everyone else the document does not exist.
+    """
+    if not staff and member_role(db, clinic_id, user_id) is None:
+        return None
+    return find_document(db, evidence_dir, clinic_id, stored_name)
+
+
+def download_name(row: dict) -> str:
+    """Return the file name a download gets: the uploader's stem, the checked extension."""
+    stem = (row.get("filename") or "evidence").rsplit(".", 1)[0] or "evidence"
+    return f"{stem}.{EXTENSIONS.get(row['mime'], 'bin')}"

@@ -125,7 +125,7 @@ TRANSPARENCY_CHARTS = (
 )
 
 # Why submit_report refused a report, as the report form shows it
-# (directory/moderation/public_views.py report_error_sentence).
+# (directory/moderation/text.py sentence).
 REPORT_ERRORS = (
     N_("Choose one of the categories."),
     N_("The description needs 10 to 5000 characters."),

@@ -81,7 +81,7 @@ ROUTES = [
         expect(LOGIN, 404, ("→", "/manage/c-1"), ("→", "/manage/c-1"), 403, 403),
     ),
     # an evidence document: 404 for everyone who may not see it, even anonymous people
-    ("GET", "/manage/c-1/evidence/{document}", None, expect(404, 404, 200, 200, 200, 200)),
+    ("GET", "/evidence/c-1/{document}", None, expect(404, 404, 200, 200, 200, 200)),
     # a clinic that does not exist
     ("GET", "/manage/no-such-clinic", None, expect(LOGIN, 404, 404, 404, 404, 404)),
     # one's account page

@@ -173,7 +173,7 @@ def stored_document(app, client, db, people, clinic):
     upload(client, clinic, "informed-consent", document=(io.BytesIO(PNG), "scan.png"))
     client.post("/account/logout")
     row = db.execute("select stored_name from evidence_files").fetchone()
-    return f"/manage/{clinic}/evidence/{row[0]}"
+    return f"/evidence/{clinic}/{row[0]}"
 
 
 @pytest.mark.parametrize(
@@ -210,9 +210,9 @@ def test_guessed_evidence_addresses_are_404(
     name = stored_document.rsplit("/", 1)[-1]
     log_in(client, people["other"])
     for path in (
-        f"/manage/{other_clinic}/evidence/{name}",  # my clinic, their file
-        f"/manage/{clinic}/evidence/{'0' * 32}",  # a made-up name
-        f"/manage/{clinic}/evidence/..%2F..%2Fvetted.db",  # a path
-        f"/manage/no-such-clinic/evidence/{name}",
+        f"/evidence/{other_clinic}/{name}",  # my clinic, their file
+        f"/evidence/{clinic}/{'0' * 32}",  # a made-up name
+        f"/evidence/{clinic}/..%2F..%2Fvetted.db",  # a path
+        f"/evidence/no-such-clinic/{name}",
     ):
         assert client.get(path).status_code == 404, path
