@@ -71,3 +71,8 @@ def find_document(
     row = storage.get_file_row(db, clinic_id, stored_name)
     path = storage.file_path(evidence_dir, stored_name) if row else None
     return (row, path) if row and path else None
+
+
+def discard_document(evidence_dir: str | Path, stored_name: str) -> None:
+    """Remove a stored file whose claim was not recorded after all."""
+    storage.delete_file(evidence_dir, stored_name)
