@@ -30,8 +30,8 @@ def home():
         "clinic_admin/home.html",
         user=_me(),
         clinics=services.clinics_of_user(db, current_user.id),
-        listing_requests=services.list_listing_requests(db, None, user_id=current_user.id),
-        ownership_requests=services.list_ownership_requests(db, None, user_id=current_user.id),
+        listing_requests=services.list_requests(db, "listing", None, user_id=current_user.id),
+        ownership_requests=services.list_requests(db, "ownership", None, user_id=current_user.id),
         form=forms.ButtonForm(),
     )
 
@@ -80,9 +80,7 @@ def claim(clinic_id: str):
     if services.clinic_role(db, clinic_id, current_user.id):
         return redirect(url_for(".dashboard", clinic_id=clinic_id))
     user = _me()
-    waiting = services.list_ownership_requests(
-        db, "pending", clinic_id=clinic_id, user_id=current_user.id
-    )
+    waiting = services.list_requests(db, "ownership", clinic_id=clinic_id, user_id=current_user.id)
     form = forms.ClaimForm()
     if not waiting and form.validate_on_submit():
         try:
@@ -119,8 +117,8 @@ def dashboard(clinic_id: str):
         clinic=clinic,
         role=role,
         vetting=clinic_dashboard(db, clinic_id, date.today()),
-        listing_requests=services.list_listing_requests(db, None, clinic_id=clinic_id),
-        ownership_requests=services.list_ownership_requests(db, None, clinic_id=clinic_id)
+        listing_requests=services.list_requests(db, "listing", None, clinic_id=clinic_id),
+        ownership_requests=services.list_requests(db, "ownership", None, clinic_id=clinic_id)
         if role == "staff"
         else [],
     )

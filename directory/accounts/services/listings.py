@@ -80,9 +80,7 @@ def request_ownership(
             raise LookupError("no such clinic")
         if storage.member_role(db, clinic_id, user["id"]):
             raise AccountError("You already manage this clinic.")
-        waiting = storage.list_ownership_requests(
-            db, state="pending", clinic_id=clinic_id, user_id=user["id"]
-        )
+        waiting = list_requests(db, "ownership", clinic_id=clinic_id, user_id=user["id"])
         if waiting:
             return waiting[0]
         automatic = storage.count_owners(db, clinic_id) == 0 and domain_matches(
@@ -110,52 +108,40 @@ def request_ownership(
                 actor="system:email-domain",
                 reason="the confirmed address is on the clinic website's domain",
             )
-    return storage.get_ownership_request(db, request_id)
+    return get_request(db, "ownership", request_id)
 
 
-def list_listing_requests(
+def list_requests(
     db: sqlite_utils.Database,
+    kind: str,
     state: str | None = "pending",
     *,
     clinic_id: str | None = None,
     user_id: int | None = None,
 ) -> list[dict]:
-    """Return listing requests in this state (None for all), oldest first.
+    """Return "listing" or "ownership" requests in this state (None for all), oldest first.
 
     Each row has the request (id, clinic_id, user_id, state, created_at, decided_at,
-    decided_by, reason) plus clinic_name, city, country, website and the requester's user_email.
+    decided_by, reason; a claim also method and note) plus clinic_name, city, country,
+    website, clinic_status, the requester's user_email and email_confirmed_at.
     """
-    return storage.list_listing_requests(db, state=state, clinic_id=clinic_id, user_id=user_id)
+    table = KINDS[kind].table
+    return storage.list_requests(db, table, state=state, clinic_id=clinic_id, user_id=user_id)
+
+
+def get_request(db: sqlite_utils.Database, kind: str, request_id: int) -> dict | None:
+    """Return one "listing" or "ownership" request (as list_requests rows are), or None."""
+    return storage.get_request(db, KINDS[kind].table, request_id)
 
 
 def list_pending_listings(db: sqlite_utils.Database) -> list[dict]:
     """Return listing requests waiting for a moderator, oldest first."""
-    return list_listing_requests(db)
+    return list_requests(db, "listing")
 
 
-def list_ownership_requests(
-    db: sqlite_utils.Database,
-    state: str | None = "pending",
-    *,
-    clinic_id: str | None = None,
-    user_id: int | None = None,
-) -> list[dict]:
-    """Return ownership requests in this state (None for all), oldest first.
-
-    Each row has the request (id, clinic_id, user_id, state, method, note, created_at,
-    decided_at, decided_by, reason) plus clinic_name, city, country, website and user_email.
-    """
-    return storage.list_ownership_requests(db, state=state, clinic_id=clinic_id, user_id=user_id)
-
-
-def get_listing_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
-    """Return one listing request (as list_listing_requests rows are), or None."""
-    return storage.get_listing_request(db, request_id)
-
-
-def get_ownership_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
-    """Return one ownership request (as list_ownership_requests rows are), or None."""
-    return storage.get_ownership_request(db, request_id)
+def list_ownership_requests(db: sqlite_utils.Database, state: str | None = "pending") -> list[dict]:
+    """Return ownership requests in this state (None for all), oldest first."""
+    return list_requests(db, "ownership", state)
 
 
 # A moderator's decision
@@ -182,7 +168,6 @@ class _Requests:
     table: str
     noun: str
     action: str  # the prefix of its events
-    get: Callable[[sqlite_utils.Database, int], dict | None]
     approve: Callable[..., dict]  # does what approving means; returns what the event adds
     reject_hint: str
     names_user: bool  # whether its events name the requester
@@ -192,7 +177,6 @@ LISTINGS = _Requests(
     table="listing_requests",
     noun="listing request",
     action="listing",
-    get=storage.get_listing_request,
     approve=_publish,
     reject_hint="say why the listing is rejected; the clinic will read it",
     names_user=False,
@@ -201,11 +185,11 @@ OWNERSHIP = _Requests(
     table="ownership_requests",
     noun="ownership request",
     action="ownership",
-    get=storage.get_ownership_request,
     approve=_make_owner,
     reject_hint="say why the claim is rejected; the claimant will read it",
     names_user=True,
 )
+KINDS = {"listing": LISTINGS, "ownership": OWNERSHIP}
 
 
 def _decide(
@@ -221,7 +205,7 @@ def _decide(
     if state == "rejected" and (not reason or not reason.strip()):
         raise AccountError(kind.reject_hint)
     with db.atomic():
-        request = kind.get(db, request_id)
+        request = storage.get_request(db, kind.table, request_id)
         if request is None:
             raise LookupError(f"no such {kind.noun}")
         if request["state"] != "pending":
