@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from directory.accounts import services
+from directory.accounts.services import create_user
 from tests.accounts.helpers import PASSWORD, log_in, log_in_as
 from tests.soup import parse_html
 
@@ -19,8 +21,6 @@ NEW = {
 
 
 def make_user(db, email, *, confirmed=True):
-    from directory.accounts.services import create_user
-
     return create_user(db, email=email, password=PASSWORD, role="clinic", confirmed=confirmed)
 
 
@@ -173,8 +173,6 @@ def test_cli_approves_and_rejects_ownership(client, db, runner, clinic, other_cl
 
 
 def test_moderation_services_for_the_workbench(db, clinic):
-    from directory.accounts import services
-
     user = {
         "id": make_user(db, "ana@gmail.com"),
         "email": "ana@gmail.com",
