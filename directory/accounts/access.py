@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, request
 from flask_login import current_user
 
+from directory.accounts.forms import ButtonForm
 from directory.accounts.services import clinic_role
 from directory.clinics.services import get_clinic
 from directory.db import get_db
@@ -51,3 +52,9 @@ def require_form_post():
     """Refuse POSTs that are not HTML form submissions (JSON bodies, say) with 415."""
     if request.method == "POST" and request.mimetype and request.mimetype not in FORM_TYPES:
         abort(415, "Send this form from its page.")
+
+
+def require_button() -> None:
+    """Stop with 400 unless this POST came from one of our button forms (its CSRF token)."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)

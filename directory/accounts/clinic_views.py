@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from directory.accounts import forms, messages, services
-from directory.accounts.access import clinic_access, require_form_post
+from directory.accounts.access import clinic_access, require_button, require_form_post
 from directory.accounts.dashboard import clinic_dashboard
 from directory.accounts.index_sync import sync_index
 from directory.accounts.limits import per_account, per_ip, per_user
@@ -158,28 +158,26 @@ def members(clinic_id: str):
 
 @bp.post("/<clinic_id>/members/<int:user_id>/remove")
 def remove_member(clinic_id: str, user_id: int):
+    return _change_team(clinic_id, services.remove_member, user_id, "Removed from this listing.")
+
+
+@bp.post("/<clinic_id>/invites/<int:invite_id>/revoke")
+def revoke_invite(clinic_id: str, invite_id: int):
+    return _change_team(
+        clinic_id, services.revoke_invite, invite_id, "The invitation is withdrawn."
+    )
+
+
+def _change_team(clinic_id: str, change, target: int, done: str):
+    """Make one owner's change to the team (a member or an invitation), then show the team."""
     clinic_access(clinic_id, "own")
-    if not forms.ButtonForm().validate_on_submit():
-        abort(400)
+    require_button()
     try:
-        services.remove_member(get_db(), clinic_id, user_id, actor=f"user:{current_user.id}")
+        change(get_db(), clinic_id, target, actor=f"user:{current_user.id}")
     except LookupError:
         abort(404)
     except services.AccountError as exc:
         flash(str(exc), "error")
     else:
-        flash("Removed from this listing.", "success")
-    return redirect(url_for(".members", clinic_id=clinic_id))
-
-
-@bp.post("/<clinic_id>/invites/<int:invite_id>/revoke")
-def revoke_invite(clinic_id: str, invite_id: int):
-    clinic_access(clinic_id, "own")
-    if not forms.ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        services.revoke_invite(get_db(), clinic_id, invite_id, actor=f"user:{current_user.id}")
-    except LookupError:
-        abort(404)
-    flash("The invitation is withdrawn.", "success")
+        flash(done, "success")
     return redirect(url_for(".members", clinic_id=clinic_id))

@@ -18,7 +18,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from directory.accounts import editor, forms, services
-from directory.accounts.access import clinic_access, require_form_post
+from directory.accounts.access import clinic_access, require_button, require_form_post
 from directory.accounts.index_sync import sync_index
 from directory.accounts.tokens import make_token, read_token
 from directory.clinics.services import UNCHANGED
@@ -203,8 +203,7 @@ def _conflict(result: services.EditResult, clinic: dict):
 @bp.post("/<clinic_id>/draft/discard")
 def discard_draft(clinic_id: str):
     clinic_access(clinic_id, "edit")
-    if not forms.ButtonForm().validate_on_submit():
-        abort(400)
+    require_button()
     services.discard_draft(get_db(), current_user.id, clinic_id)
     flash("The kept changes are discarded.", "success")
     return redirect(url_for(".edit_profile", clinic_id=clinic_id))

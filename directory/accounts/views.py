@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -16,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.accounts import forms, messages, services
-from directory.accounts.access import require_form_post
+from directory.accounts.access import require_button, require_form_post
 from directory.accounts.limits import per_account, per_ip
 from directory.accounts.tokens import read_token
 from directory.db import get_db
@@ -90,9 +89,7 @@ def confirm_email(token: str):
 @per_ip("10 per hour")
 @per_account("3 per hour")
 def resend_confirmation():
-    form = forms.ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
+    require_button()
     user = services.get_user(get_db(), current_user.id)
     if services.is_confirmed(user):
         flash("Your e-mail address is already confirmed.", "success")
@@ -124,9 +121,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    form = forms.ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
+    require_button()
     logout_user()
     session.clear()
     flash("You are logged out.", "success")
