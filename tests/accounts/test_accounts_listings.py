@@ -201,3 +201,16 @@ def test_moderators_see_any_dashboard_read_only(client, db, people, clinic):
     log_in_as(client, db, people["moderator"])
     html = client.get(f"/manage/{clinic}").get_data(as_text=True)
     assert "Harley Skin Clinic" in html and "Edit the profile" not in html
+
+
+def test_a_decided_request_cannot_be_decided_again(db, clinic):
+    user = {"id": make_user(db, "ana@gmail.com"), "email": "ana@gmail.com"}
+    user["email_confirmed_at"] = "2026-01-01"
+    row = services.request_ownership(db, user, clinic)
+    assert services.decide_request(db, "ownership", row["id"], "approved", actor="user:9") == clinic
+    with pytest.raises(services.AccountError, match="already approved"):
+        services.decide_request(db, "ownership", row["id"], "rejected", actor="user:9", reason="x")
+    with pytest.raises(LookupError):
+        services.decide_request(db, "listing", 999, "approved", actor="user:9")
+    owners = db.execute("select user_id from clinic_users where role = 'owner'").fetchall()
+    assert owners == [(user["id"],)]

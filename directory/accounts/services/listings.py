@@ -144,7 +144,7 @@ def list_ownership_requests(db: sqlite_utils.Database, state: str | None = "pend
     return list_requests(db, "ownership", state)
 
 
-# A moderator's decision
+# A moderator's decision (the four named functions are its entry points by name)
 
 
 def _publish(db: sqlite_utils.Database, request: dict, *, actor: str, reason: str | None) -> dict:
@@ -192,36 +192,43 @@ OWNERSHIP = _Requests(
 KINDS = {"listing": LISTINGS, "ownership": OWNERSHIP}
 
 
-def _decide(
+def decide_request(
     db: sqlite_utils.Database,
-    kind: _Requests,
+    kind: str,
     request_id: int,
     state: str,
     *,
     actor: str,
-    reason: str | None,
+    reason: str | None = None,
 ) -> str:
-    """Approve or reject a pending request with its ledger event; return the clinic id."""
+    """Approve or reject a pending "listing" or "ownership" request; return the clinic id.
+
+    state is approved or rejected (a rejection needs a reason: the requester reads it).
+    Approving a listing publishes the clinic; approving a claim makes the claimant an owner.
+    """
+    if state not in ("approved", "rejected"):
+        raise ValueError(state)
+    rules = KINDS[kind]
     if state == "rejected" and (not reason or not reason.strip()):
-        raise AccountError(kind.reject_hint)
+        raise AccountError(rules.reject_hint)
     with db.atomic():
-        request = storage.get_request(db, kind.table, request_id)
+        request = storage.get_request(db, rules.table, request_id)
         if request is None:
-            raise LookupError(f"no such {kind.noun}")
+            raise LookupError(f"no such {rules.noun}")
         if request["state"] != "pending":
-            raise AccountError(f"that {kind.noun} was already {request['state']}")
+            raise AccountError(f"that {rules.noun} was already {request['state']}")
         after = {"request_id": request_id}
-        if kind.names_user:
+        if rules.names_user:
             after["user_id"] = request["user_id"]
         if state == "approved":
-            after.update(kind.approve(db, request, actor=actor, reason=reason))
+            after.update(rules.approve(db, request, actor=actor, reason=reason))
         storage.decide_request(
-            db, kind.table, request_id, state=state, decided_by=actor, reason=reason
+            db, rules.table, request_id, state=state, decided_by=actor, reason=reason
         )
         record_event(
             db,
             actor=actor,
-            action=f"{kind.action}.{state}",
+            action=f"{rules.action}.{state}",
             target_type="clinic",
             target_id=request["clinic_id"],
             after=after,
@@ -234,21 +241,21 @@ def approve_listing(
     db: sqlite_utils.Database, request_id: int, *, actor: str, reason: str | None = None
 ) -> str:
     """Publish a pending listing; return its clinic id."""
-    return _decide(db, LISTINGS, request_id, "approved", actor=actor, reason=reason)
+    return decide_request(db, "listing", request_id, "approved", actor=actor, reason=reason)
 
 
 def reject_listing(db: sqlite_utils.Database, request_id: int, *, actor: str, reason: str) -> str:
     """Refuse a pending listing (it stays unpublished); return its clinic id."""
-    return _decide(db, LISTINGS, request_id, "rejected", actor=actor, reason=reason)
+    return decide_request(db, "listing", request_id, "rejected", actor=actor, reason=reason)
 
 
 def approve_ownership(
     db: sqlite_utils.Database, request_id: int, *, actor: str, reason: str | None = None
 ) -> str:
     """Make the claimant an owner of the clinic; return the clinic id."""
-    return _decide(db, OWNERSHIP, request_id, "approved", actor=actor, reason=reason)
+    return decide_request(db, "ownership", request_id, "approved", actor=actor, reason=reason)
 
 
 def reject_ownership(db: sqlite_utils.Database, request_id: int, *, actor: str, reason: str) -> str:
     """Refuse an ownership request; return the clinic id."""
-    return _decide(db, OWNERSHIP, request_id, "rejected", actor=actor, reason=reason)
+    return decide_request(db, "ownership", request_id, "rejected", actor=actor, reason=reason)
