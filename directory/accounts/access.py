@@ -6,7 +6,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from directory.accounts.forms import ButtonForm
-from directory.accounts.services import clinic_role
+from directory.accounts.services import member_role
 from directory.clinics.services import get_clinic
 from directory.db import get_db
 
@@ -33,7 +33,7 @@ def clinic_access(clinic_id: str, need: str, *, hide_from_anonymous: bool = Fals
     clinic = get_clinic(db, clinic_id) if len(clinic_id) <= 200 else None
     if clinic is None:
         abort(404)
-    role = clinic_role(db, clinic_id, current_user.id)
+    role = member_role(db, clinic_id, current_user.id)
     if role is not None:
         if role not in ALLOWED[need]:
             abort(403)

@@ -77,7 +77,7 @@ def claim(clinic_id: str):
     clinic = services.claimable_clinic(db, clinic_id)
     if clinic is None:
         abort(404)
-    if services.clinic_role(db, clinic_id, current_user.id):
+    if services.member_role(db, clinic_id, current_user.id):
         return redirect(url_for(".dashboard", clinic_id=clinic_id))
     user = _me()
     waiting = services.list_requests(db, "ownership", clinic_id=clinic_id, user_id=current_user.id)

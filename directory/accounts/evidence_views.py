@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from directory.accounts import forms, services
+from directory.accounts import forms
 from directory.accounts.access import clinic_access, require_form_post
 from directory.accounts.index_sync import sync_index
 from directory.accounts.limits import per_user
@@ -51,7 +51,7 @@ def item(clinic_id: str, item_key: str):
             )
         else:
             try:
-                services.submit_evidence(
+                evidence.submit_evidence(
                     db,
                     current_app.config["EVIDENCE_DIR"],
                     clinic_id,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from directory.accounts.services import submit_evidence
 from directory.evidence.files import EvidenceFileError, check_document
+from directory.evidence.services import submit_evidence
 from directory.vetting.services import VettingError, get_claim
 from tests.accounts.helpers import JPEG, PDF, PNG, field_errors, log_in, log_in_as
 from tests.soup import parse_html, text_of

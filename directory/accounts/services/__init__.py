@@ -1,18 +1,17 @@
 """Account use cases shared by the CLI and the web: the one door into the accounts domain.
 
-Each module holds one idea: users (register, confirm, authenticate, passwords), listings
-(getting a listing and a moderator's decision on it), members (a clinic's people and
-invitations), drafts and editing (the profile editor), evidence (a clinic's submission for a
-checklist item) and demo (the demo logins). No Flask here: views send the mails and build
-the pages.
+Each module holds one idea: users (register, confirm, authenticate, passwords), domains
+(does an address prove a clinic's website), listings (getting a listing and a moderator's
+decision on it), members (a clinic's people and invitations), drafts and editing (the profile
+editor) and demo (the demo logins). No Flask here: views send the mails and build the pages.
 """
+
 
 from directory.accounts.services.demo import DEMO_LOGINS, ensure_demo_logins
 from directory.accounts.services.domains import domain_matches
 from directory.accounts.services.drafts import discard_draft, get_draft, keep_draft
 from directory.accounts.services.editing import EditResult, save_edit
 from directory.accounts.services.errors import AccountError
-from directory.accounts.services.evidence import submit_evidence
 from directory.accounts.services.listings import (
     approve_listing,
     approve_ownership,
@@ -20,6 +19,8 @@ from directory.accounts.services.listings import (
     create_listing,
     decide_request,
     find_claimable_clinics,
+    get_listing_request,
+    get_ownership_request,
     get_request,
     list_ownership_requests,
     list_pending_listings,
@@ -31,10 +32,10 @@ from directory.accounts.services.listings import (
 from directory.accounts.services.members import (
     accept_invite,
     clinic_members,
-    clinic_role,
     clinics_of_user,
     invite_editor,
     list_invites,
+    member_role,
     pending_invite,
     remove_member,
     revoke_invite,
@@ -67,7 +68,6 @@ __all__ = [
     "change_password",
     "claimable_clinic",
     "clinic_members",
-    "clinic_role",
     "clinics_of_user",
     "confirm_email",
     "create_listing",
@@ -78,12 +78,15 @@ __all__ = [
     "ensure_demo_logins",
     "find_claimable_clinics",
     "get_draft",
+    "get_listing_request",
+    "get_ownership_request",
     "get_request",
     "get_user",
     "invite_editor",
     "is_confirmed",
     "keep_draft",
     "list_invites",
+    "member_role",
     "list_ownership_requests",
     "list_pending_listings",
     "list_requests",
@@ -97,6 +100,5 @@ __all__ = [
     "revoke_invite",
     "save_edit",
     "set_password",
-    "submit_evidence",
     "user_for_reset",
 ]

@@ -134,6 +134,16 @@ def get_request(db: sqlite_utils.Database, kind: str, request_id: int) -> dict |
     return storage.get_request(db, KINDS[kind].table, request_id)
 
 
+def get_listing_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    """Return one listing request, or None."""
+    return get_request(db, "listing", request_id)
+
+
+def get_ownership_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    """Return one ownership request, or None."""
+    return get_request(db, "ownership", request_id)
+
+
 def list_pending_listings(db: sqlite_utils.Database) -> list[dict]:
     """Return listing requests waiting for a moderator, oldest first."""
     return list_requests(db, "listing")

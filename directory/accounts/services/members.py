@@ -9,7 +9,7 @@ from directory.accounts.services.errors import AccountError
 from directory.events import record_event
 
 
-def clinic_role(db: sqlite_utils.Database, clinic_id: str, user_id: int) -> str | None:
+def member_role(db: sqlite_utils.Database, clinic_id: str, user_id: int) -> str | None:
     """Return the user's role at this clinic (owner | editor), or None."""
     return storage.member_role(db, clinic_id, user_id)
 
