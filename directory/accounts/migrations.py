@@ -31,6 +31,27 @@ def m001_users(db: sqlite_utils.Database) -> None:
     )
 
 
+def _request_table(db: sqlite_utils.Database, name: str, **details: type) -> None:
+    """Create a table of requests a moderator decides, with the details this kind carries."""
+    db[name].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "user_id": int,
+            "state": str,  # pending | approved | rejected
+            **details,
+            "created_at": str,
+            "decided_at": str,
+            "decided_by": str,
+            "reason": str,
+        },
+        pk="id",
+        not_null={"clinic_id", "user_id", "state"},
+        foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
+    )
+    db[name].create_index(["state"])
+
+
 @migrations()
 def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
     # A new listing waits here, unpublished, until a moderator approves it.
@@ -84,24 +105,3 @@ def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
         foreign_keys=[("clinic_id", "clinics", "id")],
     )
     db["evidence_files"].create_index(["clinic_id"])
-
-
-def _request_table(db: sqlite_utils.Database, name: str, **details: type) -> None:
-    """Create a table of requests a moderator decides, with the details this kind carries."""
-    db[name].create(
-        {
-            "id": int,
-            "clinic_id": str,
-            "user_id": int,
-            "state": str,  # pending | approved | rejected
-            **details,
-            "created_at": str,
-            "decided_at": str,
-            "decided_by": str,
-            "reason": str,
-        },
-        pk="id",
-        not_null={"clinic_id", "user_id", "state"},
-        foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
-    )
-    db[name].create_index(["state"])
