@@ -6,7 +6,6 @@ decision on it), members (a clinic's people and invitations), drafts and editing
 editor) and demo (the demo logins). No Flask here: views send the mails and build the pages.
 """
 
-
 from directory.accounts.services.demo import DEMO_LOGINS, ensure_demo_logins
 from directory.accounts.services.domains import domain_matches
 from directory.accounts.services.drafts import discard_draft, get_draft, keep_draft
