@@ -18,6 +18,8 @@ REMEMBER_DURATION = timedelta(days=30)
 
 def init_app(app: Flask) -> None:
     """Configure sessions and rate limits, and register the accounts blueprints."""
+    # Not at the top: every import of an accounts module (extensions.py needs accounts.tokens)
+    # runs this file first, and the views import extensions, so that would be a cycle.
     from directory.accounts import clinic_views, editor_views, evidence_views, limits, views
 
     # Flask's own default (31 days) is far too long for a logged-in clinic session.

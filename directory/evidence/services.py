@@ -1,4 +1,4 @@
-"""Receive an evidence document: check it, store it privately, remember whose it is."""
+"""Receive evidence: check a document, store it privately, and record the claim it backs."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sqlite_utils
 from directory.accounts.services import member_role
 from directory.evidence import storage
 from directory.evidence.files import SIGNATURES, check_document
+from directory.vetting.services import attach_evidence, claim_item
 
 # The extension a download gets, from the type its content was checked to be.
 EXTENSIONS = {mime: extension for _, mime, extension in SIGNATURES}
@@ -100,3 +101,51 @@ def download_name(row: dict) -> str:
     """Return the file name a download gets: the uploader's stem, the checked extension."""
     stem = (row.get("filename") or "evidence").rsplit(".", 1)[0] or "evidence"
     return f"{stem}.{EXTENSIONS.get(row['mime'], 'bin')}"
+
+
+def submit_evidence(
+    db: sqlite_utils.Database,
+    evidence_dir: str | Path,
+    clinic_id: str,
+    item_key: str,
+    *,
+    user_id: int,
+    statement: str | None = None,
+    link: str | None = None,
+    licence_number: str | None = None,
+    document: tuple[str | None, bytes] | None = None,
+) -> None:
+    """Store a clinic's document (filename, bytes) if any, and record its claim and evidence.
+
+    All or nothing: when anything is refused (EvidenceFileError for the file, VettingError
+    for the claim), nothing is recorded and the stored file is removed again.
+    """
+    actor = f"user:{user_id}"
+    stored = None
+    try:
+        with db.atomic():
+            if document is not None:
+                filename, data = document
+                stored = store_document(
+                    db,
+                    evidence_dir,
+                    clinic_id=clinic_id,
+                    item_key=item_key,
+                    data=data,
+                    filename=filename,
+                    user_id=user_id,
+                )
+            if statement:
+                claim_item(db, clinic_id, item_key, statement=statement, actor=actor)
+            proofs = [
+                stored,
+                {"kind": "link", "value": link} if link else None,
+                {"kind": "licence", "value": licence_number} if licence_number else None,
+            ]
+            for proof in proofs:
+                if proof:
+                    attach_evidence(db, clinic_id, item_key, proof, actor=actor)
+    except Exception:
+        if stored:
+            storage.delete_file(evidence_dir, stored["stored_name"])
+        raise

@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from directory.evidence.services import store_document
+from directory.vetting.services import attach_evidence
 from tests.accounts.helpers import PNG, log_in_as
 
 ROLES = ("anonymous", "other", "editor", "owner", "moderator", "admin")
@@ -110,9 +112,6 @@ ROUTES = [
 
 
 def _document(app, db):
-    from directory.evidence.services import store_document
-    from directory.vetting.services import attach_evidence
-
     evidence = store_document(
         db,
         app.config["EVIDENCE_DIR"],
