@@ -39,14 +39,15 @@
     if (!points.length) return;
     loadLeaflet(el).then((L) => {
       const map = L.map(el.querySelector(".map-canvas"), { scrollWheelZoom: false });
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
       L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
       const corners = [];
       for (const point of points) {
-        const icon = L.divIcon({ className: "map-pin", html: "", iconSize: [26, 26] });
+        // The label is the result's number: digits only, so it can go in as HTML.
+        const label = String(point.label || "").replace(/[^0-9]/g, "");
+        const icon = L.divIcon({ className: "map-pin", html: label, iconSize: [26, 26] });
         const marker = L.marker([point.lat, point.lon], { icon, title: point.name, alt: point.name });
         marker.bindPopup(popup(point)).addTo(map);
-        const pin = marker.getElement();
-        if (pin) pin.textContent = point.label || "";
         corners.push([point.lat, point.lon]);
       }
       if (corners.length === 1) map.setView(corners[0], Number(el.dataset.zoom || 14));

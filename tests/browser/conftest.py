@@ -86,6 +86,8 @@ def live_app(tmp_path: Path, live_server_profiles, live_server_config):
             "DATA_DIR": str(tmp_path / "live-data"),
             "SECRET_KEY": "browser-test-secret",
             "RATELIMIT_ENABLED": False,
+            # Maps draw from a tile on this server: browser tests never reach the network.
+            "MAP_TILES": "/static/favicon.svg?z={z}&x={x}&y={y}",
             **live_server_config,
         }
     )
