@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pycountry
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from directory.db import get_db
 from directory.search import queries
@@ -95,7 +96,8 @@ def search_page():
     found = queries.run_search(db, get_index(), params.request)
     if found.total and params.request.page > found.pages:
         # Past the last page: show the last one rather than "Page 999 of 19".
-        return redirect(search_url(params, page=found.pages))
+        params = replace(params, request=replace(params.request, page=found.pages))
+        found = queries.run_search(db, get_index(), params.request)
     facets = {
         field: _facet_options(field, found.facets.get(field), getattr(params.request, field))
         for field in FACET_FIELDS
@@ -181,7 +183,6 @@ def _render(*, errors=None, params=None, found=None, facets=None):
         filter_count=filter_count,
         matched=matched_treatments(params),
         map_points=points,
-        map_numbers={p["id"]: p["label"] for p in points},
         verified_options=verified_options,
         relaxations=relaxations(params) if params else [],
         search_url=search_url,

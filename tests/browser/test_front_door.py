@@ -240,7 +240,6 @@ def test_page_past_the_end_shows_the_last_page(server, browser):
     context, page = new_page(browser, size=DESKTOP)
     try:
         page.goto(f"{server}/search?q=clinic&page=999")
-        assert "page=2" in page.url
         assert page.locator(".pager span").inner_text() == "Page 2 of 2"
     finally:
         context.close()
@@ -284,7 +283,9 @@ def test_vendored_leaflet_is_the_npm_package(server):
     if not dist.exists():
         pytest.skip("node_modules/leaflet is missing: run `npm ci --no-audit --no-fund`")
     for name in ("leaflet.js", "leaflet.css"):
-        assert (ours / name).read_bytes() == (dist / name).read_bytes(), f"run `make vendor` ({name})"
+        assert (ours / name).read_bytes() == (dist / name).read_bytes(), (
+            f"run `make vendor` ({name})"
+        )
 
 
 def log_in_owner(page, server: str) -> None:
