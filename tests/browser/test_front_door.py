@@ -133,9 +133,12 @@ def new_page(browser, lang: str = "en", size: dict = PHONE, **options):
 
 
 def sideways(page) -> tuple[int, int] | None:
-    """Return (scroll width, viewport width) when the page scrolls sideways, else None."""
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    return tuple(widths) if widths[0] > widths[1] else None
+    """Return (scroll width, screen width) when the page is wider than the screen, else None."""
+    # A phone widens its layout viewport to fit wide content (innerWidth grows with it), so the
+    # page is measured against the screen's own width.
+    screen = page.viewport_size["width"]
+    width = page.evaluate("Math.max(document.documentElement.scrollWidth, window.innerWidth)")
+    return (width, screen) if width > screen else None
 
 
 def add_to_compare(page, server: str, clinic_id: str) -> None:
