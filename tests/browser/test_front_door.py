@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -119,7 +120,9 @@ def artifacts(tmp_path: Path) -> Path:
     return folder
 
 
-def new_page(browser, lang: str = "en", size: dict = PHONE, **options):
+@contextmanager
+def opened(browser, lang: str = "en", size: dict = PHONE, **options):
+    """Yield a page in a fresh browser context of that size and language; close it after."""
     phone = size["width"] < 600
     context = browser.new_context(
         viewport=size,
@@ -129,7 +132,10 @@ def new_page(browser, lang: str = "en", size: dict = PHONE, **options):
         **options,
     )
     context.set_default_timeout(10_000)
-    return context, context.new_page()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def sideways(page) -> tuple[int, int] | None:
@@ -148,8 +154,7 @@ def add_to_compare(page, server: str, clinic_id: str) -> None:
 
 
 def test_first_result_is_in_the_first_phone_screen(server, browser):
-    context, page = new_page(browser)
-    try:
+    with opened(browser) as page:
         page.goto(f"{server}/search?q=mesotherapy")
         name = page.locator("li.result a.clinic-link").first
         box = name.bounding_box()
@@ -161,13 +166,10 @@ def test_first_result_is_in_the_first_phone_screen(server, browser):
         # The filters wait behind a button that says how many are in use.
         assert not page.locator("#filters").is_visible()
         assert page.locator(".filters-toggle").first.inner_text() == "Filters (0)"
-    finally:
-        context.close()
 
 
 def test_filters_open_as_a_drawer_on_a_phone_and_close_with_escape(server, browser):
-    context, page = new_page(browser)
-    try:
+    with opened(browser) as page:
         page.goto(f"{server}/search?q=clinic&treatment=hair-mesotherapy")
         toggle = page.locator(".filters-toggle").first
         assert toggle.inner_text() == "Filters (1)"
@@ -181,13 +183,10 @@ def test_filters_open_as_a_drawer_on_a_phone_and_close_with_escape(server, brows
         page.keyboard.press("Escape")
         assert not drawer.is_visible()
         assert page.evaluate("document.activeElement.classList.contains('filters-toggle')")
-    finally:
-        context.close()
 
 
 def test_every_add_to_compare_on_a_results_page_works(server, browser):
-    context, page = new_page(browser, size=DESKTOP)
-    try:
+    with opened(browser, size=DESKTOP) as page:
         page.goto(f"{server}/search?q=clinic")
         results = page.locator("li.result")
         assert results.count() == 20
@@ -202,14 +201,11 @@ def test_every_add_to_compare_on_a_results_page_works(server, browser):
             assert "csrf_token" not in query and "clinic_id" not in query
             assert f"({n} of 4)" in page.locator(".flashes").inner_text()
         assert page.locator(".nav-compare .compare-count").inner_text() == "4"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_apply_filters_never_puts_a_token_in_the_address(server, browser, javascript):
-    context, page = new_page(browser, size=DESKTOP, java_script_enabled=javascript)
-    try:
+    with opened(browser, size=DESKTOP, java_script_enabled=javascript) as page:
         page.goto(f"{server}/search?q=clinic")
         page.locator("fieldset[data-facet=treatment] input[value=hair-mesotherapy]").check()
         with page.expect_navigation():
@@ -217,15 +213,12 @@ def test_apply_filters_never_puts_a_token_in_the_address(server, browser, javasc
         query = parse_qs(urlsplit(page.url).query)
         assert query["treatment"] == ["hair-mesotherapy"]
         assert not {"csrf_token", "clinic_id", "next"} & set(query)
-    finally:
-        context.close()
 
 
 def test_filters_apply_as_they_change(server, browser):
-    context, page = new_page(browser, size=DESKTOP)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with opened(browser, size=DESKTOP) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(f"{server}/search?q=clinic")
         assert "22 clinics" not in page.locator(".total").inner_text()
         page.locator("fieldset[data-facet=country] input[value=AE]").check()
@@ -235,24 +228,18 @@ def test_filters_apply_as_they_change(server, browser):
         assert page.locator("fieldset[data-facet=country] input[value=AE]").is_checked()
         assert "csrf_token" not in page.url
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_page_past_the_end_shows_the_last_page(server, browser):
-    context, page = new_page(browser, size=DESKTOP)
-    try:
+    with opened(browser, size=DESKTOP) as page:
         page.goto(f"{server}/search?q=clinic&page=999")
         assert page.locator(".pager span").inner_text() == "Page 2 of 2"
-    finally:
-        context.close()
 
 
 def test_clinic_map_loads_only_when_seen_and_only_from_this_site(server, browser):
-    context, page = new_page(browser)
-    asked: list[str] = []
-    page.on("request", lambda request: asked.append(request.url))
-    try:
+    with opened(browser) as page:
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
         page.goto(f"{server}/clinics/uk-01")
         page.wait_for_load_state("networkidle")
         assert not any("leaflet" in url for url in asked)  # nothing until the map is seen
@@ -264,22 +251,17 @@ def test_clinic_map_loads_only_when_seen_and_only_from_this_site(server, browser
         assert all(url.startswith(server) for url in asked), asked
         attribution = page.locator("#clinic-map .leaflet-control-attribution").inner_text()
         assert "OpenStreetMap" in attribution
-    finally:
-        context.close()
 
 
 def test_without_javascript_the_clinic_page_shows_its_address(server, browser):
-    context, page = new_page(browser, java_script_enabled=False)
-    try:
+    with opened(browser, java_script_enabled=False) as page:
         page.goto(f"{server}/clinics/uk-01")
         assert page.locator("dd.address").is_visible()
         assert page.locator("#clinic-map .coordinates").is_visible()
         assert sideways(page) is None
-    finally:
-        context.close()
 
 
-def test_vendored_leaflet_is_the_npm_package(server):
+def test_vendored_leaflet_is_the_npm_package():
     root = Path(__file__).resolve().parents[2]
     dist = root / "node_modules" / "leaflet" / "dist"
     ours = root / "directory" / "static" / "vendor" / "leaflet"
@@ -291,20 +273,22 @@ def test_vendored_leaflet_is_the_npm_package(server):
         )
 
 
-def log_in_owner(page, server: str) -> None:
-    page.goto(f"{server}/account/login")
-    page.get_by_label("E-mail address").fill("owner@uk01.example")
+def log_in(page, server: str, email: str, start: str = "/account/login") -> None:
+    """Log in through the real login page (reached from `start`)."""
+    page.goto(f"{server}{start}")
+    page.wait_for_url(re.compile(r"/account/login"))
+    page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
 
 
+def log_in_owner(page, server: str) -> None:
+    log_in(page, server, "owner@uk01.example")
+
+
 def log_in_moderator(page, server: str) -> None:
-    page.goto(f"{server}/moderation/")
-    page.wait_for_url(re.compile(r"/account/login"))
-    page.get_by_label("E-mail address").fill("admin@vetted.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, server, "admin@vetted.example", start="/moderation/")
     page.wait_for_url(re.compile(r"/mfa/verify"))
     page.get_by_label("Code").fill(current_code(SECRET["admin"]))
     page.get_by_role("button", name="Continue").click()
@@ -327,34 +311,24 @@ def walk(page, server: str, paths: list[str], folder: Path, prefix: str) -> dict
 def test_no_page_scrolls_sideways_on_a_phone(server, browser, artifacts):
     wide: dict[str, tuple] = {}
     for lang in ("en", "ar"):
-        context, page = new_page(browser, lang)
-        try:
+        with opened(browser, lang) as page:
             add_to_compare(page, server, "uk-01")
             add_to_compare(page, server, "ae-1")
             paths = [path for _, path in PATIENT_PAGES] + OTHER_PUBLIC
             wide |= walk(page, server, paths, artifacts, f"walk-{lang}")
-        finally:
-            context.close()
-    context, page = new_page(browser)
-    try:
+    with opened(browser) as page:
         log_in_owner(page, server)
         wide |= walk(page, server, CLINIC_PAGES, artifacts, "walk-clinic")
-    finally:
-        context.close()
-    context, page = new_page(browser)
-    try:
+    with opened(browser) as page:
         log_in_moderator(page, server)
         wide |= walk(page, server, MODERATION_PAGES, artifacts, "walk-moderation")
-    finally:
-        context.close()
     assert wide == {}, f"pages wider than 390 px: {wide}"
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["390x844", "1280x800"])
 def test_screenshots_of_the_patient_pages(server, browser, artifacts, lang, size):
-    context, page = new_page(browser, lang, size)
-    try:
+    with opened(browser, lang, size) as page:
         add_to_compare(page, server, "uk-01")
         add_to_compare(page, server, "uk-02")
         for name, path in PATIENT_PAGES:
@@ -369,5 +343,3 @@ def test_screenshots_of_the_patient_pages(server, browser, artifacts, lang, size
             assert shot.stat().st_size > 0
             assert page.evaluate("document.documentElement.lang") == lang
             assert sideways(page) is None, (path, sideways(page))
-    finally:
-        context.close()
