@@ -91,6 +91,7 @@ def live_app(tmp_path: Path, live_server_profiles, live_server_config):
             **live_server_config,
         }
     )
+
     @app.after_request
     def _read_files_whole(response):
         # The test server sends static files (Leaflet is 147 kB) from memory: a browser that
