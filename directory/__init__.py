@@ -7,7 +7,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from directory import accounts, cli, db, errors, extensions, i18n, moderation, search
+from directory import cli, db, errors, extensions, i18n, search
+from directory.accounts import extension as accounts
+from directory.evidence import views as evidence_views
+from directory.moderation import views as moderation_views
 from directory.patients import views as patients_views
 from directory.settings import read_settings, runtime_config
 from directory.vetting import views as vetting_views
@@ -37,9 +40,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     search.init_app(app)  # after db: the outbox is applied before the store handle closes
+    app.register_blueprint(evidence_views.bp)
     vetting_views.init_app(app)
     accounts.init_app(app)
-    moderation.init_app(app)
+    moderation_views.init_app(app)
     patients_views.init_app(app)
     cli.register_commands(app)
     return app

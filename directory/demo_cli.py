@@ -9,8 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from directory.accounts.services import ensure_demo_logins
+from directory.clinics.services import count_clinics
 from directory.db import get_db
-from directory.services import is_empty, load_demo_data
+from directory.services import load_demo_data
 
 
 @click.command("demo")
@@ -27,7 +28,7 @@ from directory.services import is_empty, load_demo_data
 def demo(count: int, seed: int, if_empty: bool) -> None:
     """Load the deterministic demo directory (clinics, practitioners, vetting states)."""
     db = get_db()
-    if if_empty and not is_empty(db):
+    if if_empty and count_clinics(db, statuses=None):
         click.echo("The store already has clinics; demo data not loaded.")
         return
     click.echo(f"Demo data: {load_demo_data(db, count=count, seed=seed)}.")
@@ -38,7 +39,7 @@ def demo(count: int, seed: int, if_empty: bool) -> None:
 def setup() -> None:
     """Prepare a data folder: migrate, load the demo if empty, print the demo logins."""
     db = get_db()
-    if is_empty(db):
+    if not count_clinics(db, statuses=None):
         click.echo("Empty store: loading the demo directory…")
         click.echo(f"Demo data: {load_demo_data(db, count=400, seed=2026)}.")
     logins = ensure_demo_logins(db, Path(current_app.config["DATA_DIR"]))

@@ -6,17 +6,11 @@ from datetime import date
 
 import sqlite_utils
 
-from directory.clinics import storage as clinics_storage
 from directory.clinics.services import save_profile
 from directory.demo import generate_profiles
 from directory.moderation.reminders import send_expiry_reminders
 from directory.vetting import services as vetting
 from directory.vetting.demo import apply_demo_vetting
-
-
-def is_empty(db: sqlite_utils.Database) -> bool:
-    """Say whether the store holds no clinic at all (in any status)."""
-    return not clinics_storage.count_clinics(db, statuses=None)
 
 
 def load_demo_data(db: sqlite_utils.Database, *, count: int, seed: int) -> str:
@@ -33,12 +27,15 @@ def load_demo_data(db: sqlite_utils.Database, *, count: int, seed: int) -> str:
     return ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items()))
 
 
-def daily_sweep(db: sqlite_utils.Database, *, today: date, send, base_url: str) -> dict:
+def daily_sweep(db: sqlite_utils.Database, *, today: date, send, dashboard_url) -> dict:
     """Expire old verifications, recompute scores, and send expiry reminders (once each).
 
-    send(to, subject, body) delivers one e-mail. Returns the vetting summary with the
-    reminders summary under "reminders". The index follows once the outbox is drained.
+    send(to, subject, body) delivers one e-mail; dashboard_url(clinic_id) makes the link in
+    it. Returns the vetting summary with the reminders summary under "reminders". The index
+    follows once the outbox is drained.
     """
     summary = dict(vetting.sweep(db, today=today))
-    summary["reminders"] = send_expiry_reminders(db, today=today, send=send, base_url=base_url)
+    summary["reminders"] = send_expiry_reminders(
+        db, today=today, send=send, dashboard_url=dashboard_url
+    )
     return summary

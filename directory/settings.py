@@ -42,6 +42,18 @@ SETTINGS = [
         "http://127.0.0.1:5000",
         "Public address used in links inside e-mails.",
     ),
+    Setting(
+        "MAP_TILES",
+        "VETTED_MAP_TILES",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tile URL template ({z}/{x}/{y}); empty turns the maps off (addresses still show).",
+    ),
+    Setting(
+        "MAP_ATTRIBUTION",
+        "VETTED_MAP_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "Credit shown on every map for its tiles (HTML); the tile provider's terms require one.",
+    ),
 ]
 
 
@@ -51,7 +63,8 @@ def read_settings(environ: Mapping[str, str], *, instance_path: str | Path) -> d
     DATA_DIR's default, instance/, is the application's instance folder; a value given in the
     environment is resolved against the current directory.
     """
-    values = {s.name: environ.get(s.env) or s.default for s in SETTINGS}
+    # A variable set but empty counts as given (an empty VETTED_MAP_TILES turns maps off).
+    values = {s.name: environ.get(s.env, s.default) for s in SETTINGS}
     given = environ.get("VETTED_DATA_DIR")
     values["DATA_DIR"] = Path(given).expanduser().resolve() if given else Path(instance_path)
     return values

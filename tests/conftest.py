@@ -30,9 +30,14 @@ def app(data_dir: Path):
         }
     )
     yield app
-    idx = app.extensions.get("vetted.index")
-    if idx is not None:
-        idx.close()
+    close_index(app)
+
+
+def close_index(app) -> None:
+    """Close the app's search index if a test opened it (its files stay in tmp_path)."""
+    search_index = app.extensions.get("vetted.index")
+    if search_index is not None:
+        search_index.close()
 
 
 @pytest.fixture

@@ -170,3 +170,23 @@ def clinic_exists(db: sqlite_utils.Database, clinic_id: str) -> bool:
 def clinic_ids(db: sqlite_utils.Database) -> list[str]:
     """Return every clinic's id, ordered."""
     return storage.all_ids(db)
+
+
+# Reads for the views and the other domains, so they come through this door, not storage.
+
+
+def get_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
+    """Return one clinic as a profile plus its status, version and dates, or None."""
+    return storage.get_clinic(db, clinic_id)
+
+
+def get_profile(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
+    """Return one clinic as a profile (what save_profile takes), or None."""
+    return storage.get_profile(db, clinic_id)
+
+
+def count_clinics(
+    db: sqlite_utils.Database, *, statuses: tuple[str, ...] | None = ("published",)
+) -> int:
+    """Count the clinics in these statuses (None for every clinic)."""
+    return storage.count_clinics(db, statuses=statuses)

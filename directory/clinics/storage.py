@@ -188,28 +188,6 @@ def set_status(db: sqlite_utils.Database, clinic_id: str, status: str) -> None:
     )
 
 
-def list_clinics(
-    db: sqlite_utils.Database,
-    *,
-    limit: int = 50,
-    offset: int = 0,
-    statuses: tuple[str, ...] = ("published",),
-    country: str | None = None,
-) -> list[dict]:
-    """Return one page of clinic summary rows, by name."""
-    where = [f"status in ({','.join('?' * len(statuses))})"]
-    args: list[Any] = list(statuses)
-    if country:
-        where.append("country = ?")
-        args.append(country)
-    sql = (
-        "select id, name, brand, city, country from clinics where "
-        + " and ".join(where)
-        + " order by name collate nocase, id limit ? offset ?"
-    )
-    return list(db.query(sql, [*args, limit, offset]))
-
-
 def count_clinics(
     db: sqlite_utils.Database,
     *,

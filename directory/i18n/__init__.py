@@ -13,10 +13,9 @@ from urllib.parse import urlencode
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
-from flask_babel import gettext as _gettext
 
-from directory.i18n import names
-from directory.i18n.languages import DEFAULT, LANGUAGES, current_lang
+from directory.i18n import formatting, labels, names
+from directory.i18n.languages import DEFAULT, LANGUAGES, current_lang, is_translated, translate
 
 COOKIE = "vetted_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -74,23 +73,6 @@ def text_direction(lang: str | None = None) -> str:
     return LANGUAGES.get(lang or current_lang(), LANGUAGES[DEFAULT])[1]
 
 
-def translate(text: str | None) -> str:
-    """Translate a string that came from data or Python code (a checklist title, an error).
-
-    Unlike ``_()`` in templates the result is plain text (so it is escaped) and never
-    %-formatted. Text the catalogs do not know comes back unchanged.
-    """
-    if not text or current_lang() == DEFAULT:
-        return text or ""
-    # Only text can be looked up (a list field's errors are lists); the rest shows as it is.
-    return _gettext(text) if isinstance(text, str) else text
-
-
-def is_translated(text: str | None) -> bool:
-    """Say whether ``text`` reads in the page's language (English on an Arabic page does not)."""
-    return current_lang() == DEFAULT or not text or _gettext(text) != text
-
-
 def language_links() -> list[dict]:
     """Return the language switcher's entries: this page's address in each language."""
     if not has_request_context():
@@ -125,6 +107,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["treatment_label"] = names.treatment_label
     app.add_template_global(names.country_label, "country_label")
     app.add_template_global(names.language_label, "language_label")
+    formatting.init_app(app)
+    labels.init_app(app)
 
     @app.context_processor
     def _language_context() -> dict:

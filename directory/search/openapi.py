@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from directory.clinics.profile import PRACTITIONER_KEYS
 from directory.search import params as p
 from directory.vocabulary import Vocabulary
 from index.types import FACET_FIELDS, SORTS
@@ -207,12 +208,10 @@ def _clinic_schemas() -> dict:
         "Practitioner": {
             "type": "object",
             "required": ["name"],
+            # The profile's practitioner fields: text that may be null, but for two.
             "properties": {
+                **dict.fromkeys(PRACTITIONER_KEYS, NULLABLE_STRING),
                 "name": {"type": "string"},
-                "role": NULLABLE_STRING,
-                "licence_number": NULLABLE_STRING,
-                "licence_authority": NULLABLE_STRING,
-                "licence_expiry": NULLABLE_STRING,
                 "prescriber": {"type": "boolean"},
             },
         },

@@ -126,12 +126,17 @@ def directory_summary(db: sqlite_utils.Database) -> tuple[int, list[dict]]:
     return clinic_storage.count_clinics(db), clinic_storage.count_by_country(db)
 
 
+def count_public_clinics(db: sqlite_utils.Database, *, country: str | None = None) -> int:
+    """Return how many clinics are published (in one country, if given)."""
+    return clinic_storage.count_clinics(db, country=country)
+
+
 def list_public_clinics(
-    db: sqlite_utils.Database, *, limit: int, offset: int, country: str | None
-) -> tuple[list[dict], int]:
-    """Return (one page of published clinics by name, with their scores; how many in all)."""
-    rows = clinic_storage.list_clinics(db, limit=limit, offset=offset, country=country)
-    return vetting.with_scores(db, rows), clinic_storage.count_clinics(db, country=country)
+    db: sqlite_utils.Database, *, limit: int, offset: int, country: str | None, order: str
+) -> list[dict]:
+    """Return one page of published clinics in an order of storage.LIST_ORDERS, with scores."""
+    rows = storage.list_published(db, limit=limit, offset=offset, country=country, order=order)
+    return vetting.with_scores(db, rows)
 
 
 def get_clinic_page(db: sqlite_utils.Database, clinic_id: str) -> dict | None:

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from directory import create_app
-from tests.conftest import make_profile
+from tests.conftest import close_index, make_profile
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -96,9 +96,24 @@ def live_app(tmp_path: Path, live_server_profiles, live_server_config):
             "DATA_DIR": str(tmp_path / "live-data"),
             "SECRET_KEY": "browser-test-secret",
             "RATELIMIT_ENABLED": False,
+            # Maps draw from a tile on this server: browser tests never reach the network.
+            "MAP_TILES": "/static/favicon.svg?z={z}&x={x}&y={y}",
             **live_server_config,
         }
     )
+
+    @app.after_request
+    def _read_files_whole(response):
+        # The test server sends static files (Leaflet is 147 kB) from memory: a browser that
+        # moves on mid-download would otherwise leave the open file to the garbage collector,
+        # and its ResourceWarning would fail whichever test happens to be running.
+        if response.direct_passthrough and response.status_code == 200:
+            body = b"".join(response.response)
+            response.response.close()
+            response.direct_passthrough = False
+            response.set_data(body)
+        return response
+
     db = connect(app.config["DATABASE"])
     try:
         for profile in live_server_profiles:
@@ -107,9 +122,7 @@ def live_app(tmp_path: Path, live_server_profiles, live_server_config):
     finally:
         db.close()
     yield app
-    index = app.extensions.get("vetted.index")
-    if index is not None:
-        index.close()
+    close_index(app)
 
 
 @pytest.fixture

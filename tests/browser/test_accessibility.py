@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from directory.patients.guide import GUIDE_PAGES
 from tests.browser.conftest import tab_to
 from tests.patients.helpers import verify_item
 
@@ -38,11 +39,7 @@ PUBLIC_PAGES = [
     "/search?min_score=abc&radius_km=-1",  # errors beside the fields
     "/methodology",
     "/guide",
-    "/guide/mesotherapy",
-    "/guide/who-should-not",
-    "/guide/side-effects",
-    "/guide/before-and-after",
-    "/guide/questions",
+    *(f"/guide/{slug}" for slug in GUIDE_PAGES),
     "/compare",  # this browser's own comparison (two clinics added first)
     "/compare?ids=uk-01,uk-02,ae-1,nope&near=51.5,-0.12",  # shared, with distances
     "/self-check",
