@@ -128,3 +128,8 @@ def _save_batch(
                 on_practitioners_changed(db, clinic_id, actor=actor)
         storage.enqueue_index(db, changed)
     return outcomes
+
+
+def get_clinics(db: sqlite_utils.Database, ids: list[str]) -> list[dict]:
+    """Return these clinics (profile plus status and dates) in the order of ids."""
+    return storage.get_clinics(db, ids)

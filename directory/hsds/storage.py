@@ -1,0 +1,77 @@
+"""Read-only queries for HSDS: which published clinics and treatments changed, and when.
+
+A clinic's last change is its latest ledger event, its own or one of its claims' (target
+"clinic id:item key"), so a new verification also counts as a change to mirror.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+_MODIFIED = """
+with modified as (
+  select case when target_type = 'clinic' then target_id
+              else substr(target_id, 1, instr(target_id, ':') - 1) end as clinic_id,
+         max(at) as at
+  from events where target_type in ('clinic', 'claim') group by 1
+)
+"""
+
+
+def _where(modified_after: str | None) -> tuple[str, list]:
+    if modified_after is None:
+        return "c.status = 'published'", []
+    return "c.status = 'published' and m.at >= ?", [modified_after]
+
+
+def list_clinics(
+    db: sqlite_utils.Database, *, modified_after: str | None, limit: int, offset: int
+) -> tuple[list[dict], int]:
+    """Return one page of published clinics as {id, modified}, by id, and how many there are."""
+    where, args = _where(modified_after)
+    base = f"{_MODIFIED} select c.id, m.at as modified from clinics c "
+    base += f"left join modified m on m.clinic_id = c.id where {where}"
+    rows = list(db.query(f"{base} order by c.id limit ? offset ?", [*args, limit, offset]))
+    total = db.execute(f"select count(*) from ({base})", args).fetchone()[0]
+    return rows, total
+
+
+def list_treatments(
+    db: sqlite_utils.Database,
+    *,
+    modified_after: str | None,
+    clinic_id: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict], int]:
+    """Return one page of (clinic id, treatment) pairs of published clinics, and their count."""
+    where, args = _where(modified_after)
+    if clinic_id is not None:
+        where += " and c.id = ?"
+        args.append(clinic_id)
+    base = (
+        f"{_MODIFIED} select c.id as clinic_id, t.treatment, m.at as modified from clinics c "
+        "join clinic_treatments t on t.clinic_id = c.id "
+        f"left join modified m on m.clinic_id = c.id where {where}"
+    )
+    rows = list(
+        db.query(f"{base} order by c.id, t.treatment limit ? offset ?", [*args, limit, offset])
+    )
+    total = db.execute(f"select count(*) from ({base})", args).fetchone()[0]
+    return rows, total
+
+
+def modified_times(db: sqlite_utils.Database, clinic_ids: list[str]) -> dict[str, str]:
+    """Map each of these clinics to the time of its latest ledger event."""
+    out: dict[str, str] = {}
+    for start in range(0, len(clinic_ids), 500):
+        chunk = clinic_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"{_MODIFIED} select clinic_id, at from modified where clinic_id in ({marks})"
+        out.update({row["clinic_id"]: row["at"] for row in db.query(sql, chunk)})
+    return out
+
+
+def all_modified_times(db: sqlite_utils.Database) -> dict[str, str]:
+    """Map every clinic with a ledger event to the time of its latest one."""
+    return {row["clinic_id"]: row["at"] for row in db.query(f"{_MODIFIED} select * from modified")}
