@@ -45,10 +45,9 @@ class Row:
     origins: list[Origin]
     problems: list[Problem]
     warnings: list[Problem]
-
-    @property
-    def id(self) -> str:
-        return self.values["id"]
+    # The clean id; for a row whose id is at fault, what it said, so that its links still
+    # tie it (and its fault) to the organization it belongs to.
+    id: str = ""
 
 
 def _short(value: object) -> str:
@@ -125,28 +124,25 @@ def check_row(row: FlatRow) -> Row:
         if reason:
             problems.append(Problem(row.origin, row.table, row_id, f.name, reason))
         clean[f.name] = value
-    return Row(row.table, clean, [row.origin], problems, warnings)
+    key = clean["id"] or row_id or f"(no id, {row.origin})"
+    return Row(row.table, clean, [row.origin], problems, warnings, key)
 
 
-def merge_rows(rows: list[FlatRow]) -> tuple[dict[str, dict[str, Row]], list[Row]]:
-    """Check every row and merge repeats of one id; return ({table: {id: row}}, rows without id).
+def merge_rows(rows: list[FlatRow]) -> dict[str, dict[str, Row]]:
+    """Check every row and merge repeats of one id; return {table: {id: row}}.
 
     The same record may appear in several documents (a location under its organization and
     under a service): its copies are merged, and a field given two different values is a fault.
     """
     tables: dict[str, dict[str, Row]] = {name: {} for name in BY_NAME}
-    lost: list[Row] = []
     for flat in rows:
         row = check_row(flat)
-        if row.values.get("id") is None or any(p.field == "id" for p in row.problems):
-            lost.append(row)
-            continue
         seen = tables[row.table].get(row.id)
         if seen is None:
             tables[row.table][row.id] = row
             continue
         _merge(seen, row)
-    return tables, lost
+    return tables
 
 
 def _merge(seen: Row, row: Row) -> None:

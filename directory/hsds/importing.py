@@ -161,7 +161,7 @@ def _links(tables: dict[str, dict[str, Row]]) -> dict:
 
 
 def build_records(
-    tables: dict[str, dict[str, Row]], lost: list[Row], vocabulary: Vocabulary
+    tables: dict[str, dict[str, Row]], vocabulary: Vocabulary
 ) -> tuple[list[OrgRecord], list[Problem]]:
     """Return one record per organization, and the faults of rows no organization owns."""
     links = _links(tables)
@@ -170,7 +170,7 @@ def build_records(
         owned = Owned(tables, links, org)
         owned_ids.update((row.table, row.id) for row in owned.rows)
         records.append(_record(owned, vocabulary))
-    stray = [p for row in lost for p in row.problems]
+    stray: list[Problem] = []
     for name, rows in tables.items():
         for row in rows.values():
             if (name, row.id) not in owned_ids:

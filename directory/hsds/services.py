@@ -117,9 +117,9 @@ def read_records(path: Path, fmt: str, vocabulary: Vocabulary) -> HsdsImportRepo
     """Read and check HSDS files into one record per organization, writing nothing."""
     reader = reading.read_json if fmt == JSON else reading.read_package
     rows, notes = reader(path)
-    tables, lost = checks.merge_rows(rows)
+    tables = checks.merge_rows(rows)
     checks.check_links(tables)
-    records, stray = importing.build_records(tables, lost, vocabulary)
+    records, stray = importing.build_records(tables, vocabulary)
     report = HsdsImportReport(notes=notes, records=records)
     seen: dict[str, importing.OrgRecord] = {}
     for record in records:
