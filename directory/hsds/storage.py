@@ -75,3 +75,30 @@ def modified_times(db: sqlite_utils.Database, clinic_ids: list[str]) -> dict[str
 def all_modified_times(db: sqlite_utils.Database) -> dict[str, str]:
     """Map every clinic with a ledger event to the time of its latest one."""
     return {row["clinic_id"]: row["at"] for row in db.query(f"{_MODIFIED} select * from modified")}
+
+
+def events_after(db: sqlite_utils.Database, after_id: int, limit: int) -> list[dict]:
+    """Return up to limit ledger events about clinics and claims with an id above after_id."""
+    return list(
+        db.query(
+            "select id, at, action, target_type, target_id, before, after from events "
+            "where id > ? and target_type in ('clinic', 'claim') order by id limit ?",
+            [after_id, limit],
+        )
+    )
+
+
+def has_events_after(db: sqlite_utils.Database, after_id: int) -> bool:
+    sql = "select 1 from events where id > ? and target_type in ('clinic', 'claim') limit 1"
+    return db.execute(sql, [after_id]).fetchone() is not None
+
+
+def status_before(db: sqlite_utils.Database, clinic_id: str, event_id: int) -> str | None:
+    """Return the clinic's status as the ledger last recorded it before this event."""
+    row = db.execute(
+        "select json_extract(after, '$.status') from events where target_type = 'clinic' "
+        "and target_id = ? and id < ? and json_extract(after, '$.status') is not null "
+        "order by id desc limit 1",
+        [clinic_id, event_id],
+    ).fetchone()
+    return row[0] if row else None
