@@ -35,6 +35,7 @@ from directory.moderation.forms import (
     TriageForm,
     VerifyForm,
 )
+from directory.registers import services as registers
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
@@ -152,6 +153,7 @@ def _review(
         reverse_form=reverse_form,
         reject_reasons=services.REJECT_REASONS,
         categories=reports.CATEGORIES,
+        register_checks=registers.review_checks(db, clinic_id, item_key),
     ), status
 
 
