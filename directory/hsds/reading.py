@@ -11,7 +11,7 @@ import csv
 import json
 from pathlib import Path
 
-from directory.clinics.importers import ImportFileError
+from directory.clinics.importers import ImportFileError, _no_duplicate_keys, _reject_constant
 from directory.hsds.documents import FlatRow, Origin, flatten
 from directory.hsds.tables import BY_NAME, RESOURCES
 
@@ -45,24 +45,13 @@ def _read_text(path: Path) -> str:
         ) from exc
 
 
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key[:40]!r} appears twice in one object")
-        out[key] = value
-    return out
-
-
-def _no_constants(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 def load_json(path: Path) -> object:
     """Return the decoded JSON of a file, or raise ImportFileError saying where it breaks."""
     text = _read_text(path)
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        return json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
+        )
     except json.JSONDecodeError as exc:
         raise ImportFileError(
             path, f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
