@@ -117,7 +117,10 @@ def read_json(path: Path) -> tuple[list[FlatRow], list[str]]:
             if kind is None:
                 notes.append(f"{name}: not an HSDS record (no organization, service or location)")
                 break
-            rows.extend(flatten(kind, item, name, where or ""))
+            try:
+                rows.extend(flatten(kind, item, name, where or ""))
+            except RecursionError as exc:
+                raise ImportFileError(file, f"{where or '/'}: nested too deeply") from exc
     return rows, notes
 
 

@@ -37,12 +37,12 @@ def _modified_after() -> str | None:
         return None
     try:
         moment = datetime.fromisoformat(text.strip()[:40])
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # The ledger's own format, so the comparison in SQL is a plain string comparison.
+        return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted off the calendar
         abort(400, "modified_after must be an ISO 8601 date or time, such as 2026-01-31T09:00Z.")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    # The ledger's own format, so the comparison in SQL is a plain string comparison.
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def _flag(name: str) -> bool:

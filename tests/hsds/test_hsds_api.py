@@ -130,6 +130,8 @@ def test_unpublished_and_unknown_ids_are_404(client, clinics):
         ("page=0", "page must be a whole number from 1 to 10000."),
         ("per_page=1000", "per_page must be a whole number from 1 to 100."),
         ("modified_after=yesterday", "modified_after must be an ISO 8601 date or time"),
+        # a real date that leaves the calendar once moved to UTC
+        ("modified_after=0001-01-01T00:00:00%2B05:00", "modified_after must be an ISO 8601"),
         ("full=maybe", "full must be true or false."),
         ("organization_id=abc", "organization_id must be a UUID."),
         ("search=botox", "search is not supported by this API."),
