@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sqlite_utils
 
-_MODIFIED = """
+# The clinic an event is about: its own events, and its claims' ("clinic id:item key").
+_CLINIC_OF = (
+    "case when target_type = 'clinic' then target_id "
+    "else substr(target_id, 1, instr(target_id, ':') - 1) end"
+)
+_MODIFIED = f"""
 with modified as (
-  select case when target_type = 'clinic' then target_id
-              else substr(target_id, 1, instr(target_id, ':') - 1) end as clinic_id,
-         max(at) as at
+  select {_CLINIC_OF} as clinic_id, max(at) as at
   from events where target_type in ('clinic', 'claim') group by 1
 )
 """
@@ -21,7 +24,11 @@ with modified as (
 def _where(modified_after: str | None) -> tuple[str, list]:
     if modified_after is None:
         return "c.status = 'published'", []
-    return "c.status = 'published' and m.at >= ?", [modified_after]
+    # A set of ids built once (SQLite indexes it), not a join on a grouped view per row.
+    changed = (
+        f"select {_CLINIC_OF} from events where at >= ? and target_type in ('clinic', 'claim')"
+    )
+    return f"c.status = 'published' and c.id in ({changed})", [modified_after]
 
 
 def list_clinics(
@@ -29,11 +36,13 @@ def list_clinics(
 ) -> tuple[list[dict], int]:
     """Return one page of published clinics as {id, modified}, by id, and how many there are."""
     where, args = _where(modified_after)
-    base = f"{_MODIFIED} select c.id, m.at as modified from clinics c "
-    base += f"left join modified m on m.clinic_id = c.id where {where}"
-    rows = list(db.query(f"{base} order by c.id limit ? offset ?", [*args, limit, offset]))
+    base = f"select c.id from clinics c where {where}"
+    ids = [
+        r[0] for r in db.execute(f"{base} order by c.id limit ? offset ?", [*args, limit, offset])
+    ]
     total = db.execute(f"select count(*) from ({base})", args).fetchone()[0]
-    return rows, total
+    modified = modified_times(db, ids)
+    return [{"id": i, "modified": modified.get(i)} for i in ids], total
 
 
 def list_treatments(
@@ -50,25 +59,34 @@ def list_treatments(
         where += " and c.id = ?"
         args.append(clinic_id)
     base = (
-        f"{_MODIFIED} select c.id as clinic_id, t.treatment, m.at as modified from clinics c "
-        "join clinic_treatments t on t.clinic_id = c.id "
-        f"left join modified m on m.clinic_id = c.id where {where}"
+        "select c.id as clinic_id, t.treatment from clinics c "
+        f"join clinic_treatments t on t.clinic_id = c.id where {where}"
     )
     rows = list(
         db.query(f"{base} order by c.id, t.treatment limit ? offset ?", [*args, limit, offset])
     )
     total = db.execute(f"select count(*) from ({base})", args).fetchone()[0]
-    return rows, total
+    modified = modified_times(db, sorted({r["clinic_id"] for r in rows}))
+    return [{**r, "modified": modified.get(r["clinic_id"])} for r in rows], total
 
 
 def modified_times(db: sqlite_utils.Database, clinic_ids: list[str]) -> dict[str, str]:
-    """Map each of these clinics to the time of its latest ledger event."""
+    """Map each of these clinics to the time of its latest ledger event (two index lookups)."""
     out: dict[str, str] = {}
-    for start in range(0, len(clinic_ids), 500):
-        chunk = clinic_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        sql = f"{_MODIFIED} select clinic_id, at from modified where clinic_id in ({marks})"
-        out.update({row["clinic_id"]: row["at"] for row in db.query(sql, chunk)})
+    for clinic_id in clinic_ids:
+        own = db.execute(
+            "select max(at) from events where target_type = 'clinic' and target_id = ?",
+            [clinic_id],
+        ).fetchone()[0]
+        # Claims are "clinic id:item key": a range of the (target_type, target_id) index.
+        claims = db.execute(
+            "select max(at) from events where target_type = 'claim' "
+            "and target_id > ? and target_id < ?",
+            [f"{clinic_id}:", f"{clinic_id};"],
+        ).fetchone()[0]
+        latest = max((t for t in (own, claims) if t), default=None)
+        if latest:
+            out[clinic_id] = latest
     return out
 
 
