@@ -237,25 +237,16 @@ def _index(db: sqlite_utils.Database, clinic_ids: list[str], vocabulary: Vocabul
 
 def find_clinic(db: sqlite_utils.Database, org_id: str) -> str | None:
     """Return the published clinic whose HSDS organization id this is, or None."""
-    for ids in published_pages(db, size=1000):
-        for clinic_id in ids:
-            if mapping.organization_id(clinic_id) == org_id:
-                return clinic_id
-    return None
+    # uuid5 cannot be reversed: hash every published id (0.2 s a request on the NHS list).
+    clinic_ids = {clinic_id for clinic_id, _ in storage.published_pairs(db)}
+    return next((c for c in clinic_ids if mapping.organization_id(c) == org_id), None)
 
 
 def _find_treatment(db: sqlite_utils.Database, service: str) -> dict | None:
-    offset = 0
-    while True:
-        rows, _ = storage.list_treatments(
-            db, modified_after=None, clinic_id=None, limit=1000, offset=offset
-        )
-        if not rows:
-            return None
-        for row in rows:
-            if mapping.service_id(row["clinic_id"], row["treatment"]) == service:
-                return row
-        offset += 1000
+    for clinic_id, treatment in storage.published_pairs(db):
+        if treatment is not None and mapping.service_id(clinic_id, treatment) == service:
+            return {"clinic_id": clinic_id, "treatment": treatment}
+    return None
 
 
 def organizations_page(

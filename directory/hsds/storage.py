@@ -120,3 +120,14 @@ def status_before(db: sqlite_utils.Database, clinic_id: str, event_id: int) -> s
         [clinic_id, event_id],
     ).fetchone()
     return row[0] if row else None
+
+
+def published_pairs(db: sqlite_utils.Database) -> list[tuple[str, str | None]]:
+    """Return (clinic id, treatment or None) for every published clinic, for id look-ups."""
+    return [
+        (row[0], row[1])
+        for row in db.execute(
+            "select c.id, t.treatment from clinics c "
+            "left join clinic_treatments t on t.clinic_id = c.id where c.status = 'published'"
+        )
+    ]
