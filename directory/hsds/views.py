@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from directory.db import get_db
-from directory.hsds import services
+from directory.hsds import pages
 from directory.vocabulary import load_vocabulary
 
 bp = Blueprint("hsds_api", __name__, url_prefix="/api/hsds")
@@ -61,11 +61,11 @@ def _uuid(name: str, value: str | None) -> str | None:
         abort(400 if name != "id" else 404, f"{name} must be a UUID.")
 
 
-def _page_request() -> services.PageRequest:
+def _page_request() -> pages.PageRequest:
     for name in UNSUPPORTED:
         if name in request.args:
             abort(400, f"{name} is not supported by this API.")
-    return services.PageRequest(
+    return pages.PageRequest(
         page=_integer("page", 1, MAX_PAGE),
         per_page=_integer("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE),
         modified_after=_modified_after(),
@@ -87,7 +87,7 @@ def about():
 def list_services():
     page = _page_request()
     return jsonify(
-        services.services_page(
+        pages.services_page(
             get_db(),
             page,
             vocabulary=load_vocabulary(),
@@ -99,7 +99,7 @@ def list_services():
 
 @bp.get("/services/<service_id>")
 def get_service(service_id: str):
-    document = services.service_document(
+    document = pages.service_document(
         get_db(), _uuid("id", service_id), vocabulary=load_vocabulary()
     )
     if document is None:
@@ -110,12 +110,12 @@ def get_service(service_id: str):
 @bp.get("/organizations")
 def list_organizations():
     page = _page_request()
-    return jsonify(services.organizations_page(get_db(), page, vocabulary=load_vocabulary()))
+    return jsonify(pages.organizations_page(get_db(), page, vocabulary=load_vocabulary()))
 
 
 @bp.get("/organizations/<org_id>")
 def get_organization(org_id: str):
-    document = services.organization_document(
+    document = pages.organization_document(
         get_db(), _uuid("id", org_id), vocabulary=load_vocabulary()
     )
     if document is None:
@@ -127,7 +127,7 @@ def get_organization(org_id: str):
 def list_service_at_locations():
     page = _page_request()
     return jsonify(
-        services.service_at_locations_page(
+        pages.service_at_locations_page(
             get_db(),
             page,
             vocabulary=load_vocabulary(),
