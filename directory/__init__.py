@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_search(app)
     for name in ("i18n", "vetting", "accounts", "moderation.views", "patients"):
         _register_optional(app, name)
+    _register_optional(app, "hsds")
 
     from directory.cli import register_commands
 
