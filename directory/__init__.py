@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from directory import cli, db, errors, extensions, i18n, search
+from directory import cli, db, errors, extensions, hsds, i18n, search
 from directory.accounts import extension as accounts
 from directory.evidence import views as evidence_views
 from directory.moderation import views as moderation_views
@@ -45,5 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts.init_app(app)
     moderation_views.init_app(app)
     patients_views.init_app(app)
+    hsds.init_app(app)
     cli.register_commands(app)
     return app

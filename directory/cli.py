@@ -15,6 +15,7 @@ from directory import demo_cli
 from directory.accounts import cli as accounts_cli
 from directory.clinics import cli as clinics_cli
 from directory.moderation import cli as moderation_cli
+from directory.registers import cli as registers_cli
 from directory.search import cli as search_cli
 from directory.vetting import cli as vetting_cli
 
@@ -25,6 +26,7 @@ COMMANDS = (
     *demo_cli.COMMANDS,
     *vetting_cli.COMMANDS,
     *moderation_cli.COMMANDS,
+    *registers_cli.COMMANDS,
 )
 
 

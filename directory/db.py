@@ -14,6 +14,7 @@ from directory import events
 from directory.accounts import migrations as accounts
 from directory.clinics import migrations as clinics
 from directory.moderation import migrations as moderation
+from directory.registers import migrations as registers
 from directory.vetting import migrations as vetting
 
 # Every domain's migration set, in the order they must apply; each domain owns its schema.
@@ -23,6 +24,7 @@ MIGRATIONS: tuple[Migrations, ...] = (
     accounts.migrations,
     vetting.migrations,
     moderation.migrations,
+    registers.migrations,
 )
 # app.extensions key: what to call with the handle when a context first opens the store.
 OPENED = "vetted.store_opened"

@@ -13,7 +13,8 @@ from directory.clinics.records import Record, check_file
 MAX_LINE_BYTES = 1024 * 1024
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+def no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """json's object_pairs_hook that refuses a key given twice in one object."""
     out: dict = {}
     for key, value in pairs:
         if key in out:
@@ -22,7 +23,8 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
     return out
 
 
-def _reject_constant(name: str) -> float:
+def reject_constant(name: str) -> float:
+    """json's parse_constant that refuses NaN and Infinity."""
     raise ValueError(f"{name} is not a number JSON allows")
 
 
@@ -36,7 +38,7 @@ def _decode_json(data: bytes) -> tuple[object, FieldError | None]:
         return None, FieldError("", f"not UTF-8 text (byte 0x{bad:02x} at column {exc.start + 1})")
     try:
         value = json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
+            text, object_pairs_hook=no_duplicate_keys, parse_constant=reject_constant
         )
     except json.JSONDecodeError as exc:
         return None, FieldError("", f"not valid JSON: {exc.msg} (column {exc.colno})")

@@ -328,8 +328,42 @@ def _checklist_schemas() -> dict:
     }
 
 
+def _change_schemas() -> dict:
+    """Schemas of GET /api/v1/changes: the feed of published changes."""
+    return {
+        "Change": _object(
+            {
+                "cursor": {"type": "string", "description": "Resume after this change."},
+                "at": {"type": "string", "format": "date-time"},
+                "type": {"enum": ["created", "updated", "suspended", "removed", "score_changed"]},
+                "clinic_id": {"type": "string"},
+                "hsds_organization_id": {"type": "string", "format": "uuid"},
+                "url": {"type": "string"},
+                "fields": {"type": "array", "items": {"type": "string"}},
+                "item": {"type": "string", "description": "The checklist item (score_changed)."},
+                "state": NULLABLE_STRING,
+            },
+            optional=("fields", "item", "state"),
+            additionalProperties=False,
+        ),
+        "Changes": _object(
+            {
+                "changes": {"type": "array", "items": _ref("Change")},
+                "next": {"type": "string", "description": "The cursor to pass as since."},
+                "has_more": {"type": "boolean"},
+                "links": _object({"next": {"type": "string"}}),
+            }
+        ),
+    }
+
+
 def _schemas() -> dict:
-    return {**_search_schemas(), **_clinic_schemas(), **_checklist_schemas()}
+    return {
+        **_search_schemas(),
+        **_clinic_schemas(),
+        **_checklist_schemas(),
+        **_change_schemas(),
+    }
 
 
 def openapi_document(vocabulary: Vocabulary) -> dict:
@@ -398,6 +432,29 @@ def openapi_document(vocabulary: Vocabulary) -> dict:
                     "responses": {
                         "200": _json(_ref("SelfCheckClinics"), "Up to 10 clinics, nearest first."),
                         "400": _json(_ref("Error"), "near is missing, invalid or unknown."),
+                    },
+                }
+            },
+            "/api/v1/changes": {
+                "get": {
+                    "operationId": "listChanges",
+                    "summary": "Published changes in ledger order (created, updated, suspended, "
+                    "removed, score_changed), from an opaque cursor; resume with next.",
+                    "parameters": [
+                        _query(
+                            "since",
+                            "A cursor from an earlier page; without it, from the beginning.",
+                            {"type": "string", "maxLength": 64},
+                        ),
+                        _query(
+                            "limit",
+                            "Changes per page.",
+                            {"type": "integer", "minimum": 1, "maximum": 500, "default": 100},
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json(_ref("Changes"), "One page of changes."),
+                        "400": bad_request,
                     },
                 }
             },
