@@ -11,6 +11,7 @@ from directory import cli, db, errors, extensions, hsds, i18n, search
 from directory.accounts import extension as accounts
 from directory.evidence import views as evidence_views
 from directory.moderation import views as moderation_views
+from directory.notifications import extension as notifications
 from directory.patients import views as patients_views
 from directory.settings import read_settings, runtime_config
 from directory.vetting import views as vetting_views
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     search.init_app(app)  # after db: the outbox is applied before the store handle closes
+    notifications.init_app(app)  # after db too: queued mail goes out after the commit
     app.register_blueprint(evidence_views.bp)
     vetting_views.init_app(app)
     accounts.init_app(app)

@@ -1,7 +1,9 @@
 """Outgoing mail: through SMTP when SMTP_URL is set, else as .eml files in MAIL_DIR.
 
-The file fallback makes the demo work offline: every message lands in DATA_DIR/mail and its
-links are printed to the console. Tests read the real message with `read_messages`.
+A message is plain text, or plain text with an HTML alternative (multipart/alternative: mail
+programs show the richest part they can). The file fallback makes the demo work offline:
+every message lands in DATA_DIR/mail and its links are printed to the console. Tests read the
+real message with `read_messages`.
 """
 
 from __future__ import annotations
@@ -25,9 +27,15 @@ _LINK = re.compile(r"https?://[^\s<>\"]+")
 
 
 def build_message(
-    to: str, subject: str, body: str, *, sender: str = DEFAULT_SENDER
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    html: str | None = None,
+    sender: str = DEFAULT_SENDER,
+    language: str | None = None,
 ) -> EmailMessage:
-    """Return a plain-text message ready to send."""
+    """Return a message ready to send: plain text, with html as its alternative when given."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -35,13 +43,26 @@ def build_message(
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="vetted.invalid")
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    if language:  # after the content: setting it clears the Content-* headers
+        message["Content-Language"] = language
     return message
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message with the app's configuration."""
+def send_mail(
+    to: str, subject: str, body: str, *, html: str | None = None, language: str | None = None
+) -> None:
+    """Send one message (plain text, and html as its alternative) with the app's configuration."""
     config = current_app.config
-    message = build_message(to, subject, body, sender=config.get("MAIL_SENDER") or DEFAULT_SENDER)
+    message = build_message(
+        to,
+        subject,
+        body,
+        html=html,
+        sender=config.get("MAIL_SENDER") or DEFAULT_SENDER,
+        language=language,
+    )
     if config.get("SMTP_URL"):
         send_smtp(config["SMTP_URL"], message)
     else:

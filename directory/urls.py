@@ -29,15 +29,21 @@ def safe_next(target: str | None, default: str | None = None) -> str | None:
     return target
 
 
-def dashboard_links(url_map: Map, base_url: str) -> Callable[[str], str]:
-    """Return clinic id -> the absolute address of its dashboard, for e-mails.
+def absolute_links(url_map: Map, base_url: str) -> Callable[..., str]:
+    """Return (endpoint, **values) -> the absolute address of that page, for e-mails.
 
     Built from the app's URL map, so it works inside a request and in a CLI command alike.
     """
     adapter = url_map.bind("localhost")
     base = base_url.rstrip("/")
 
-    def link(clinic_id: str) -> str:
-        return base + adapter.build("clinic_admin.dashboard", {"clinic_id": clinic_id})
+    def link(endpoint: str, **values) -> str:
+        return base + adapter.build(endpoint, values)
 
     return link
+
+
+def dashboard_links(url_map: Map, base_url: str) -> Callable[[str], str]:
+    """Return clinic id -> the absolute address of its dashboard, for e-mails."""
+    link = absolute_links(url_map, base_url)
+    return lambda clinic_id: link("clinic_admin.dashboard", clinic_id=clinic_id)

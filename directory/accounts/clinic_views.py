@@ -12,6 +12,11 @@ from directory.accounts.access import clinic_access, require_button, require_for
 from directory.accounts.dashboard import clinic_dashboard
 from directory.accounts.limits import per_account, per_ip, per_user
 from directory.db import get_db
+from directory.i18n.languages import current_lang
+from directory.notifications import services as notifications
+from directory.notifications.messages import render_message
+
+MAX_PAGE = 10_000
 
 bp = Blueprint("clinic_admin", __name__, url_prefix="/manage")
 bp.before_request(require_form_post)
@@ -31,8 +36,15 @@ def home():
         clinics=services.clinics_of_user(db, current_user.id),
         listing_requests=services.list_requests(db, "listing", None, user_id=current_user.id),
         ownership_requests=services.list_requests(db, "ownership", None, user_id=current_user.id),
+        messages=_messages(notifications.own_notifications(db, current_user.id)),
         form=forms.ButtonForm(),
     )
+
+
+def _messages(rows: list[dict]) -> list[tuple[dict, object]]:
+    """Pair each notification with its message in the page's language."""
+    lang = current_lang()
+    return [(n, render_message(n["kind"], n["clinic_id"], n["params"], lang)) for n in rows]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -119,6 +131,29 @@ def dashboard(clinic_id: str):
         ownership_requests=services.list_requests(db, "ownership", None, clinic_id=clinic_id)
         if role == "staff"
         else [],
+        unseen=notifications.unseen_count(db, clinic_id, current_user.id),
+    )
+
+
+@bp.get("/<clinic_id>/notifications", endpoint="notifications")
+def notifications_page(clinic_id: str):
+    clinic, role = clinic_access(clinic_id, "view")
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        abort(400, "page must be a whole number from 1 to 10000.")
+    db = get_db()
+    found = notifications.clinic_notifications(db, clinic_id, current_user.id, page=int(raw))
+    if role != "staff":
+        # What the clinic's own people opened counts as seen; a moderator's look does not.
+        notifications.mark_seen(db, current_user.id, clinic_id, found["notifications"])
+    return render_template(
+        "clinic_admin/notifications.html",
+        clinic=clinic,
+        role=role,
+        messages=_messages(found["notifications"]),
+        total=found["total"],
+        page=int(raw),
+        pages=found["pages"],
     )
 
 

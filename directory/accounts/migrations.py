@@ -105,3 +105,9 @@ def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
         foreign_keys=[("clinic_id", "clinics", "id")],
     )
     db["evidence_files"].create_index(["clinic_id"])
+
+
+@migrations()
+def m003_user_language(db: sqlite_utils.Database) -> None:
+    # The language the account's e-mails are written in (en | ar | fr); null reads as English.
+    db["users"].add_column("language", str)

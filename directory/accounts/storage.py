@@ -25,6 +25,7 @@ def insert_user(
     role: str,
     display_name: str | None = None,
     confirmed: bool = False,
+    language: str | None = None,
 ) -> int:
     now = utcnow()
     return (
@@ -37,10 +38,15 @@ def insert_user(
                 "display_name": display_name,
                 "email_confirmed_at": now if confirmed else None,
                 "created_at": now,
+                "language": language,
             }
         )
         .last_pk
     )
+
+
+def set_language(db: sqlite_utils.Database, user_id: int, language: str) -> None:
+    db.execute("update users set language = ? where id = ?", [language, user_id])
 
 
 def set_password_hash(db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:

@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.accounts import forms, messages, services
@@ -20,6 +21,7 @@ from directory.accounts.limits import per_account, per_ip
 from directory.accounts.tokens import read_token
 from directory.db import get_db
 from directory.extensions import User
+from directory.i18n.languages import current_lang
 from directory.urls import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -35,6 +37,13 @@ def _start_session(user_row: dict, *, remember: bool) -> None:
     login_user(User(user_row), remember=remember)
 
 
+def home_url(user_row: dict) -> str:
+    """Return where a person lands after logging in: moderators and admins on the work queue."""
+    if user_row.get("role") in ("moderator", "admin"):
+        return url_for("moderation.queue")
+    return url_for("clinic_admin.home")
+
+
 def _token(purpose: str, token: str):
     return read_token(current_app.config["SECRET_KEY"], purpose, token)
 
@@ -46,8 +55,9 @@ def register():
     form = forms.RegisterForm()
     if form.validate_on_submit():
         db = get_db()
+        # The page's language becomes the account's: its e-mails are written in it.
         user_id = services.register_clinic_user(
-            db, email=form.email.data, password=form.password.data
+            db, email=form.email.data, password=form.password.data, language=current_lang()
         )
         if user_id is None:
             messages.send_already_registered(form.email.data)
@@ -96,12 +106,12 @@ def login():
     form = forms.LoginForm()
     if request.method == "GET":
         if current_user.is_authenticated:
-            return redirect(url_for("clinic_admin.home"))
+            return redirect(home_url(current_user.row))
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
         user = services.authenticate(get_db(), form.email.data, form.password.data)
         if user is not None:
-            target = safe_next(form.next.data) or url_for("clinic_admin.home")
+            target = safe_next(form.next.data) or home_url(user)
             _start_session(user, remember=bool(form.remember.data))
             flash("You are logged in.", "success")
             return redirect(target)
@@ -189,12 +199,27 @@ def change_password():
 @login_required
 def account():
     db = get_db()
+    user = services.get_user(db, current_user.id)
     return render_template(
         "accounts/account.html",
-        user=services.get_user(db, current_user.id),
+        user=user,
         form=forms.ButtonForm(),
+        language_form=forms.LanguageForm(formdata=None, language=user.get("language") or "en"),
         clinics=services.clinics_of_user(db, current_user.id),
     )
+
+
+@bp.post("/language")
+@login_required
+def language():
+    form = forms.LanguageForm()
+    if not form.validate_on_submit():
+        flash(_("Choose one of the languages."), "error")
+        return redirect(url_for(".account"))
+    services.set_language(get_db(), current_user.id, form.language.data)
+    flash(_("Your e-mails will be written in this language."), "success")
+    # ?lang= switches the pages too (and remembers it, as the language links do).
+    return redirect(url_for(".account", lang=form.language.data))
 
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])

@@ -1,9 +1,9 @@
 """Languages: pick the reader's language, translate the public pages, lay Arabic out right to left.
 
 The language is, in order: an explicit choice (``?lang=xx`` on any page, remembered in a
-cookie), the browser's Accept-Language, then English. Only the blueprints in
-TRANSLATED_BLUEPRINTS and the single pages in TRANSLATED_ENDPOINTS are translated; other pages
-stay English (and say so in <html lang>).
+cookie), the language of the logged-in account, the browser's Accept-Language, then English.
+Only the blueprints in TRANSLATED_BLUEPRINTS and the single pages in TRANSLATED_ENDPOINTS are
+translated; other pages stay English (and say so in <html lang>).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
+from flask_login import current_user
 
 from directory.i18n import formatting, labels, names
 from directory.i18n.languages import DEFAULT, LANGUAGES, current_lang, is_translated, translate
@@ -23,17 +24,29 @@ QUERY_ARG = "lang"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 # Pages whose every word is in the catalogs. None covers app-wide pages (an unknown URL's 404).
-TRANSLATED_BLUEPRINTS = frozenset({None, "clinics", "search", "vetting", "patients"})
-# Public pages of blueprints whose other pages are for clinic staff and moderators, who work
+# The clinics' back office (accounts, clinic_admin, clinic_editor, clinic_evidence) is
+# translated too: clinics in Dubai, Riyadh and Paris manage their listings in their language.
+TRANSLATED_BLUEPRINTS = frozenset(
+    {
+        None,
+        "clinics",
+        "search",
+        "vetting",
+        "patients",
+        "accounts",
+        "clinic_admin",
+        "clinic_editor",
+        "clinic_evidence",
+    }
+)
+# Public pages of the moderation blueprints, whose other pages are for moderators, who work
 # in English: a whole blueprint would put lang="ar" on pages still written in English.
 TRANSLATED_ENDPOINTS = frozenset(
     {
         "moderation_public.report",
         "moderation_public.report_sent",
+        "moderation_public.report_status",
         "moderation_public.transparency",
-        "accounts.login",
-        "accounts.register",
-        "accounts.reset_request",
     }
 )
 
@@ -46,11 +59,18 @@ def _valid(code: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
+def _account_language() -> str | None:
+    if not current_user or not current_user.is_authenticated:
+        return None
+    return _valid((getattr(current_user, "row", None) or {}).get("language"))
+
+
 def chosen_language() -> str:
-    """Return the reader's language: ?lang=, then the cookie, then Accept-Language, then en."""
+    """Return the reader's language: ?lang=, the cookie, the account's, Accept-Language, en."""
     return (
         _valid(request.args.get(QUERY_ARG))
         or _valid(request.cookies.get(COOKIE))
+        or _account_language()
         or request.accept_languages.best_match(list(LANGUAGES))
         or DEFAULT
     )

@@ -1,6 +1,6 @@
 """Reviewing a claim: what the review screen shows, and the moderator's decisions on it:
 verify, or decide with a note the clinic reads (reject with a reason; hand it back asking for
-more information)."""
+more information). Every decision notifies the clinic in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,15 +13,13 @@ import sqlite_utils
 from directory.clinics.services import get_clinic
 from directory.moderation import storage
 from directory.moderation.services import (
-    Link,
     ModerationError,
     Moderator,
-    Send,
     conflict_reason,
     ensure_may_decide,
-    tell_clinic,
 )
 from directory.moderation.text import clean_text
+from directory.notifications.services import notify
 from directory.vetting import services as vetting
 from directory.vetting.checklist import load_checklist
 
@@ -34,18 +32,6 @@ REJECT_REASONS = {
     "not-met": "The evidence shows the requirement is not met",
     "other": "Other (see the note)",
 }
-# (subject, body) of the e-mail each decision with a note sends to the clinic.
-REJECTED_MAIL = (
-    "Vetted: a claim was not accepted ({title})",
-    "A moderator reviewed your claim \u201c{title}\u201d and did not accept it.\n\n"
-    "Reason: {note}\n\nYou can add evidence and send it for review again from your dashboard: "
-    "{link}\n",
-)
-INFO_MAIL = (
-    "Vetted: more information needed ({title})",
-    "A moderator reviewing your claim \u201c{title}\u201d needs more information before "
-    "deciding:\n\n{note}\n\nPlease add it from your dashboard: {link}\n",
-)
 
 
 def default_dates(item, clinic: dict, today: date) -> dict:
@@ -72,6 +58,13 @@ def default_dates(item, clinic: dict, today: date) -> dict:
                 expires = first
                 source = f"the licence of {person.get('name') or 'a practitioner'}"
     return {"verified_at": today, "expires_at": expires, "source": source}
+
+
+def decision_labels(db: sqlite_utils.Database, clinic_id: str, item_key: str) -> dict:
+    """Return the clinic's name and the item's title, as people read them (for messages)."""
+    clinic = get_clinic(db, clinic_id) or {}
+    item = load_checklist().get(item_key)
+    return {"clinic": clinic.get("name") or clinic_id, "item": item.title if item else item_key}
 
 
 def review_context(
@@ -109,28 +102,39 @@ def verify(
     expected_state: str | None,
     today: date | None = None,
 ) -> dict:
-    """Verify a claim (raises vetting's ConflictError if someone decided it meanwhile)."""
+    """Verify a claim and tell the clinic (vetting's ConflictError if decided meanwhile)."""
     ensure_may_decide(db, moderator, clinic_id)
-    return vetting.verify_claim(
-        db,
-        clinic_id,
-        item_key,
-        moderator_id=moderator.id,
-        moderator_name=moderator.name,
-        verified_at=verified_at,
-        expires_at=expires_at,
-        expected_state=expected_state,
-        today=today,
-    )
+    with db.atomic():
+        claim = vetting.verify_claim(
+            db,
+            clinic_id,
+            item_key,
+            moderator_id=moderator.id,
+            moderator_name=moderator.name,
+            verified_at=verified_at,
+            expires_at=expires_at,
+            expected_state=expected_state,
+            today=today,
+        )
+        notify(
+            db,
+            "claim.verified",
+            clinic_id,
+            clinic_name=decision_labels(db, clinic_id, item_key)["clinic"],
+            item_key=item_key,
+            expires_at=expires_at.isoformat(),
+        )
+    return claim
 
 
 @dataclass(frozen=True)
 class NoteDecision:
-    """A decision with a note the clinic reads: vetting's step, the note, and its e-mail."""
+    """A decision with a note the clinic reads: vetting's step, the note, its notification."""
 
     decide: Callable[..., dict]
     note: str
-    mail: tuple[str, str]
+    kind: str  # the notification (directory/notifications/kinds.py)
+    note_param: str  # the name its message gives the note
 
 
 def rejection(reason_code: str, note: str) -> NoteDecision:
@@ -141,7 +145,7 @@ def rejection(reason_code: str, note: str) -> NoteDecision:
     if reason_code == "other" and not note:
         raise ModerationError("Write a note: the clinic needs to know what is wrong.")
     reason = REJECT_REASONS[reason_code] + (f". {note}" if note else ".")
-    return NoteDecision(vetting.reject_claim, reason, REJECTED_MAIL)
+    return NoteDecision(vetting.reject_claim, reason, "claim.rejected", "reason")
 
 
 def information_request(note: str) -> NoteDecision:
@@ -153,7 +157,7 @@ def information_request(note: str) -> NoteDecision:
     note = clean_text(note)
     if not note:
         raise ModerationError("Say what information is missing: the clinic reads this note.")
-    return NoteDecision(vetting.request_information, note, INFO_MAIL)
+    return NoteDecision(vetting.request_information, note, "claim.info_requested", "note")
 
 
 def decide_with_note(
@@ -165,31 +169,26 @@ def decide_with_note(
     *,
     expected_state: str | None,
     today: date | None = None,
-    send: Send | None = None,
-    dashboard_url: Link | None = None,
 ) -> dict:
-    """Apply a decision with a note (rejection, information_request); return the claim.
-
-    With send and dashboard_url, the clinic's people are e-mailed the note and a link.
-    """
+    """Apply a decision with a note (rejection, information_request) and tell the clinic."""
     ensure_may_decide(db, moderator, clinic_id)
-    claim = decision.decide(
-        db,
-        clinic_id,
-        item_key,
-        moderator_id=moderator.id,
-        moderator_name=moderator.name,
-        reason=decision.note,
-        expected_state=expected_state,
-        today=today,
-    )
-    if send is not None and dashboard_url is not None:
-        item = load_checklist().get(item_key)
-        fields = {
-            "title": item.title if item else item_key,
-            "note": decision.note,
-            "link": dashboard_url(clinic_id),
-        }
-        subject, body = (part.format(**fields) for part in decision.mail)
-        tell_clinic(db, clinic_id, subject, body, send)
+    with db.atomic():
+        claim = decision.decide(
+            db,
+            clinic_id,
+            item_key,
+            moderator_id=moderator.id,
+            moderator_name=moderator.name,
+            reason=decision.note,
+            expected_state=expected_state,
+            today=today,
+        )
+        notify(
+            db,
+            decision.kind,
+            clinic_id,
+            clinic_name=decision_labels(db, clinic_id, item_key)["clinic"],
+            item_key=item_key,
+            **{decision.note_param: decision.note},
+        )
     return claim

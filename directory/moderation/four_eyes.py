@@ -1,6 +1,7 @@
 """Four eyes: suspending, reinstating and reversing a verification wait for a second moderator.
 
-A high-risk patient report asks for a suspension the same way (see triage_report).
+A high-risk patient report asks for a suspension the same way (see triage_report). When the
+second moderator confirms, the clinic is notified in the same transaction, with the reason.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from directory.moderation.services import (
     ensure_may_decide,
 )
 from directory.moderation.text import clean_text, sentence
+from directory.notifications.services import notify
 from directory.vetting.checklist import load_checklist
 from directory.vetting.services import VettingError, get_claim, reopen_claim
 
@@ -187,15 +189,17 @@ def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today
     """Mark the action confirmed and carry it out, in one transaction."""
     action_id = action["id"]
     with db.atomic():
-        _check_action_applies(db, action["kind"], action["clinic_id"], action["item_key"])
+        clinic = _check_action_applies(db, action["kind"], action["clinic_id"], action["item_key"])
         if not storage.confirm_action(
             db, action_id, user_id=moderator.id, user_name=moderator.name
         ):
             raise ModerationError("This request was confirmed or cancelled meanwhile.")
         why = f"{action['reason']} (asked by {action['requested_by_name']}, "
         why += f"confirmed by {moderator.name})"
+        told = {"clinic_name": clinic["name"], "reason": action["reason"]}
         if action["kind"] == "suspend":
             set_status(db, action["clinic_id"], "suspended", actor=moderator.actor, reason=why)
+            reopened = []
             report = _report_of(db, action)
             if report is not None:
                 # The claims the report puts in doubt go back to review while it is looked into.
@@ -210,9 +214,12 @@ def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today
                             reason="A patient report is being investigated.",
                             today=today,
                         )
+                        reopened.append(key)
                 reports.set_outcome(db, report, "listing-suspended", actor=moderator.actor)
+            notify(db, "clinic.suspended", action["clinic_id"], reopened=reopened, **told)
         elif action["kind"] == "reinstate":
             set_status(db, action["clinic_id"], "published", actor=moderator.actor, reason=why)
+            notify(db, "clinic.reinstated", action["clinic_id"], **told)
         else:
             reopen_claim(
                 db,
@@ -223,6 +230,7 @@ def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today
                 expected_state="verified",
                 today=today,
             )
+            notify(db, "claim.reversed", action["clinic_id"], item_key=action["item_key"], **told)
         _record(
             db,
             moderator,

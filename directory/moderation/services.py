@@ -6,7 +6,6 @@ Decisions live beside what they decide on: claims (claims.py), listing and owner
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -15,9 +14,6 @@ from directory.clinics.services import get_clinic
 from directory.events import record_event
 from directory.moderation import storage
 from directory.moderation.text import clean_text
-
-Send = Callable[[str, str, str], None]  # send(to, subject, body)
-Link = Callable[[str], str]  # clinic id -> the absolute address of its dashboard
 
 
 class ModerationError(ValueError):
@@ -44,14 +40,6 @@ class Moderator:
     @classmethod
     def from_user(cls, user) -> Moderator:
         return cls(id=user.id, email=user.email, name=user.display_name, role=user.role)
-
-
-def tell_clinic(db: sqlite_utils.Database, clinic_id: str, subject: str, body: str, send) -> int:
-    """E-mail every enabled account of a clinic; return how many were sent."""
-    emails = storage.clinic_user_emails(db, clinic_id)
-    for email in emails:
-        send(email, subject, body)
-    return len(emails)
 
 
 def _domain(email: str | None) -> str:

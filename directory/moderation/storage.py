@@ -320,7 +320,12 @@ def insert_action(
 
 
 def get_action(db: sqlite_utils.Database, action_id: int) -> dict | None:
-    return _one(db, "select * from pending_actions where id = ?", [action_id])
+    return _one(
+        db,
+        "select a.*, c.name as clinic_name from pending_actions a "
+        "left join clinics c on c.id = a.clinic_id where a.id = ?",
+        [action_id],
+    )
 
 
 def find_pending_action(

@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from directory.cli_options import today_option
 from directory.db import get_db
-from directory.mail import send_mail
 from directory.services import daily_sweep
-from directory.urls import dashboard_links
 
 
 @click.group("vetting")
@@ -26,12 +23,7 @@ def vetting_group() -> None:
 def sweep(today: date) -> None:
     """Expire old verifications, recompute scores, e-mail expiry reminders (daily, from cron)."""
     db = get_db()
-    summary = daily_sweep(
-        db,
-        today=today,
-        send=send_mail,
-        dashboard_url=dashboard_links(current_app.url_map, current_app.config["BASE_URL"]),
-    )
+    summary = daily_sweep(db, today=today)
     reminders = summary["reminders"]
     click.echo(
         f"Swept {summary['clinics']} clinics as of {summary['today']}: "

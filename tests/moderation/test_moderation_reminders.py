@@ -8,9 +8,9 @@ import pytest
 
 from directory.mail import read_messages
 from directory.moderation.reminders import reminder_kind, send_expiry_reminders
-from directory.urls import dashboard_links
 from directory.vetting.services import attach_evidence
 from tests.moderation.helpers import add_user, link_to_clinic, pending_claim, verify
+from tests.notifications.helpers import Outbox, deliver_queued
 
 EXPIRES = date(2027, 3, 1)
 BASE_URL = "https://vetted.example"
@@ -18,26 +18,15 @@ BASE_URL = "https://vetted.example"
 
 @pytest.fixture
 def remind(app, db):
-    """Run the reminders of a day into an outbox, linking to dashboards under BASE_URL."""
-    links = dashboard_links(app.url_map, BASE_URL)
+    """Run the reminders of a day, then deliver their mail into an outbox (links on BASE_URL)."""
+    app.config["BASE_URL"] = BASE_URL
 
     def run(today: date, outbox: Outbox) -> dict:
-        return send_expiry_reminders(db, today=today, send=outbox, dashboard_url=links)
+        summary = send_expiry_reminders(db, today=today)
+        deliver_queued(app, outbox)
+        return summary
 
     return run
-
-
-class Outbox:
-    """A send(to, subject, body) that remembers every message, or fails when told."""
-
-    def __init__(self):
-        self.sent: list[tuple[str, str, str]] = []
-        self.fail = False
-
-    def __call__(self, to: str, subject: str, body: str) -> None:
-        if self.fail:
-            raise OSError("mail server down")
-        self.sent.append((to, subject, body))
 
 
 @pytest.fixture
@@ -84,7 +73,9 @@ def test_reminders_go_out_once_on_the_right_days(db, expiring, remind):
             "owner@harley.example",
         ]
     assert "expires in 30 days" in days_with_mail[-30][0][1]
-    assert f"{BASE_URL}/manage/c-1\n" in days_with_mail[-30][0][2]  # the clinic's dashboard
+    # The item by its title, and a link to its page on the clinic's dashboard.
+    assert "Risks, benefits and aftercare explained in writing" in days_with_mail[-30][0][1]
+    assert f"{BASE_URL}/manage/c-1/items/informed-consent\n" in days_with_mail[-30][0][2]
     assert "expires in 7 days" in days_with_mail[-7][0][1]
     assert "has expired" in days_with_mail[0][0][1]
     kinds = [r["kind"] for r in db.query("select kind from sent_reminders order by id")]
@@ -100,15 +91,16 @@ def test_running_twice_on_a_day_sends_nothing_more(db, expiring, remind):
     assert len(outbox.sent) == 2
 
 
-def test_a_failed_send_is_tried_again_next_run(db, expiring, remind):
+def test_a_failed_send_is_tried_again_next_run(app, db, expiring, remind):
     outbox = Outbox()
     outbox.fail = True
     summary = remind(EXPIRES - timedelta(days=7), outbox)
-    assert summary["failed"] == 1
-    assert db.execute("select count(*) from sent_reminders").fetchone()[0] == 0
+    # The reminder is kept (not sent twice), its two mails wait in the queue.
+    assert summary["reminders"] == 1 and outbox.sent == []
+    assert db.execute("select count(*) from sent_reminders").fetchone()[0] == 1
     outbox.fail = False
     summary = remind(EXPIRES - timedelta(days=6), outbox)
-    assert summary["reminders"] == 1 and len(outbox.sent) == 2
+    assert summary["reminders"] == 0 and len(outbox.sent) == 2
 
 
 def test_a_renewed_verification_gets_its_own_reminders(db, expiring, remind):
@@ -144,7 +136,8 @@ def test_the_cli_sends_the_reminders_due_on_the_given_day(app, runner, db, expir
     mails = read_messages(app.config["MAIL_DIR"])
     assert sorted(m["To"] for m in mails) == ["editor@harley.example", "owner@harley.example"]
     # Outside any request, the link still comes from the URL map under BASE_URL.
-    assert f"{app.config['BASE_URL']}/manage/c-1\n" in mails[0].get_content()
+    text = mails[0].get_body(("plain",)).get_content()
+    assert f"{app.config['BASE_URL']}/manage/c-1/items/informed-consent\n" in text
     again = runner.invoke(
         args=["moderation", "reminders", "--today", (EXPIRES - timedelta(days=30)).isoformat()]
     )

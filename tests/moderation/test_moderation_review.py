@@ -178,7 +178,13 @@ def test_reject_needs_a_reason_code_and_tells_the_clinic(app, db, clinic, mod_cl
     assert claim["reason"] == "The evidence is out of date. The consent form is from 2019."
     mails = read_messages(app.config["MAIL_DIR"], to="owner@harley.example")
     assert len(mails) == 1
-    assert "The consent form is from 2019." in mails[0].get_content()
+    # The item by its title, the clinic by its name; the note in both parts.
+    assert mails[0]["Subject"] == (
+        "“Risks, benefits and aftercare explained in writing, with informed consent” was not "
+        "accepted for Harley Skin Clinic"
+    )
+    for part in ("plain", "html"):
+        assert "The consent form is from 2019." in mails[0].get_body((part,)).get_content()
 
 
 def test_other_reason_needs_a_note(db, clinic, mod_client):
@@ -206,8 +212,8 @@ def test_asking_for_more_information_returns_the_claim_and_emails_the_clinic(
     assert claim["state"] == "claimed"
     assert "Send the aftercare page." in claim["reason"]
     mail = read_messages(app.config["MAIL_DIR"], to="owner@harley.example")[-1]
-    assert mail["Subject"].startswith("Vetted: more information needed")
-    assert "Send the aftercare page." in mail.get_content()
+    assert mail["Subject"].startswith("More information needed: “Risks, benefits and aftercare")
+    assert "Send the aftercare page." in mail.get_body(("plain",)).get_content()
     # The clinic answers with more evidence: the claim is back in the queue.
     pending_claim(db, clinic)
     assert claim_state(db, clinic, ITEM) == "pending_review"

@@ -11,6 +11,7 @@ for messages made while validating. On the English pages the words are unchanged
 from directory.accounts.forms.account import (
     ButtonForm,
     ChangePasswordForm,
+    LanguageForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
@@ -38,6 +39,7 @@ __all__ = [
     "ClaimSearchForm",
     "EvidenceForm",
     "InviteForm",
+    "LanguageForm",
     "LoginForm",
     "NewListingForm",
     "PractitionerForm",

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import InputRequired, Length
 
 from directory.accounts.forms.fields import email_field, new_password_field, repeat_field
 from directory.accounts.passwords import MAX_LENGTH
+from directory.i18n.languages import LANGUAGES
 
 
 class RegisterForm(FlaskForm):
@@ -64,6 +72,18 @@ class ChangePasswordForm(FlaskForm):
     password = new_password_field("New password")
     confirm = repeat_field()
     submit = SubmitField("Change password")
+
+
+class LanguageForm(FlaskForm):
+    # Each language is named in itself, as the language switcher names it.
+    language = SelectField(
+        lazy_gettext("Language of your e-mails"),
+        choices=[(code, name) for code, (name, _direction) in LANGUAGES.items()],
+        description=lazy_gettext(
+            "Messages about your clinics are written in it, and your pages open in it."
+        ),
+    )
+    submit = SubmitField(lazy_gettext("Save the language"))
 
 
 class ButtonForm(FlaskForm):

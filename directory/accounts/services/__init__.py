@@ -40,6 +40,7 @@ from directory.accounts.services.members import (
     revoke_invite,
 )
 from directory.accounts.services.users import (
+    LANGUAGES,
     ROLES,
     active_user,
     authenticate,
@@ -50,12 +51,14 @@ from directory.accounts.services.users import (
     is_confirmed,
     password_problem,
     register_clinic_user,
+    set_language,
     set_password,
     user_for_reset,
 )
 
 __all__ = [
     "DEMO_LOGINS",
+    "LANGUAGES",
     "ROLES",
     "AccountError",
     "EditResult",
@@ -98,6 +101,7 @@ __all__ = [
     "request_ownership",
     "revoke_invite",
     "save_edit",
+    "set_language",
     "set_password",
     "user_for_reset",
 ]

@@ -21,6 +21,7 @@ from directory.accounts.services.errors import AccountError
 from directory.accounts.services.users import is_confirmed
 from directory.clinics.services import get_clinic, save_profile, set_status
 from directory.events import record_event
+from directory.notifications.services import notify
 
 
 def new_clinic_id(db: sqlite_utils.Database, name: str) -> str:
@@ -215,6 +216,8 @@ def decide_request(
 
     state is approved or rejected (a rejection needs a reason: the requester reads it).
     Approving a listing publishes the clinic; approving a claim makes the claimant an owner.
+    The decision is notified in the same transaction: a listing's to the people of the clinic,
+    a claim's to the claimant.
     """
     if state not in ("approved", "rejected"):
         raise ValueError(state)
@@ -242,6 +245,14 @@ def decide_request(
             target_type="clinic",
             target_id=request["clinic_id"],
             after=after,
+            reason=reason,
+        )
+        notify(
+            db,
+            f"{rules.action}.{state}",
+            request["clinic_id"],
+            user_id=request["user_id"] if rules.names_user else None,
+            clinic_name=request["clinic_name"] or request["clinic_id"],
             reason=reason,
         )
     return request["clinic_id"]

@@ -14,6 +14,8 @@ from directory.accounts.tokens import password_fingerprint
 from directory.events import record_event
 
 ROLES = ("clinic", "moderator", "admin")
+# The languages an account's e-mails can be written in (the site's languages).
+LANGUAGES = ("en", "ar", "fr")
 
 
 def password_problem(password: str, email: str | None = None) -> str | None:
@@ -38,11 +40,14 @@ def create_user(
     display_name: str | None = None,
     confirmed: bool = False,
     actor: str = "system",
+    language: str | None = None,
 ) -> int:
     """Create an account; return its id."""
     email = email.strip().lower()
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if language is not None and language not in LANGUAGES:
+        raise AccountError(f"language must be one of {', '.join(LANGUAGES)}")
     if "@" not in email or len(email) > 254:
         raise AccountError("that is not an e-mail address")
     if len(password) < MIN_LENGTH:
@@ -57,6 +62,7 @@ def create_user(
             role=role,
             display_name=display_name,
             confirmed=confirmed,
+            language=language,
         )
         record_event(
             db,
@@ -69,16 +75,21 @@ def create_user(
     return user_id
 
 
-def register_clinic_user(db: sqlite_utils.Database, *, email: str, password: str) -> int | None:
+def register_clinic_user(
+    db: sqlite_utils.Database, *, email: str, password: str, language: str | None = None
+) -> int | None:
     """Create an unconfirmed clinic account; return its id, or None if the address is taken.
 
-    The caller answers the same way in both cases, so the form does not reveal who has an
+    language is the one the registration page was read in (its e-mails will be written in
+    it). The caller answers the same way in both cases, so the form does not reveal who has an
     account; it mails the address either a confirmation link or a "you already have one" note.
     """
     if storage.get_user_by_email(db, email):
         return None
     try:
-        return create_user(db, email=email, password=password, role="clinic", actor="web")
+        return create_user(
+            db, email=email, password=password, role="clinic", actor="web", language=language
+        )
     except AccountError:
         # Lost a race with another registration of the same address.
         return None
@@ -177,3 +188,23 @@ def change_password(
         raise AccountError("That is not your current password.")
     set_password(db, user_id, new_password, actor=f"user:{user_id}", action="user.password_changed")
     return storage.get_user(db, user_id)
+
+
+def set_language(db: sqlite_utils.Database, user_id: int, language: str) -> None:
+    """Choose the language of an account's e-mails (and of its pages when nothing else says)."""
+    if language not in LANGUAGES:
+        raise AccountError(f"language must be one of {', '.join(LANGUAGES)}")
+    with db.atomic():
+        before = storage.get_user(db, user_id)
+        if before is None:
+            raise LookupError(user_id)
+        storage.set_language(db, user_id, language)
+        record_event(
+            db,
+            actor=f"user:{user_id}",
+            action="user.language_changed",
+            target_type="user",
+            target_id=str(user_id),
+            before={"language": before.get("language")},
+            after={"language": language},
+        )

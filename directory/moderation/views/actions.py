@@ -42,7 +42,9 @@ def decide_action(action_id: int, decision: str):
         return redirect(url_for("moderation.actions"))
     if decision == "confirm":
         flash(
-            f"Done: {four_eyes.ACTIONS[action['kind']].lower()} ({action['clinic_id']}).", "success"
+            f"Done: {four_eyes.ACTIONS[action['kind']].lower()} ({action['clinic_name']}). "
+            "The clinic was told.",
+            "success",
         )
     else:
         flash("Request cancelled.", "success")

@@ -6,18 +6,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 
 from directory.db import get_db
-from directory.mail import send_mail
 from directory.moderation import claims, four_eyes, reports
 from directory.moderation.forms import InfoForm, ReasonForm, RejectForm, VerifyForm
 from directory.moderation.services import ModerationError, Refused
 from directory.moderation.views.access import me, staff_required
-from directory.moderation.views.workbench import (
-    attempt,
-    bounded,
-    bp,
-    dashboard_url,
-    today,
-)
+from directory.moderation.views.workbench import attempt, bounded, bp, today
 from directory.registers import services as registers
 from directory.vetting.errors import ConflictError, VettingError
 
@@ -102,7 +95,8 @@ def verify(clinic_id: str, item_key: str):
             expected_state=form.expected_state.data,
             today=today(),
         )
-        flash(f"Verified: {item_key} at {clinic_id}.", "success")
+        labels = claims.decision_labels(get_db(), clinic_id, item_key)
+        flash(f"Verified: {labels['item']} at {labels['clinic']}. The clinic was told.", "success")
 
     return _decide(clinic_id, item_key, "verify", VerifyForm(prefix="verify"), run)
 
@@ -113,12 +107,12 @@ NOTE_DECISIONS = {
     "reject": (
         RejectForm,
         lambda form: claims.rejection(form.reason_code.data, form.note.data or ""),
-        "Rejected: {item_key} at {clinic_id}. The clinic was told why.",
+        "Rejected: {item} at {clinic}. The clinic was told why.",
     ),
     "info": (
         InfoForm,
         lambda form: claims.information_request(form.note.data),
-        "The claim went back to the clinic with your question.",
+        "{item} at {clinic} went back to the clinic with your question.",
     ),
 }
 
@@ -136,10 +130,8 @@ def decide_with_note(clinic_id: str, item_key: str, name: str):
             decision(form),
             expected_state=form.expected_state.data,
             today=today(),
-            send=send_mail,
-            dashboard_url=dashboard_url(),
         )
-        flash(done.format(item_key=item_key, clinic_id=clinic_id), "success")
+        flash(done.format(**claims.decision_labels(get_db(), clinic_id, item_key)), "success")
 
     return _decide(clinic_id, item_key, name, form_class(prefix=name), run)
 

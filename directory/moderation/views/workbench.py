@@ -10,8 +10,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash
 
-from directory.moderation.services import Link, ModerationError, Refused
-from directory.urls import dashboard_links
+from directory.moderation.services import ModerationError, Refused
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 ID_MAX = 200
@@ -30,11 +29,6 @@ def bounded(value: str) -> str:
 
 def base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
-
-
-def dashboard_url() -> Link:
-    """Return the builder of clinic dashboard links for e-mails."""
-    return dashboard_links(current_app.url_map, base_url())
 
 
 def attempt(act, page, errors: list | None = None):
