@@ -128,6 +128,22 @@ TRANSPARENCY_CHARTS = (
     N_("Count"),
 )
 
+# directory/moderation/transparency.py LEVEL_KINDS and the promises of
+# directory/moderation/service-levels.toml, on the transparency page.
+SERVICE_LEVELS = (
+    N_("Reports from patients"),
+    N_("Evidence for checklist claims"),
+    N_("New listings"),
+    N_("Claims to manage a listing"),
+    N_("Reports of harm and other high-risk reports: within 24 hours"),
+    N_("Medium-risk reports: within 3 days"),
+    N_("Other reports: within 5 working days"),
+    N_("Evidence for a checklist claim: within 10 working days"),
+    N_("A new listing: within 5 working days"),
+    N_("A claim to manage a listing: within 5 working days"),
+    N_("Anything else: within 10 working days"),
+)
+
 # Why submit_report refused a report, as the report form shows it
 # (directory/moderation/text.py sentence).
 REPORT_ERRORS = (

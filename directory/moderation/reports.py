@@ -32,6 +32,14 @@ RELATED_ITEMS = {
     "other": (),
 }
 RISKS = {"low": "Low", "medium": "Medium", "high": "High"}
+# The risk a report is treated as before a moderator triages it: a report of harm is high.
+PRESUMED_RISK = {
+    "adverse-reaction": "high",
+    "unlicensed-practitioner": "high",
+    "misleading-claims": "medium",
+    "wrong-information": "low",
+    "other": "medium",
+}
 # What a moderator decides at triage; "suspend" asks a second moderator to confirm.
 TRIAGE_OUTCOMES = {
     "no-action": "No action needed",
@@ -91,6 +99,11 @@ def submit_report(
             after={"category": category},
         )
     return report_id
+
+
+def presumed_risk(category: str) -> str:
+    """Return the risk an untriaged report of this category is treated as."""
+    return PRESUMED_RISK.get(category, "high")
 
 
 def reportable_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:

@@ -461,12 +461,13 @@ def iter_events(db: sqlite_utils.Database, *, batch: int = 1000) -> Iterator[dic
         last = rows[-1]["id"]
 
 
-def events_of_types(db: sqlite_utils.Database, target_types: tuple[str, ...]) -> list[dict]:
-    marks = ",".join("?" * len(target_types))
+def decision_events(db: sqlite_utils.Database, actions: tuple[str, ...]) -> list[dict]:
+    """Return every claim and report event, and the events of these actions, oldest first."""
+    marks = ",".join("?" * len(actions))
     rows = db.query(
         f"select id, at, action, target_type, target_id, before, after, reason from events "
-        f"where target_type in ({marks}) order by id",
-        list(target_types),
+        f"where target_type in ('claim', 'report') or action in ({marks}) order by id",
+        list(actions),
     )
     return [_decode(r) for r in rows]
 

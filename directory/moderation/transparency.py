@@ -13,10 +13,26 @@ from datetime import date, datetime
 import sqlite_utils
 
 from directory.moderation import storage
-from directory.moderation.reports import CATEGORIES, OUTCOMES
+from directory.moderation.reports import CATEGORIES, OUTCOMES, presumed_risk
+from directory.moderation.service_levels import ServiceLevels, as_datetime, load_levels
 
 DECISIONS = ("verified", "rejected")
 MONTHS_SHOWN = 12
+# A moderator's answer to evidence under review: a decision, or the claim handed back.
+CLAIM_ANSWERS = ("claim.verified", "claim.rejected", "claim.info_requested")
+# The ledger actions that start and end a listing or ownership request.
+REQUEST_ACTIONS = tuple(
+    f"{kind}.{step}"
+    for kind in ("listing", "ownership")
+    for step in ("requested", "approved", "rejected")
+)
+# How the transparency page names each kind of work it times.
+LEVEL_KINDS = {
+    "report": "Reports from patients",
+    "claim": "Evidence for checklist claims",
+    "listing": "New listings",
+    "ownership": "Claims to manage a listing",
+}
 
 
 def _state(value) -> str | None:
@@ -88,6 +104,70 @@ def report_figures(events: list[dict]) -> dict:
         "received": sum(categories.values()),
         "by_category": [(CATEGORIES[k], categories.get(k, 0)) for k in CATEGORIES],
         "by_outcome": [(labels[k], outcomes.get(k, 0)) for k in labels if outcomes.get(k, 0)],
+    }
+
+
+def waits(events: list[dict]) -> list[tuple[str, str | None, datetime, datetime]]:
+    """Return (kind, risk, waiting since, decided at) for every item a moderator decided.
+
+    Claims wait from their first evidence to a moderator's answer; reports from receipt to
+    triage (at the risk they were presumed to carry while waiting); listing and ownership
+    requests from the request to its approval or refusal.
+    """
+    out = []
+    since: dict[tuple[str, str], tuple[datetime, str | None]] = {}
+    for event in events:
+        at = as_datetime(event.get("at"))
+        if at is None:
+            continue
+        after = event.get("after") if isinstance(event.get("after"), dict) else {}
+        action, target = event["action"], event["target_id"]
+        kind, _, step = action.partition(".")
+        if event["target_type"] == "claim":
+            key = ("claim", target)
+            if action in CLAIM_ANSWERS and key in since:
+                start, _risk = since.pop(key)
+                out.append(("claim", None, start, at))
+            elif _state(after) == "pending_review":
+                since.setdefault(key, (at, None))
+            elif _state(after) is not None:
+                since.pop(key, None)
+        elif event["target_type"] == "report":
+            key = ("report", target)
+            if action == "report.received":
+                since[key] = (at, presumed_risk(after.get("category", "other")))
+            elif action == "report.triaged" and key in since:
+                start, risk = since.pop(key)
+                out.append(("report", risk, start, at))
+        elif action in REQUEST_ACTIONS:
+            # A listing request is the clinic's only one; an ownership one is named by its id.
+            key = (kind, target if kind == "listing" else str(after.get("request_id")))
+            if step == "requested":
+                since[key] = (at, None)
+            elif key in since:
+                start, _risk = since.pop(key)
+                out.append((kind, None, start, at))
+    return out
+
+
+def within_levels(events: list[dict], levels: ServiceLevels) -> dict:
+    """Return how many decisions were made within their service level, per kind and in all."""
+    rows = {kind: [0, 0] for kind in LEVEL_KINDS}
+    for kind, risk, start, decided in waits(events):
+        counts = rows.setdefault(kind, [0, 0])
+        counts[0] += 1
+        counts[1] += decided <= levels.due(kind, risk, start)
+    decided = sum(n for n, _ in rows.values())
+    within = sum(w for _, w in rows.values())
+    return {
+        "decided": decided,
+        "within": within,
+        "share": round(100 * within / decided, 1) if decided else None,
+        "rows": [
+            (LEVEL_KINDS.get(kind, kind), n, w, round(100 * w / n, 1) if n else None)
+            for kind, (n, w) in rows.items()
+        ],
+        "promises": [level.promise for level in levels.levels],
     }
 
 
@@ -166,7 +246,7 @@ def hbar_chart(title: str, rows: list[tuple[str, int]], *, width: int = 640) -> 
 
 def transparency_figures(db: sqlite_utils.Database, *, today: date) -> dict:
     """Compute every figure of the public transparency page from the ledger and the store."""
-    events = storage.events_of_types(db, ("claim", "report"))
+    events = storage.decision_events(db, REQUEST_ACTIONS)
     per_month = decisions_per_month(events, today)
     waits = decision_waits(events)
     reports = report_figures(events)
@@ -189,4 +269,5 @@ def transparency_figures(db: sqlite_utils.Database, *, today: date) -> dict:
         "reports": reports,
         "outcomes_chart": hbar_chart("Reports by outcome", reports["by_outcome"]),
         "categories_chart": hbar_chart("Reports by category", reports["by_category"]),
+        "levels": within_levels(events, load_levels()),
     }

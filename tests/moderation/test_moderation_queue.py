@@ -11,8 +11,10 @@ from directory.accounts.storage import get_user, list_listing_requests, list_own
 from directory.clinics.services import save_profile
 from directory.moderation.queue import age
 from directory.moderation.reports import submit_report
+from directory.moderation.service_levels import add_working_days
+from directory.vetting.checklist import load_checklist
 from tests.conftest import make_profile
-from tests.moderation.helpers import add_user, log_in_with_mfa, pending_claim
+from tests.moderation.helpers import add_user, log_in, log_in_with_mfa, pending_claim
 from tests.soup import parse_html, text_of
 
 DUBAI = {
@@ -53,9 +55,8 @@ def work(db, clinic):
 def _rows(client, query=""):
     page = parse_html(client.get(f"/moderation/{query}").get_data(as_text=True))
     rows = [
-        (r["data-kind"], r["data-clinic-id"], text_of(r.find("time")))
-        for r in page.find_all("tr")
-        if "data-kind" in r.attrs
+        (r["data-kind"], r["data-clinic-id"], text_of(r.find("time", class_="age")))
+        for r in page.find_all("li", class_="queue-row")
     ]
     counts = {
         s["data-count"]: int(text_of(s)) for s in page.find_all("span") if "data-count" in s.attrs
@@ -63,17 +64,20 @@ def _rows(client, query=""):
     return rows, counts
 
 
-def test_one_queue_of_every_kind_oldest_first_with_ages(work, mod_client):
+def test_one_queue_of_every_kind_by_risk_then_by_service_level(work, mod_client):
     rows, counts = _rows(mod_client)
     kinds = [(kind, clinic) for kind, clinic, _ in rows]
-    assert kinds[:4] == [
+    # The untriaged report first; then, by how far past its level each is: the listing
+    # (5 working days, 2 days ago), the ownership request (5 working days, now), c-1's claim
+    # (10 working days, 3 days ago), ae-1's claim (10 working days, 1 day ago).
+    assert kinds == [
         ("report", "c-1"),
+        ("listing", kinds[1][1]),
+        ("ownership", "ae-1"),
         ("claim", "c-1"),
-        ("listing", kinds[2][1]),
         ("claim", "ae-1"),
     ]
-    assert kinds[4] == ("ownership", "ae-1")  # just now
-    assert [age for _, _, age in rows[:4]] == ["5 days", "3 days", "2 days", "1 day"]
+    assert [age for _, _, age in rows] == ["5 days", "2 days", "just now", "3 days", "1 day"]
     assert counts == {"all": 5, "claim": 2, "listing": 1, "ownership": 1, "report": 1}
 
 
@@ -86,10 +90,10 @@ def test_one_queue_of_every_kind_oldest_first_with_ages(work, mod_client):
             ["claim", "claim"],
             {"all": 5, "claim": 2, "listing": 1, "ownership": 1, "report": 1},
         ),
-        # Country: AE has one claim and one ownership request.
+        # Country: AE has one claim and one ownership request (due first: 5 working days).
         (
             "?country=ae",
-            ["claim", "ownership"],
+            ["ownership", "claim"],
             {"all": 2, "claim": 1, "listing": 0, "ownership": 1, "report": 0},
         ),
         # Checklist item: only claims for that item.
@@ -119,6 +123,10 @@ def test_queue_filters(work, mod_client, query, expected_kinds, expected_counts)
         "?country=GBR",  # not two letters
         "?country=%3Cscript%3E",  # markup
         "?item=no-such-item",  # not on the checklist
+        "?page=0",  # pages start at 1
+        "?page=abc",  # not a number
+        "?page=%C2%B2",  # a superscript two is a digit to str.isdigit, not a page
+        "?page=99999999999999999999",  # absurdly far
     ],
 )
 def test_bad_filters_are_400(work, mod_client, query):
@@ -166,3 +174,89 @@ def test_an_ownership_claimant_on_the_moderators_domain_is_a_conflict(app, db, w
     response = client.post(f"/moderation/ownership/{ownership['id']}/approve", data={})
     assert response.status_code == 403
     assert list_ownership_requests(db)[0]["state"] == "pending"
+
+
+def test_a_harm_report_arriving_now_goes_above_older_overdue_work(db, work, mod_client):
+    db.execute("update claims set clinic_changed_at = '2020-01-06T09:00:00+00:00'")
+    submit_report(db, "ae-1", category="adverse-reaction", description="Infection after a session.")
+    rows, _ = _rows(mod_client)
+    # Both reports are untriaged; the harm report is due within 24 hours, the other one
+    # (presumed medium, 3 days) was due two days ago: it is the more overdue of the two.
+    assert [(k, c) for k, c, _ in rows[:2]] == [("report", "c-1"), ("report", "ae-1")]
+    page = parse_html(mod_client.get("/moderation/").get_data(as_text=True))
+    harm = page.find("li", attrs={"data-clinic-id": "ae-1", "data-kind": "report"})
+    assert harm["data-risk"] == "high" and harm["data-band"] == "0"
+    assert "High risk (presumed)" in text_of(harm)
+    assert text_of(harm.find("span", class_="due")).startswith("Due in 23 hours")
+    # The claims from 2020 are overdue, but below every report.
+    claim = page.find("li", attrs={"data-kind": "claim"})
+    assert "is-overdue" in claim["class"] and text_of(claim).count("Overdue by") == 1
+
+
+def test_each_row_shows_its_due_time_from_the_service_levels(db, work, mod_client):
+    page = parse_html(mod_client.get("/moderation/?kind=claim").get_data(as_text=True))
+    row = page.find("li", attrs={"data-clinic-id": "c-1"})
+    due = datetime.fromisoformat(row.find("time", class_="due-at")["datetime"])
+    since = datetime.fromisoformat(row.find("time", class_="age")["datetime"])
+    assert due == add_working_days(since, 10)
+
+
+@pytest.fixture
+def many_claims(db, clinic):
+    """120 pending claims over 12 clinics, made a day apart (the oldest is row 1)."""
+    items = [item.key for item in load_checklist().items][:10]
+    for n in range(12):
+        save_profile(db, make_profile(f"m-{n:02d}", name=f"Many {n:02d}"), actor="test")
+        for item in items:
+            pending_claim(db, f"m-{n:02d}", item)
+    rows = list(db.query("select clinic_id, item_key from claims order by clinic_id, item_key"))
+    start = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    for n, row in enumerate(rows):
+        db.execute(
+            "update claims set clinic_changed_at = ? where clinic_id = ? and item_key = ?",
+            [(start + timedelta(hours=n)).isoformat(), row["clinic_id"], row["item_key"]],
+        )
+    return rows
+
+
+def test_the_queue_comes_in_pages_of_fifty(many_claims, mod_client):
+    first, counts = _rows(mod_client)
+    assert len(first) == 50 and counts["all"] == 120
+    third, _ = _rows(mod_client, "?page=3")
+    assert len(third) == 20
+    # Past the end: the last page. The filters stay in the pager's links.
+    assert _rows(mod_client, "?page=9")[0] == third
+    page = parse_html(mod_client.get("/moderation/?kind=claim&page=2").get_data(as_text=True))
+    pager = page.find("nav", class_="pager")
+    assert text_of(pager.find("span")) == "Page 2 of 3"
+    assert "kind=claim" in pager.find("a", rel="next")["href"]
+    numbers = page.find("ol", class_="queue")
+    assert numbers["start"] == "51"
+
+
+def test_the_header_counts_overdue_work_for_moderators_only(db, many_claims, mod_client, app):
+    page = parse_html(mod_client.get("/clinics").get_data(as_text=True))
+    count = page.find("header").find("span", class_="overdue-count")
+    assert count["data-overdue"] == "120" and text_of(count) == "120 overdue"
+    anonymous = parse_html(app.test_client().get("/clinics").get_data(as_text=True))
+    assert anonymous.find("span", class_="overdue-count") is None
+
+
+def test_nothing_overdue_shows_no_count(work, mod_client):
+    page = parse_html(mod_client.get("/moderation/").get_data(as_text=True))
+    # The untriaged report (5 days old, presumed medium: 3 days) is the only late item.
+    assert page.find("span", class_="overdue-count")["data-overdue"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("moderator", "/moderation/"),  # moderators land on the queue
+        ("admin", "/moderation/"),  # and so do admins
+        ("clinic", "/manage/"),  # clinics on their clinics
+    ],
+)
+def test_after_logging_in_each_role_lands_where_its_work_is(app, db, role, landing):
+    add_user(db, f"someone-{role}@land.example", role=role)
+    response = log_in(app.test_client(), f"someone-{role}@land.example")
+    assert response.status_code == 302 and response.headers["Location"] == landing

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from directory.events import record_event
 from directory.moderation import transparency
 from directory.moderation.export import safe_cell
+from directory.moderation.service_levels import load_levels
 from tests.moderation.helpers import pending_claim, verify
 from tests.soup import foreign_scripts, parse_html, text_of
 
@@ -197,3 +198,96 @@ def test_ledger_export_for_one_clinic(db, clinic, mod_client):
         )
     )
     assert {r[5] for r in rows[1:]} == {"c-1"}
+
+
+def _event(at: str, action: str, target_type: str, target: str, after=None) -> dict:
+    return {
+        "at": at,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target,
+        "before": None,
+        "after": after,
+    }
+
+
+# Monday 2 November 2026 at 09:00 UTC, plus a number of hours.
+def _h(hours: int) -> str:
+    return (datetime(2026, 11, 2, 9, tzinfo=UTC) + timedelta(hours=hours)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        # A harm report triaged after 23 hours: within its 24 hours.
+        (
+            [
+                _event(_h(0), "report.received", "report", "c:1", {"category": "adverse-reaction"}),
+                _event(_h(23), "report.triaged", "report", "c:1", {"state": "triaged"}),
+            ],
+            {"report": (1, 1)},
+        ),
+        # A harm report triaged after 25 hours: late.
+        (
+            [
+                _event(_h(0), "report.received", "report", "c:1", {"category": "adverse-reaction"}),
+                _event(_h(25), "report.triaged", "report", "c:1", {"state": "triaged"}),
+            ],
+            {"report": (1, 0)},
+        ),
+        # A report of wrong information (low: 5 working days) triaged after 4 days: in time.
+        (
+            [
+                _event(_h(0), "report.received", "report", "c:1", {"category": "wrong-information"}),
+                _event(_h(96), "report.triaged", "report", "c:1", {"state": "triaged"}),
+            ],
+            {"report": (1, 1)},
+        ),
+        # Evidence on Monday, more on Tuesday, handed back 12 working days after Monday: late.
+        (
+            [
+                _event(_h(0), "claim.pending_review", "claim", "c:x", {"state": "pending_review"}),
+                _event(_h(24), "claim.evidence", "claim", "c:x", {"state": "pending_review"}),
+                _event(_h(24 * 16), "claim.info_requested", "claim", "c:x", {"state": "claimed"}),
+            ],
+            {"claim": (1, 0)},
+        ),
+        # Evidence withdrawn before anyone decided: nothing to time.
+        (
+            [
+                _event(_h(0), "claim.pending_review", "claim", "c:x", {"state": "pending_review"}),
+                _event(_h(5), "claim.evidence_withdrawn", "claim", "c:x", {"state": "claimed"}),
+                _event(_h(9), "claim.verified", "claim", "c:x", {"state": "verified"}),
+            ],
+            {},
+        ),
+        # A listing approved the next day; an ownership request refused after two weeks.
+        (
+            [
+                _event(_h(0), "listing.requested", "clinic", "c", {"request_id": 1}),
+                _event(_h(24), "listing.approved", "clinic", "c", {"request_id": 1}),
+                _event(_h(0), "ownership.requested", "clinic", "d", {"request_id": 7}),
+                _event(_h(0), "ownership.requested", "clinic", "d", {"request_id": 8}),
+                _event(_h(24 * 14), "ownership.rejected", "clinic", "d", {"request_id": 7}),
+            ],
+            {"listing": (1, 1), "ownership": (1, 0)},
+        ),
+    ],
+)
+def test_decisions_are_timed_against_their_service_level(events, expected):
+    figures = transparency.within_levels(events, load_levels())
+    rows = {label: (n, w) for label, n, w, _share in figures["rows"] if n}
+    labels = transparency.LEVEL_KINDS
+    assert rows == {labels[kind]: counts for kind, counts in expected.items()}
+    assert figures["decided"] == sum(n for n, _ in expected.values())
+
+
+def test_the_transparency_page_publishes_the_share_within_levels(client, db, clinic):
+    pending_claim(db, clinic)
+    verify(db, clinic, "informed-consent", on=TODAY, until=TODAY + timedelta(days=365))
+    page = parse_html(client.get("/transparency").get_data(as_text=True))
+    section = page.find("section", id="t-levels")
+    assert text_of(section.find(attrs={"data-figure": "within-levels"})) == "100.0%"
+    assert "Reports of harm and other high-risk reports: within 24 hours" in text_of(section)
+    french = parse_html(client.get("/transparency?lang=fr").get_data(as_text=True))
+    assert "24 heures" in text_of(french.find("section", id="t-levels"))
