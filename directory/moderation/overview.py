@@ -24,11 +24,3 @@ def clinic_context(db: sqlite_utils.Database, moderator: Moderator, clinic_id: s
         "actions": storage.list_actions(db, state=None, clinic_id=clinic_id),
         "conflict": conflict_reason(db, moderator, clinic_id),
     }
-
-
-def clinic_audit(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
-    """Return a clinic and every event about it (its claims and reports too), or None."""
-    clinic = get_clinic(db, clinic_id)
-    if clinic is None:
-        return None
-    return {"clinic": clinic, "events": storage.clinic_events(db, clinic_id)}

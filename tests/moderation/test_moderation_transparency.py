@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from directory.clinics.services import get_profile, save_profile
 from directory.events import record_event
-from directory.moderation import transparency
+from directory.moderation import audit, transparency
 from directory.moderation.export import safe_cell
 from directory.moderation.service_levels import load_levels
 from tests.moderation.helpers import pending_claim, verify
@@ -132,10 +133,73 @@ def test_audit_page_lists_every_event_about_the_clinic(db, clinic, mod_client):
     pending_claim(db, clinic)
     record_event(db, actor="x", action="clinic.updated", target_type="clinic", target_id="c-10")
     page = parse_html(mod_client.get("/moderation/clinics/c-1/audit").get_data(as_text=True))
-    actions = [
-        r["data-action"] for r in page.find("table").find_all("tr") if "data-action" in r.attrs
-    ]
+    actions = [li["data-action"] for li in page.find("ol", class_="timeline").find_all("li")]
     assert actions == ["clinic.created", "claim.claimed", "claim.pending_review"]
+
+
+def _timeline(client, clinic_id="c-1"):
+    page = parse_html(client.get(f"/moderation/clinics/{clinic_id}/audit").get_data(as_text=True))
+    return page.find("ol", class_="timeline").find_all("li", recursive=False)
+
+
+def test_the_audit_timeline_names_people_and_says_what_changed(db, clinic, mod_client, people):
+    owner = db.execute("select id from users where email = 'owner@harley.example'").fetchone()[0]
+    before = get_profile(db, "c-1")
+    arabic = "عيادة هارلي للبشرة"
+    save_profile(
+        db,
+        {**before, "name": arabic, "contact": {**before["contact"], "phone": "+44 20 7946 0999"}},
+        actor=f"user:{owner}",
+    )
+    pending_claim(db, clinic)
+    verify(db, clinic, "informed-consent", on=TODAY, until=TODAY + timedelta(days=365))
+    entries = _timeline(mod_client)
+    edit = next(li for li in entries if li["data-action"] == "clinic.updated")
+    assert text_of(edit.find("span", class_="actor")) == "Clinic Owner"
+    assert text_of(edit.find("span", class_="role")) == "(clinic account)"
+    assert text_of(edit.find("p", class_="event-what")) == "Edited the profile"
+    rows = {
+        text_of(tr.find("th")): [text_of(td) for td in tr.find_all("td")]
+        for tr in edit.find("table", class_="changes").find("tbody").find_all("tr")
+    }
+    # Only the two fields that changed, each with its label, before and after; Arabic as Arabic.
+    assert rows == {
+        "Clinic name": ["Harley Skin Clinic", arabic],
+        "Phone": ["+44 20 7946 0000", "+44 20 7946 0999"],
+    }
+    raw = text_of(edit.find("details").find("pre"))
+    assert arabic in raw and "\\u0639" not in raw
+    verified = next(li for li in entries if li["data-action"] == "claim.verified")
+    assert text_of(verified.find("p", class_="event-what")).startswith(
+        "Verified “Risks, benefits and aftercare explained in writing"
+    )
+    # Only the raw events, behind their disclosures, say "user:4".
+    assert all("user:" not in text_of(li.find("p", class_="event-head")) for li in entries)
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        ("demo", ("Demo data", "generated")),  # the demo generator
+        ("public", ("A patient", "no account")),  # a report, sent without an account
+        ("moderator:Omar Haddad", ("Omar Haddad", "moderator")),  # a moderator named by name
+        ("user:999", ("Deleted account 999", "unknown")),  # an account that is gone
+        ("something-else", ("something-else", "")),  # anything else, as it is
+    ],
+)
+def test_actors_are_named(db, actor, expected):
+    assert audit.actor_names(db, {actor})[actor] == expected
+
+
+def test_the_csv_export_is_unchanged_by_the_timeline(db, clinic, mod_client):
+    response = mod_client.get("/moderation/ledger.csv?clinic=c-1")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["id", "at", "actor", "action", "target_type", "target_id"] + [
+        "before",
+        "after",
+        "reason",
+    ]
+    assert rows[1][2:4] == ["test", "clinic.created"]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import re
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from directory.db import get_db
+from directory.moderation import audit as audit_trail
 from directory.moderation import export, four_eyes, overview, reports
 from directory.moderation.forms import ReasonForm
 from directory.moderation.views.access import me, staff_required
@@ -54,7 +55,7 @@ def request_status(clinic_id: str, kind: str):
 @bp.get("/clinics/<clinic_id>/audit")
 @staff_required
 def audit(clinic_id: str):
-    context = overview.clinic_audit(get_db(), bounded(clinic_id))
+    context = audit_trail.clinic_timeline(get_db(), bounded(clinic_id))
     if context is None:
         abort(404)
     return render_template("moderation/audit.html", **context)
