@@ -120,3 +120,13 @@ def m001_moderation(db: sqlite_utils.Database) -> None:
         not_null={"clinic_id", "item_key", "expires_at", "kind"},
     )
     db["sent_reminders"].create_index(["clinic_id", "item_key", "expires_at", "kind"], unique=True)
+
+
+@migrations()
+def m002_report_reference(db: sqlite_utils.Database) -> None:
+    # What the patient keeps: a reference to quote, and a private link to follow the report
+    # (only the link's hash is stored: the link itself is the patient's alone).
+    db["reports"].add_column("reference", str)
+    db["reports"].add_column("status_token_hash", str)
+    db["reports"].create_index(["reference"], unique=True)
+    db["reports"].create_index(["status_token_hash"], unique=True)

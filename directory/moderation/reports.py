@@ -1,6 +1,16 @@
-"""Patient reports: a concern about a clinic, received without an account, triaged by risk."""
+"""Patient reports: a concern about a clinic, received without an account, triaged by risk.
+
+The patient gets a reference and a private status link (only its hash is stored); the link
+shows where the report stands (received, under review, decided) and its public outcome, never
+what was written.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
 
 import sqlite_utils
 
@@ -56,6 +66,34 @@ OUTCOMES = {
     "listing-suspended": "Listing suspended",
     "suspension-cancelled": "Suspension not confirmed",
 }
+# What a report's status link says, by outcome: (status, the public outcome).
+PUBLIC_OUTCOMES = {
+    "no-action": (
+        "no-action",
+        "A moderator looked into your report and found nothing on the listing that needs to "
+        "change.",
+    ),
+    "clinic-contacted": ("action-taken", "A moderator contacted the clinic about your report."),
+    "information-corrected": ("action-taken", "The listing's information was corrected."),
+    "suspension-requested": (
+        "under-review",
+        "A moderator asked for the listing to be suspended; a second moderator is checking the "
+        "request.",
+    ),
+    "listing-suspended": (
+        "action-taken",
+        "Two moderators suspended the listing: it does not appear in search while we look into "
+        "the concern.",
+    ),
+    "suspension-cancelled": (
+        "no-action",
+        "A second moderator did not confirm the suspension, so the listing stays in search.",
+    ),
+}
+STATUSES = ("received", "under-review", "action-taken", "no-action")
+# References people can read out: no 0/O, 1/I/L.
+REFERENCE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 MAX_DESCRIPTION = 5000
 MAX_CONTACT = 200
 MIN_DESCRIPTION = 10
@@ -66,6 +104,27 @@ class ReportError(ValueError):
     """A report or a triage decision was refused; the message says why."""
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """What the patient keeps: the report's reference and the token of its status link."""
+
+    id: int
+    reference: str
+    token: str
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_reference(db: sqlite_utils.Database) -> str:
+    while True:
+        code = "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(8))
+        reference = f"R-{code[:4]}-{code[4:]}"
+        if not storage.reference_taken(db, reference):
+            return reference
+
+
 def submit_report(
     db: sqlite_utils.Database,
     clinic_id: str,
@@ -73,8 +132,8 @@ def submit_report(
     category: str,
     description: str,
     contact: str | None = None,
-) -> int:
-    """Store a patient's report about a clinic and return its id."""
+) -> Receipt:
+    """Store a patient's report about a clinic; return its reference and status token."""
     description = clean_text(description)
     contact = clean_text(contact) or None
     if category not in CATEGORIES:
@@ -85,9 +144,17 @@ def submit_report(
         )
     if contact is not None and len(contact) > MAX_CONTACT:
         raise ReportError(f"contact details are limited to {MAX_CONTACT} characters")
+    token = secrets.token_urlsafe(24)
     with db.atomic():
+        reference = _new_reference(db)
         report_id = storage.insert_report(
-            db, clinic_id=clinic_id, category=category, description=description, contact=contact
+            db,
+            clinic_id=clinic_id,
+            category=category,
+            description=description,
+            contact=contact,
+            reference=reference,
+            status_token_hash=_token_hash(token),
         )
         # The ledger gets the category only: descriptions and contacts stay private.
         record_event(
@@ -98,7 +165,33 @@ def submit_report(
             target_id=f"{clinic_id}:{report_id}",
             after={"category": category},
         )
-    return report_id
+    return Receipt(report_id, reference, token)
+
+
+def report_status(db: sqlite_utils.Database, token: str) -> dict | None:
+    """Return what a report's private status link shows, or None for an unknown link.
+
+    {reference, clinic_id, clinic_name, category, received_at, status (one of STATUSES),
+    outcome (the public outcome, or None), decided_at}
+    """
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
+        return None
+    report = storage.report_by_token_hash(db, _token_hash(token))
+    if report is None:
+        return None
+    status, outcome = "received", None
+    if report["state"] != "open":
+        status, outcome = PUBLIC_OUTCOMES.get(report["outcome"], ("under-review", None))
+    return {
+        "reference": report["reference"],
+        "clinic_id": report["clinic_id"],
+        "clinic_name": report["clinic_name"] or report["clinic_id"],
+        "category": CATEGORIES.get(report["category"], report["category"]),
+        "received_at": report["created_at"],
+        "status": status,
+        "outcome": outcome,
+        "decided_at": report["triaged_at"],
+    }
 
 
 def presumed_risk(category: str) -> str:

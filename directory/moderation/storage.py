@@ -234,6 +234,8 @@ def insert_report(
     category: str,
     description: str,
     contact: str | None,
+    reference: str | None = None,
+    status_token_hash: str | None = None,
     created_at: str | None = None,
 ) -> int:
     return (
@@ -246,10 +248,25 @@ def insert_report(
                 "contact": contact,
                 "created_at": created_at or utcnow(),
                 "state": "open",
+                "reference": reference,
+                "status_token_hash": status_token_hash,
             }
         )
         .last_pk
     )
+
+
+def report_by_token_hash(db: sqlite_utils.Database, token_hash: str) -> dict | None:
+    return _one(
+        db,
+        "select r.*, c.name as clinic_name from reports r "
+        "left join clinics c on c.id = r.clinic_id where r.status_token_hash = ?",
+        [token_hash],
+    )
+
+
+def reference_taken(db: sqlite_utils.Database, reference: str) -> bool:
+    return _one(db, "select 1 as taken from reports where reference = ?", [reference]) is not None
 
 
 def get_report(db: sqlite_utils.Database, report_id: int) -> dict | None:

@@ -153,7 +153,7 @@ def world(app, db):
         "document": document["stored_name"],
         "listing": listing,
         "ownership": ownership["id"],
-        "report": report,
+        "report": report.id,
     }
 
 

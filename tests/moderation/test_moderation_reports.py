@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -36,8 +37,12 @@ def test_a_patient_reports_a_concern_without_an_account(client, db, clinic):
     ]
     response = client.post("/clinics/c-1/report", data=GOOD)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/clinics/c-1/report/sent"
+    # The patient lands on the report's private status page: its address is the receipt.
+    assert re.fullmatch(r"/reports/[A-Za-z0-9_-]{32}\?sent=1", response.headers["Location"])
     [report] = _reports(db)
+    assert re.fullmatch(r"R-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}", report["reference"])
+    token = response.headers["Location"].split("/")[2].split("?")[0]
+    assert token not in str(report)  # only its hash is kept
     assert report["category"] == "adverse-reaction"
     assert report["description"] == GOOD["description"]
     assert report["contact"] == "patient@example.org"
@@ -150,7 +155,7 @@ def test_reports_are_rate_limited_per_address(data_dir, db, clinic):
 def test_triage_low_risk_closes_the_report(client, db, clinic, mod_client):
     client.post("/clinics/c-1/report", data={**GOOD, "category": "wrong-information"})
     queue = parse_html(mod_client.get("/moderation/?kind=report").get_data(as_text=True))
-    assert queue.find("tr", attrs={"data-kind": "report"}) is not None
+    assert queue.find("li", attrs={"data-kind": "report"}) is not None
     response = mod_client.post(
         "/moderation/reports/1/triage",
         data={"risk": "low", "outcome": "information-corrected", "note": "Phone fixed."},
@@ -164,7 +169,7 @@ def test_triage_low_risk_closes_the_report(client, db, clinic, mod_client):
     )
     assert report["triaged_by_name"] == "Mo Derator"
     queue = parse_html(mod_client.get("/moderation/?kind=report").get_data(as_text=True))
-    assert queue.find("tr", attrs={"data-kind": "report"}) is None
+    assert queue.find("li", attrs={"data-kind": "report"}) is None
 
 
 def test_only_a_high_risk_report_can_suspend(client, db, clinic, mod_client):
@@ -211,3 +216,58 @@ def test_a_report_is_triaged_once(client, db, clinic, mod_client, mod2_client):
     assert late.status_code == 400
     assert "already triaged by Mo Derator" in late.get_data(as_text=True)
     assert _reports(db)[0]["risk"] == "low"
+
+
+def _status(client, location: str):
+    page = parse_html(client.get(location).get_data(as_text=True))
+    return page.find("ol", class_="steps")["data-status"], page
+
+
+def test_the_status_link_follows_the_report_to_its_public_outcome(client, db, clinic, mod_client):
+    location = client.post("/clinics/c-1/report", data=GOOD).headers["Location"]
+    status, page = _status(client, location)
+    assert status == "received"
+    reference = _reports(db)[0]["reference"]
+    assert text_of(page.find("span", class_="reference")) == reference
+    assert "Thank you" in text_of(page.find("div", class_="notice"))
+    # What the patient wrote is not on the page (the link could be shared).
+    assert "Lumps" not in text_of(page) and "patient@example.org" not in text_of(page)
+    mod_client.post(
+        "/moderation/reports/1/triage",
+        data={"risk": "low", "outcome": "clinic-contacted", "note": "Called them."},
+    )
+    status, page = _status(client, location.split("?")[0])
+    assert status == "action-taken"
+    assert "A moderator contacted the clinic about your report." in text_of(
+        page.find("p", class_="outcome")
+    )
+    assert "Called them." not in text_of(page)  # the moderators' note stays private
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not-a-real-token-at-all-000000",  # well formed, unknown
+        "short",  # too short to be one
+        "x" * 300,  # far too long
+        "%3Cscript%3E" * 3,  # markup
+    ],
+)
+def test_an_unknown_status_link_is_404(client, clinic, token):
+    response = client.get(f"/reports/{token}")
+    assert response.status_code == 404
+
+
+def test_the_status_page_is_private_to_caches_and_referrers(client, clinic):
+    location = client.post("/clinics/c-1/report", data=GOOD).headers["Location"]
+    response = client.get(location)
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_form_promises_what_the_four_eyes_rule_does(client, clinic):
+    page = parse_html(client.get("/clinics/c-1/report").get_data(as_text=True))
+    text = text_of(page.find("main"))
+    assert "at once" not in text
+    assert "two moderators can take the listing off search" in text
+    assert "a reference and a private link" in text

@@ -302,7 +302,9 @@ def _h(hours: int) -> str:
         # A report of wrong information (low: 5 working days) triaged after 4 days: in time.
         (
             [
-                _event(_h(0), "report.received", "report", "c:1", {"category": "wrong-information"}),
+                _event(
+                    _h(0), "report.received", "report", "c:1", {"category": "wrong-information"}
+                ),
                 _event(_h(96), "report.triaged", "report", "c:1", {"state": "triaged"}),
             ],
             {"report": (1, 1)},

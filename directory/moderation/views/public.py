@@ -1,10 +1,21 @@
-"""Public pages: report a concern about a clinic, the transparency page, joining by invite."""
+"""Public pages: report a concern about a clinic and follow it by its private link, the
+transparency page, joining by invite."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import login_user
 
 from directory.accounts.limits import per_ip
@@ -38,7 +49,7 @@ def report(clinic_id: str):
             # A bot filled the hidden field: pretend it worked, keep nothing.
             return redirect(url_for("moderation_public.report_sent", clinic_id=clinic_id))
         try:
-            reports.submit_report(
+            receipt = reports.submit_report(
                 get_db(),
                 clinic_id,
                 category=form.category.data,
@@ -49,7 +60,8 @@ def report(clinic_id: str):
             # The sentence is the English msgid in the catalogs.
             form.form_errors.append(translate(sentence(exc)))
         else:
-            return redirect(url_for("moderation_public.report_sent", clinic_id=clinic_id))
+            # The status page is the patient's receipt: its address is the private link.
+            return redirect(url_for("moderation_public.report_status", token=receipt.token, sent=1))
     status = 400 if form.errors else 200
     return render_template(
         "moderation/report_form.html", clinic=clinic, form=form, categories=reports.CATEGORIES
@@ -60,6 +72,26 @@ def report(clinic_id: str):
 def report_sent(clinic_id: str):
     clinic = _reportable_clinic(clinic_id)
     return render_template("moderation/report_sent.html", clinic=clinic)
+
+
+@bp.get("/reports/<token>")
+@per_ip("60 per hour")
+def report_status(token: str):
+    status = reports.report_status(get_db(), token)
+    if status is None:
+        abort(404)
+    response = make_response(
+        render_template(
+            "moderation/report_status.html",
+            report=status,
+            statuses=reports.STATUSES,
+            sent=request.args.get("sent") == "1",
+        )
+    )
+    # The address is a secret: keep it out of shared caches and other sites' referrers.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.get("/transparency")
