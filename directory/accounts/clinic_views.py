@@ -15,6 +15,7 @@ from directory.db import get_db
 from directory.i18n.languages import current_lang
 from directory.notifications import services as notifications
 from directory.notifications.messages import render_message
+from directory.vocabulary import load_vocabulary
 
 MAX_PAGE = 10_000
 
@@ -132,6 +133,19 @@ def dashboard(clinic_id: str):
         if role == "staff"
         else [],
         unseen=notifications.unseen_count(db, clinic_id, current_user.id),
+    )
+
+
+@bp.get("/<clinic_id>/preview")
+def preview(clinic_id: str):
+    """Show the listing as patients will see it, before a moderator approves it."""
+    clinic_access(clinic_id, "view")
+    return render_template(
+        "clinic_admin/preview.html",
+        clinic=services.preview_clinic(get_db(), clinic_id),
+        vocabulary=load_vocabulary(),
+        guide_slug=None,
+        preview=True,
     )
 
 

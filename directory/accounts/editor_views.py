@@ -71,6 +71,7 @@ def _form(clinic: dict, *, formdata=None, data=None) -> forms.ProfileForm:
         data=data,
         language_choices=list(vocabulary.languages.items()),
         treatment_keys=keys,
+        currencies=[t["currency"] for t in clinic.get("treatments") or [] if t.get("currency")],
     )
     form.draft_key.data = make_token(_secret(), "draft", {"u": current_user.id, "c": clinic["id"]})
     return form
@@ -95,6 +96,11 @@ def _render(form, clinic, status: int = 200, **extra):
             clinic=clinic,
             vocabulary=load_vocabulary(),
             fields=editor.FIELDS,
+            # The empty row practitioners.js copies (never read back: __index__ is no number).
+            blank_practitioner=forms.PractitionerForm(
+                formdata=None, prefix="practitioners-__index__"
+            ),
+            max_practitioners=forms.MAX_PRACTITIONERS,
             **extra,
         ),
         status,

@@ -12,8 +12,9 @@ from directory.vetting import storage
 from directory.vetting.checklist import load_checklist
 from directory.vetting.decisions import reject_claim, verify_claim
 from directory.vetting.lifecycle import attach_evidence, claim_item
+from directory.vetting.reading import clinic_checklist
 from directory.vetting.scores import recompute_score
-from directory.vetting.scoring import EXPIRED, VERIFIED, score_clinic
+from directory.vetting.scoring import EXPIRED, FADING, STATES, VERIFIED, score_clinic
 from directory.vetting.sweep import expire_due
 
 DEMO_MODERATORS = ("Sofia Marin", "Omar Haddad", "Grace Okafor", "Lena Novak")
@@ -190,3 +191,23 @@ def _clinics(db: sqlite_utils.Database, ids: list[str]) -> list[dict]:
     """Return {id, treatments, practitioners} for these clinics, in the order of ids."""
     inputs = clinics.vetting_inputs(db, ids)
     return [{"id": cid, **inputs[cid]} for cid in ids if cid in inputs]
+
+
+# Every state a clinic's people can meet on their dashboard (fading: verified, past re-check).
+SHOWCASE_STATES = (*STATES, FADING)
+
+
+def showcase_clinic(db: sqlite_utils.Database, clinic_ids: list[str], *, today: date) -> str | None:
+    """Return the clinic whose claims show the most states, ideally every one (ties: first id).
+
+    The demo owner manages it, so a newcomer finds every state on the dashboard.
+    """
+    best, best_count = None, -1
+    for clinic_id in sorted(clinic_ids):
+        states = {row["state"] for row in clinic_checklist(db, clinic_id, today)}
+        count = len(states & set(SHOWCASE_STATES))
+        if count > best_count:
+            best, best_count = clinic_id, count
+        if count == len(SHOWCASE_STATES):
+            break
+    return best

@@ -44,6 +44,9 @@ ROUTES = [
     ),
     # the dashboard: outsiders learn nothing (404), moderators may look
     ("GET", "/manage/c-1", None, expect(LOGIN, 404, 200, 200, 200, 200)),
+    # its messages (notifications) and the preview of its public page: the same people
+    ("GET", "/manage/c-1/notifications", None, expect(LOGIN, 404, 200, 200, 200, 200)),
+    ("GET", "/manage/c-1/preview", None, expect(LOGIN, 404, 200, 200, 200, 200)),
     # the profile editor: the clinic's people only; moderators may not edit
     ("GET", "/manage/c-1/edit", None, expect(LOGIN, 404, 200, 200, 403, 403)),
     # saving the editor (an incomplete form: shown again with errors; anonymous: draft, login)
@@ -97,8 +100,25 @@ ROUTES = [
         {},
         {**dict.fromkeys(ROLES, ("→", "/manage/")), "anonymous": LOGIN},
     ),
-    # the login page: people already logged in go to their dashboard
-    ("GET", "/account/login", None, {**dict.fromkeys(ROLES, ("→", "/manage/")), "anonymous": 200}),
+    # choosing the language of one's e-mails
+    (
+        "POST",
+        "/account/language",
+        {"language": "fr"},
+        {**dict.fromkeys(ROLES, ("→", "/account/?lang=fr")), "anonymous": LOGIN},
+    ),
+    # the login page: people already logged in go where their work is
+    (
+        "GET",
+        "/account/login",
+        None,
+        {
+            **dict.fromkeys(ROLES, ("→", "/manage/")),
+            "anonymous": 200,
+            "moderator": ("→", "/moderation/"),
+            "admin": ("→", "/moderation/"),
+        },
+    ),
     # registering and resetting are open to all
     ("GET", "/account/register", None, EVERYONE_200),
     ("GET", "/account/reset", None, EVERYONE_200),

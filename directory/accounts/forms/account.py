@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from directory.accounts.forms.fields import email_field, new_password_field, repeat_field
@@ -78,7 +79,7 @@ class LanguageForm(FlaskForm):
     # Each language is named in itself, as the language switcher names it.
     language = SelectField(
         lazy_gettext("Language of your e-mails"),
-        choices=[(code, name) for code, (name, _direction) in LANGUAGES.items()],
+        choices=[SelectChoice(code, name) for code, (name, _direction) in LANGUAGES.items()],
         description=lazy_gettext(
             "Messages about your clinics are written in it, and your pages open in it."
         ),

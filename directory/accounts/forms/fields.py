@@ -9,10 +9,16 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
+from datetime import date
 
 import pycountry
-from flask_babel import lazy_gettext
+from babel import Locale
+from babel.core import get_global
+from babel.numbers import get_territory_currencies
+from flask_babel import gettext, lazy_gettext
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -25,6 +31,11 @@ from directory.accounts.forms.validators import (
 )
 from directory.accounts.passwords import MIN_LENGTH
 from directory.accounts.text import normalise
+from directory.i18n.languages import current_lang
+from directory.i18n.names import country_label
+
+# Offered first: the currencies of the countries most clinics are in.
+COMMON_CURRENCIES = ("GBP", "EUR", "USD", "AED", "SAR", "TRY", "CHF")
 
 
 def _single_line(value):
@@ -34,6 +45,11 @@ def _single_line(value):
 
 def _multi_line(value):
     return normalise(value, multiline=True) if isinstance(value, str) else value
+
+
+def collation_key(text: str) -> str:
+    """Sort names as people expect: accents and case do not move a name ("Égypte" by E)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _stripped(value):
@@ -177,18 +193,44 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 @functools.cache
-def country_choices() -> list[tuple[str, str]]:
-    countries = sorted(pycountry.countries, key=lambda c: getattr(c, "common_name", c.name))
-    return [("", "Choose a country")] + [
-        (c.alpha_2, getattr(c, "common_name", c.name)) for c in countries
-    ]
+def _country_choices(lang: str) -> tuple[SelectChoice, ...]:
+    names = {c.alpha_2: country_label(c.alpha_2, lang) for c in pycountry.countries}
+    ordered = sorted(names.items(), key=lambda pair: collation_key(pair[1]))
+    blank = SelectChoice("", gettext("Choose a country"))
+    return (blank, *(SelectChoice(code, name) for code, name in ordered))
+
+
+def country_choices() -> list[SelectChoice]:
+    """Return the country choices, named and sorted in the page's language."""
+    return list(_country_choices(current_lang()))
 
 
 @functools.cache
-def currency_choices() -> list[tuple[str, str]]:
-    common = ["GBP", "EUR", "USD", "AED", "SAR", "TRY", "CHF"]
-    rest = sorted(c.alpha_3 for c in pycountry.currencies if c.alpha_3 not in common)
-    return [("", "—")] + [(code, code) for code in common + rest]
+def tender_currencies() -> tuple[str, ...]:
+    """Return the ISO 4217 codes that are legal tender somewhere today (CLDR, via Babel).
+
+    Test codes (XTS, XXX), precious metals (XAU, XAG, XPT, XPD), bond units (XBA...) and
+    currencies no longer in use are none of any territory's tender, so none is offered.
+    """
+    today = date.today()
+    codes: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        codes.update(get_territory_currencies(territory, today, tender=True))
+    return tuple(sorted(codes))
+
+
+@functools.cache
+def _currency_choices(lang: str) -> tuple[SelectChoice, ...]:
+    names = Locale.parse(lang).currencies
+    codes = [c for c in COMMON_CURRENCIES if c in tender_currencies()]
+    codes += [c for c in tender_currencies() if c not in COMMON_CURRENCIES]
+    labelled = (SelectChoice(code, f"{code} · {names.get(code, code)}") for code in codes)
+    return (SelectChoice("", "—"), *labelled)
+
+
+def currency_choices() -> list[SelectChoice]:
+    """Return the currency choices, each named in the page's language ("AED · UAE Dirham")."""
+    return list(_currency_choices(current_lang()))
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from wtforms import (
     SelectField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError as WTFValidationError
 
@@ -142,10 +143,15 @@ class ProfileForm(FlaskForm):
     save = SubmitField("Save the profile")
     add_practitioner = SubmitField("Add another practitioner")
 
-    def __init__(self, *args, language_choices=(), treatment_keys=(), **kwargs):
+    def __init__(self, *args, language_choices=(), treatment_keys=(), currencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.languages.choices = list(language_choices)
         self.allowed_treatments = set(treatment_keys)
+        # A currency the clinic already uses stays choosable even if no longer offered.
+        for entry in self.treatments.entries:
+            choices = [SelectChoice.from_input(c) for c in entry.form.currency.choices]
+            kept = sorted(set(currencies) - {c.value for c in choices})
+            entry.form.currency.choices = [*choices, *(SelectChoice(code) for code in kept)]
 
     def validate_address_lines(self, field):
         check_address_lines(field.data)

@@ -1,8 +1,13 @@
-"""The demo logins: one account per role, with random passwords kept beside the data."""
+"""The demo logins: one account per role, with random passwords kept beside the data.
+
+The demo clinic owner manages a published demo clinic whose claims are in every state, so a
+newcomer has a full dashboard to look at.
+"""
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import sqlite_utils
@@ -10,7 +15,10 @@ import sqlite_utils
 from directory.accounts import storage
 from directory.accounts.passwords import generate_password, hash_password
 from directory.accounts.services.users import create_user
+from directory.clinics.services import clinic_ids, get_clinics
+from directory.vetting.demo import showcase_clinic
 
+DEMO_PREFIX = "demo-"  # the ids of generated demo clinics (directory/demo.py)
 DEMO_LOGINS = (
     ("owner@demo.vetted.test", "clinic", "Demo clinic owner"),
     ("moderator@demo.vetted.test", "moderator", "Demo moderator"),
@@ -48,4 +56,22 @@ def ensure_demo_logins(db: sqlite_utils.Database, data_dir: Path) -> list[tuple[
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write("".join(f"{e}\t{p}\t{r}\n" for e, p, r in out))
+    ensure_demo_clinic(db, today=date.today())
     return out
+
+
+def ensure_demo_clinic(db: sqlite_utils.Database, *, today: date) -> str | None:
+    """Make the demo owner an owner of the demo clinic with every claim state; return its id.
+
+    Only demo clinics (ids demo-00001...) are candidates: a real clinic never gets the demo
+    owner. Nothing changes when the owner already manages a clinic.
+    """
+    owner = storage.get_user_by_email(db, DEMO_LOGINS[0][0])
+    if owner is None or storage.clinics_of_user(db, owner["id"]):
+        return None
+    demo = [i for i in clinic_ids(db) if i.startswith(DEMO_PREFIX)]
+    ids = [c["id"] for c in get_clinics(db, demo) if c["status"] == "published"]
+    clinic_id = showcase_clinic(db, ids, today=today)
+    if clinic_id is not None:
+        storage.link_clinic(db, clinic_id, owner["id"], "owner")
+    return clinic_id

@@ -22,6 +22,7 @@ from directory.accounts.services.users import is_confirmed
 from directory.clinics.services import get_clinic, save_profile, set_status
 from directory.events import record_event
 from directory.notifications.services import notify
+from directory.vetting.services import with_scores
 
 
 def new_clinic_id(db: sqlite_utils.Database, name: str) -> str:
@@ -56,6 +57,12 @@ def create_listing(db: sqlite_utils.Database, user: dict, profile: dict) -> str:
             after={"request_id": request_id},
         )
     return clinic_id
+
+
+def preview_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
+    """Return a clinic as its public page would show it, whatever its status (or None)."""
+    clinic = get_clinic(db, clinic_id)
+    return with_scores(db, [clinic])[0] if clinic is not None else None
 
 
 def claimable_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
