@@ -55,10 +55,11 @@ def decide_request(
     *,
     approve: bool,
     reason: str,
-) -> str:
-    """Approve or reject a listing or ownership request; return its clinic id.
+) -> dict:
+    """Approve or reject a listing or ownership request; return the request as it was.
 
-    Raises LookupError when there is no such request. Drain the search outbox afterwards.
+    Raises LookupError when there is no such request. The requester is notified (accounts
+    does it in the deciding transaction); the index follows after the commit.
     """
     get, on_approve, on_reject = KINDS[kind]
     request = get(db, request_id)
@@ -68,7 +69,9 @@ def decide_request(
     reason = clean_text(reason)
     try:
         if approve:
-            return on_approve(db, request_id, actor=moderator.actor, reason=reason or None)
-        return on_reject(db, request_id, actor=moderator.actor, reason=reason)
+            on_approve(db, request_id, actor=moderator.actor, reason=reason or None)
+        else:
+            on_reject(db, request_id, actor=moderator.actor, reason=reason)
     except accounts.AccountError as exc:
         raise ModerationError(sentence(exc)) from exc
+    return request

@@ -15,7 +15,7 @@ from flask import Flask, current_app, g, has_request_context
 from directory import db
 from directory.mail import send_mail
 from directory.notifications import services
-from directory.notifications.messages import render_message
+from directory.notifications.messages import item_title, render_message
 
 REQUEST_LIMIT = 100  # a request's own mails are a handful
 COMMAND_LIMIT = 5000
@@ -81,3 +81,5 @@ def init_app(app: Flask) -> None:
     """Deliver queued notification mail after every request and command."""
     db.on_store_opened(app, store_opened)
     app.teardown_appcontext(after_context)
+    # Pages name checklist items the way messages do: by title, in the page's language.
+    app.add_template_global(item_title, "item_title")

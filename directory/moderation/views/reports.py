@@ -55,5 +55,5 @@ def triage(report_id: int):
     if result["action_id"]:
         flash("Suspension requested: a second moderator must confirm it.", "success")
         return redirect(url_for("moderation.actions"))
-    flash("Report triaged.", "success")
+    flash(f"Report {result['report']['reference'] or report_id} triaged.", "success")
     return redirect(url_for("moderation.queue", kind="report"))

@@ -32,7 +32,7 @@ def decide(kind: str, request_id: int, decision: str):
     form = OptionalReasonForm()
     if not form.validate_on_submit():
         return _page(kind, request_id, form, 400)
-    _, refused = attempt(
+    decided, refused = attempt(
         lambda: requests.decide_request(
             get_db(), me(), kind, request_id, approve=approve, reason=form.reason.data or ""
         ),
@@ -41,7 +41,9 @@ def decide(kind: str, request_id: int, decision: str):
     )
     if refused:
         return refused
-    flash(f"{'Approved' if approve else 'Rejected'}.", "success")
+    what = "the new listing" if kind == "listing" else "the ownership request"
+    verb = "Approved" if approve else "Rejected"
+    flash(f"{verb}: {what} of {decided['clinic_name']}. The requester was told.", "success")
     return redirect(url_for("moderation.queue", kind=kind))
 
 
