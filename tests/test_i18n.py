@@ -15,6 +15,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import abort
+from werkzeug.datastructures import MultiDict
 
 from directory.i18n import COOKIE, LANGUAGES, TRANSLATIONS, known
 from directory.patients.guide import GUIDE_PAGES as GUIDE
@@ -388,7 +389,6 @@ def test_language_pages_say_they_vary_by_language(client):
 @pytest.mark.parametrize(
     ("endpoint", "status"),
     [
-        ("accounts.confirm_email", 400),  # a clinic's link page, in the accounts blueprint
         ("moderation_public.join", 404),  # a moderator's invitation, beside the report form
     ],
 )
@@ -406,6 +406,133 @@ def test_translated_endpoints_exist(app):
 
     # A renamed view would silently drop back to English.
     assert TRANSLATED_ENDPOINTS <= set(app.view_functions)
+
+
+# --- the clinic back office -------------------------------------------------------------------
+
+BACK_OFFICE = [
+    "/manage/",
+    "/manage/new",
+    "/manage/claim?q=harley",
+    "/manage/claim/c-2",
+    "/manage/c-1",
+    "/manage/c-1/edit",
+    "/manage/c-1/members",
+    "/manage/c-1/items/informed-consent",
+    "/manage/c-1/notifications",
+    "/manage/c-1/preview",
+    "/account/",
+    "/account/password",
+    "/account/confirm/not-a-token",
+]
+
+
+@pytest.fixture
+def owner(app, db):
+    """A client logged in as the owner of c-1 (which has a message), c-2 to claim."""
+    from directory.accounts.services import create_user
+    from directory.accounts.storage import link_clinic
+    from directory.notifications.services import notify
+
+    save(db, "c-1")
+    save(db, "c-2")
+    user_id = create_user(
+        db, email="owner@harley.example", password="correct horse battery", role="clinic"
+    )
+    db.execute("update users set email_confirmed_at = '2026-01-01T00:00:00+00:00'")
+    link_clinic(db, "c-1", user_id, "owner")
+    notify(
+        db,
+        "claim.rejected",
+        "c-1",
+        clinic_name="Harley Skin Clinic",
+        item_key="informed-consent",
+        reason="The consent form is from 2019.",
+    )
+    client = app.test_client()
+    client.post(
+        "/account/login",
+        data={"email": "owner@harley.example", "password": "correct horse battery"},
+    )
+    return client
+
+
+def back_office_text(tree) -> str:
+    """Return the page's own words: not the names and notes it shows, not what forms hold."""
+    main = copy.copy(tree.find("main"))
+    # (The preview's <article> is the public clinic page, checked with the public pages.)
+    for node in main.find_all(["bdi", "textarea", "select", "blockquote", "template", "article"]):
+        node.decompose()
+    return text_of(main)
+
+
+@pytest.mark.parametrize("path", BACK_OFFICE)
+def test_arabic_back_office_pages_are_arabic_and_right_to_left(owner, path):
+    response = owner.get(path, headers={"Accept-Language": "ar"})
+    assert response.status_code in (200, 400), (path, response.status_code)
+    tree = parse_html(response.data)
+    assert html_lang(tree) == ("ar", "rtl"), path
+    # Clinic names, addresses and notes stay as written; the page's words are Arabic.
+    assert latin_share(back_office_text(tree)) <= 0.05, (path, back_office_text(tree))
+
+
+@pytest.mark.parametrize("path", BACK_OFFICE)
+def test_french_back_office_pages_are_french(owner, path):
+    tree = parse_html(owner.get(f"{path}{'&' if '?' in path else '?'}lang=fr").data)
+    assert html_lang(tree) == ("fr", "ltr")
+    words = Counter(back_office_text(tree).lower().split())
+    assert sum(words[w] for w in ENGLISH_WORDS) == 0, (path, back_office_text(tree))
+
+
+def test_the_account_language_chooses_the_pages_and_the_mails(owner, db):
+    response = owner.post("/account/language", data={"language": "ar"})
+    assert response.headers["Location"] == "/account/?lang=ar"
+    assert db.execute("select language from users").fetchone()[0] == "ar"
+    # Without a cookie or ?lang=, the account's language wins over the browser's.
+    owner.delete_cookie(COOKIE)
+    tree = page(owner, "/manage/c-1", "fr")
+    assert html_lang(tree) == ("ar", "rtl")
+
+
+def test_registering_keeps_the_page_language_for_the_mails(client, db):
+    client.post(
+        "/account/register?lang=fr",
+        data={
+            "email": "nouvelle@clinique.example",
+            "password": "un mot de passe long",
+            "confirm": "un mot de passe long",
+        },
+    )
+    assert db.execute("select language from users").fetchone()[0] == "fr"
+
+
+def test_arabic_editor_errors_and_flashes_are_arabic(owner):
+    headers = {"Accept-Language": "ar"}
+    form = parse_html(owner.get("/manage/c-1/edit", headers=headers).data).find("main").form
+    data = MultiDict()
+    for control in form.find_all(["input", "textarea", "select"]):
+        name, kind = control.get("name"), control.get("type")
+        if not name or kind == "submit" or (kind == "checkbox" and not control.has_attr("checked")):
+            continue
+        if control.name == "textarea":
+            data.add(name, control.text)
+        elif control.name == "select":
+            chosen = control.find("option", selected=True)
+            data.add(name, chosen["value"] if chosen else "")
+        else:
+            data.add(name, control.get("value", ""))
+    for name, value in {"name": "<b>Harley</b>", "phone": "12", "save": "1"}.items():
+        data.setlist(name, [value])
+    tree = parse_html(owner.post("/manage/c-1/edit", data=data, headers=headers).data)
+    for field in ("name", "phone"):
+        errors = text_of(tree.find("ul", id=f"{field}-errors"))
+        assert ARABIC_LETTER.search(errors) and latin_share(errors) <= 0.3, (field, errors)
+    data.setlist("name", ["Harley Skin Clinic"])
+    data.setlist("phone", ["+44 20 7946 0000"])
+    response = owner.post("/manage/c-1/edit", data=data, headers=headers, follow_redirects=True)
+    assert flash_text(parse_html(response.data)) == translated(
+        "ar", "Nothing had changed, so there was nothing to save."
+    )
 
 
 # --- error pages -------------------------------------------------------------------------------

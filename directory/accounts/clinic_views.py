@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory.accounts import forms, messages, services
 from directory.accounts.access import clinic_access, require_button, require_form_post
 from directory.accounts.dashboard import clinic_dashboard
 from directory.accounts.limits import per_account, per_ip, per_user
+from directory.accounts.wording import said
 from directory.db import get_db
 from directory.i18n.languages import current_lang
 from directory.notifications import services as notifications
@@ -59,11 +61,13 @@ def new_listing():
         try:
             clinic_id = services.create_listing(db, user, form.profile())
         except services.AccountError as exc:
-            flash(str(exc), "error")
+            flash(said(exc), "error")
         else:
             flash(
-                "Your listing is saved. It stays unpublished until a moderator approves it; "
-                "meanwhile, complete the profile.",
+                _(
+                    "Your listing is saved. It stays unpublished until a moderator approves it; "
+                    "meanwhile, complete the profile and preview it."
+                ),
                 "success",
             )
             return redirect(url_for("clinic_editor.edit_profile", clinic_id=clinic_id))
@@ -99,18 +103,24 @@ def claim(clinic_id: str):
                 db, user, clinic_id, note=form.note.data or None
             )
         except services.AccountError as exc:
-            flash(str(exc), "error")
+            flash(said(exc), "error")
         else:
             if request_row["state"] == "approved":
                 flash(
-                    f"You now manage {clinic['name']}: your confirmed address is on the "
-                    "clinic website's domain.",
+                    _(
+                        "You now manage %(name)s: your confirmed address is on the clinic "
+                        "website's domain.",
+                        name=clinic["name"],
+                    ),
                     "success",
                 )
                 return redirect(url_for(".dashboard", clinic_id=clinic_id))
             flash(
-                f"Your claim on {clinic['name']} is waiting for a moderator. We will let you "
-                "know here.",
+                _(
+                    "Your claim on %(name)s is waiting for a moderator. We will let you know "
+                    "here and by e-mail.",
+                    name=clinic["name"],
+                ),
                 "success",
             )
             return redirect(url_for(".home"))
@@ -185,12 +195,12 @@ def members(clinic_id: str):
                 db, clinic_id, form.email.data, invited_by=current_user.id
             )
         except services.AccountError as exc:
-            form.email.errors.append(str(exc))
+            form.email.errors.append(said(exc))
         else:
             messages.send_invite(
                 invite_id, form.email.data, clinic["name"], current_user.display_name
             )
-            flash(f"We sent an invitation to {form.email.data}.", "success")
+            flash(_("We sent an invitation to %(email)s.", email=form.email.data), "success")
             return redirect(url_for(".members", clinic_id=clinic_id))
     return render_template(
         "clinic_admin/members.html",
@@ -205,13 +215,13 @@ def members(clinic_id: str):
 
 @bp.post("/<clinic_id>/members/<int:user_id>/remove")
 def remove_member(clinic_id: str, user_id: int):
-    return _change_team(clinic_id, services.remove_member, user_id, "Removed from this listing.")
+    return _change_team(clinic_id, services.remove_member, user_id, _("Removed from this listing."))
 
 
 @bp.post("/<clinic_id>/invites/<int:invite_id>/revoke")
 def revoke_invite(clinic_id: str, invite_id: int):
     return _change_team(
-        clinic_id, services.revoke_invite, invite_id, "The invitation is withdrawn."
+        clinic_id, services.revoke_invite, invite_id, _("The invitation is withdrawn.")
     )
 
 
@@ -224,7 +234,7 @@ def _change_team(clinic_id: str, change, target: int, done: str):
     except LookupError:
         abort(404)
     except services.AccountError as exc:
-        flash(str(exc), "error")
+        flash(said(exc), "error")
     else:
         flash(done, "success")
     return redirect(url_for(".members", clinic_id=clinic_id))

@@ -32,6 +32,9 @@ FIELDS: dict[str, str] = {
 }
 
 
+EMPTY = "(empty)"  # how display() shows a field with nothing in it
+
+
 def _blank_to_none(value: Any) -> Any:
     return None if value in ("", None) else value
 
@@ -237,7 +240,7 @@ def display(path: str, profile: dict | None, vocabulary=None) -> str:
     """Return one field of a profile as text a person can compare."""
     value = _raw(profile or {}, path)
     if value in (None, "", []):
-        return "(empty)"
+        return EMPTY
     if path == "address.lines":
         return ", ".join(value)
     if path == "location":

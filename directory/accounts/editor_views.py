@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -23,6 +24,8 @@ from directory.accounts.tokens import make_token, read_token
 from directory.clinics.services import UNCHANGED
 from directory.db import get_db
 from directory.extensions import csrf
+from directory.i18n.languages import translate
+from directory.i18n.names import language_label
 from directory.vocabulary import load_vocabulary
 
 bp = Blueprint("clinic_editor", __name__, url_prefix="/manage")
@@ -69,7 +72,8 @@ def _form(clinic: dict, *, formdata=None, data=None) -> forms.ProfileForm:
     form = forms.ProfileForm(
         formdata=formdata,
         data=data,
-        language_choices=list(vocabulary.languages.items()),
+        # Each language named in the page's language (Arabic pages name them in Arabic).
+        language_choices=[(code, language_label(code)) for code in vocabulary.languages],
         treatment_keys=keys,
         currencies=[t["currency"] for t in clinic.get("treatments") or [] if t.get("currency")],
     )
@@ -119,10 +123,12 @@ def _rescue_draft(clinic_id: str):
         pairs = [(k, v) for k, v in _clean(request.form).items(multi=True) if k not in BUTTONS]
         kept = services.keep_draft(get_db(), payload["u"], clinic_id, pairs)
     flash(
-        "Your session had expired, so nothing was saved yet. We kept what you typed: "
-        "log in and you can restore it."
+        _(
+            "Your session had expired, so nothing was saved yet. We kept what you typed: "
+            "log in and you can restore it."
+        )
         if kept
-        else "Your session had expired. Please log in again.",
+        else _("Your session had expired. Please log in again."),
         "error",
     )
     return redirect(url_for("accounts.login", next=url_for(".edit_profile", clinic_id=clinic_id)))
@@ -179,12 +185,17 @@ def _save(form, formdata: MultiDict, clinic: dict):
     if result.conflicts:
         return _conflict(result, clinic)
     if result.saved == UNCHANGED:
-        flash("Nothing had changed, so there was nothing to save.", "success")
+        flash(_("Nothing had changed, so there was nothing to save."), "success")
     elif result.merged:
-        flash("Saved. A colleague had saved other changes meanwhile; both are kept.", "success")
+        flash(_("Saved. A colleague had saved other changes meanwhile; both are kept."), "success")
     else:
-        flash("Saved. The profile is up to date.", "success")
+        flash(_("Saved. The profile is up to date."), "success")
     return redirect(url_for("clinic_admin.dashboard", clinic_id=clinic_id))
+
+
+def _shown(value: str) -> str:
+    # Only the editor's own word for nothing is translated; the rest is what people typed.
+    return translate(value) if value == editor.EMPTY else value
 
 
 def _conflict(result: services.EditResult, clinic: dict):
@@ -195,9 +206,9 @@ def _conflict(result: services.EditResult, clinic: dict):
     rows = [
         {
             "path": path,
-            "label": editor.FIELDS[path],
-            "mine": editor.display(path, result.mine, vocabulary),
-            "theirs": editor.display(path, result.theirs, vocabulary),
+            "label": translate(editor.FIELDS[path]),
+            "mine": _shown(editor.display(path, result.mine, vocabulary)),
+            "theirs": _shown(editor.display(path, result.theirs, vocabulary)),
         }
         for path in result.conflicts
     ]
@@ -209,5 +220,5 @@ def discard_draft(clinic_id: str):
     clinic_access(clinic_id, "edit")
     require_button()
     services.discard_draft(get_db(), current_user.id, clinic_id)
-    flash("The kept changes are discarded.", "success")
+    flash(_("The kept changes are discarded."), "success")
     return redirect(url_for(".edit_profile", clinic_id=clinic_id))

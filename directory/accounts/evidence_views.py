@@ -15,14 +15,17 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from directory.accounts import forms
 from directory.accounts.access import clinic_access, require_form_post
 from directory.accounts.limits import per_user
+from directory.accounts.wording import said
 from directory.db import get_db
 from directory.evidence import services as evidence
 from directory.evidence.files import MAX_BYTES, EvidenceFileError
+from directory.i18n.languages import translate
 from directory.vetting.checklist import load_checklist
 from directory.vetting.services import VettingError, get_claim
 
@@ -42,7 +45,7 @@ def item(clinic_id: str, item_key: str):
     if form.validate_on_submit():
         if not form.has_content():
             form.statement.errors.append(
-                "Add at least one of: a statement, a link, a licence number or a document."
+                _("Add at least one of: a statement, a link, a licence number or a document.")
             )
         else:
             try:
@@ -58,12 +61,17 @@ def item(clinic_id: str, item_key: str):
                     document=form.upload(MAX_BYTES),
                 )
             except EvidenceFileError as exc:
-                form.document.errors.append(f"{exc} Choose the file again.")
+                form.document.errors.append(
+                    _("%(problem)s Choose the file again.", problem=said(exc))
+                )
             except VettingError as exc:
-                form.statement.errors.append(str(exc))
+                form.statement.errors.append(said(exc))
             else:
                 flash(
-                    f"Sent for review: {checklist_item.title}. A moderator will check it.",
+                    _(
+                        "Sent for review: %(item)s. A moderator will check it.",
+                        item=translate(checklist_item.title),
+                    ),
                     "success",
                 )
                 return redirect(url_for("clinic_admin.dashboard", clinic_id=clinic_id))

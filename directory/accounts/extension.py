@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from directory.accounts import clinic_views, editor_views, evidence_views, limits, views
+from directory.accounts import clinic_views, editor_views, evidence_views, labels, limits, views
 
 SESSION_LIFETIME = timedelta(hours=12)
 REMEMBER_DURATION = timedelta(days=30)
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limits.limiter.init_app(app)
+    labels.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(clinic_views.bp)
     app.register_blueprint(editor_views.bp)

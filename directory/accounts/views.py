@@ -19,6 +19,7 @@ from directory.accounts import forms, messages, services
 from directory.accounts.access import require_button, require_form_post
 from directory.accounts.limits import per_account, per_ip
 from directory.accounts.tokens import read_token
+from directory.accounts.wording import said
 from directory.db import get_db
 from directory.extensions import User
 from directory.i18n.languages import current_lang
@@ -77,7 +78,7 @@ def confirm_email(token: str):
     if form.validate_on_submit():
         if not services.confirm_email(get_db(), payload["u"], payload["e"]):
             return render_template("accounts/link_invalid.html", what="confirmation"), 400
-        flash("Thank you: your e-mail address is confirmed.", "success")
+        flash(_("Thank you: your e-mail address is confirmed."), "success")
         if current_user.is_authenticated:
             return redirect(url_for("clinic_admin.home"))
         return redirect(url_for(".login"))
@@ -92,10 +93,10 @@ def resend_confirmation():
     require_button()
     user = services.get_user(get_db(), current_user.id)
     if services.is_confirmed(user):
-        flash("Your e-mail address is already confirmed.", "success")
+        flash(_("Your e-mail address is already confirmed."), "success")
     else:
         messages.send_confirmation(user)
-        flash(f"We sent a new confirmation link to {user['email']}.", "success")
+        flash(_("We sent a new confirmation link to %(email)s.", email=user["email"]), "success")
     return redirect(url_for("clinic_admin.home"))
 
 
@@ -163,11 +164,11 @@ def reset_password(token: str):
                 action="user.password_reset",
             )
         except services.AccountError as exc:
-            form.password.errors.append(str(exc))
+            form.password.errors.append(said(exc))
         else:
             messages.send_password_changed(user)
             session.clear()
-            flash("Your new password is set. Log in with it.", "success")
+            flash(_("Your new password is set. Log in with it."), "success")
             return redirect(url_for(".login"))
     return render_template("accounts/reset_password.html", form=form, email=user["email"])
 
@@ -186,11 +187,11 @@ def change_password():
             )
         except services.AccountError as exc:
             field = form.current if "current" in str(exc) else form.password
-            field.errors.append(str(exc))
+            field.errors.append(said(exc))
         else:
             messages.send_password_changed(user)
             _start_session(user, remember=False)
-            flash("Your password is changed.", "success")
+            flash(_("Your password is changed."), "success")
             return redirect(url_for(".account"))
     return render_template("accounts/change_password.html", form=form)
 
@@ -236,8 +237,8 @@ def invite(token: str):
         try:
             clinic_id = services.accept_invite(db, row["id"], current_user.id)
         except services.AccountError as exc:
-            flash(str(exc), "error")
+            flash(said(exc), "error")
         else:
-            flash(f"You can now edit {row['clinic_name']}.", "success")
+            flash(_("You can now edit %(name)s.", name=row["clinic_name"]), "success")
             return redirect(url_for("clinic_admin.dashboard", clinic_id=clinic_id))
     return render_template("accounts/invite.html", invite=row, form=form)

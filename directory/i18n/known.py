@@ -152,8 +152,82 @@ REPORT_ERRORS = (
     N_("Contact details are limited to 200 characters."),
 )
 
-# directory/accounts/views.py BAD_LOGIN, shown beside the password on the log-in page.
-ACCOUNT_MESSAGES = (N_("That e-mail address and password do not match an account."),)
+# directory/accounts/views.py BAD_LOGIN, shown beside the password on the log-in page, the
+# flashes of logging in and out, and Flask-Login's message (directory/extensions.py).
+ACCOUNT_MESSAGES = (
+    N_("That e-mail address and password do not match an account."),
+    N_("You are logged in."),
+    N_("You are logged out."),
+    N_("Please log in to see that page."),
+)
+
+# Refusals of the accounts services (AccountError templates) shown on the clinic back office,
+# and password_problem's sentences (directory/accounts/services/users.py).
+ACCOUNT_REFUSALS = (
+    N_("Confirm your e-mail address before you add a listing."),
+    N_("Confirm your e-mail address before you claim a clinic."),
+    N_("You already manage this clinic."),
+    N_("%(email)s already works on this listing."),
+    N_("This invitation is no longer valid."),
+    N_("This invitation was sent to another address. Log in with that address."),
+    N_("A listing needs an owner; the last owner cannot be removed."),
+    N_("That is not your current password."),
+    N_("Use at least 12 characters."),
+    N_("Use at most 256 characters."),
+    N_("Your password must not be your e-mail address."),
+    N_("That password is too easy to guess; mix more different characters."),
+)
+
+# Why an evidence document was refused (directory/evidence/files.py), on a checklist item's page.
+EVIDENCE_REFUSALS = (
+    N_("The file is empty."),
+    N_("The file is larger than 10 MB."),
+    N_(
+        "Only PDF, PNG and JPEG files are accepted (checked from the file's content, not its name)."
+    ),
+    N_("The PDF is too complex to check; export it again as a plain PDF."),
+)
+
+# The profile editor's field labels (directory/accounts/editor.py FIELDS), in the table of
+# fields two people changed at once, and how it shows a field with nothing in it.
+EDITOR_FIELDS = (
+    N_("Clinic name"),
+    N_("Brand or group"),
+    N_("Description"),
+    N_("Street address"),
+    N_("Town or city"),
+    N_("Region or county"),
+    N_("Postcode"),
+    N_("Country"),
+    N_("Coordinates"),
+    N_("Phone"),
+    N_("E-mail for patients"),
+    N_("Website"),
+    N_("Opening hours"),
+    N_("Languages spoken"),
+    N_("Treatments and prices"),
+    N_("Practitioners"),
+    N_("(empty)"),
+)
+
+# What a report's private status link says of each outcome (directory/moderation/reports.py
+# PUBLIC_OUTCOMES).
+REPORT_PUBLIC_OUTCOMES = (
+    N_(
+        "A moderator looked into your report and found nothing on the listing that needs to change."
+    ),
+    N_("A moderator contacted the clinic about your report."),
+    N_("The listing's information was corrected."),
+    N_(
+        "A moderator asked for the listing to be suspended; a second moderator is checking the "
+        "request."
+    ),
+    N_(
+        "Two moderators suspended the listing: it does not appear in search while we look into "
+        "the concern."
+    ),
+    N_("A second moderator did not confirm the suspension, so the listing stays in search."),
+)
 
 # directory/accounts/text.py text_problem: why typed text was refused (an e-mail address on
 # the register and reset pages).

@@ -56,23 +56,23 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = new_password_field("New password")
+    password = new_password_field(lazy_gettext("New password"))
     confirm = repeat_field()
-    submit = SubmitField("Set my new password")
+    submit = SubmitField(lazy_gettext("Set my new password"))
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
-        "Current password",
+        lazy_gettext("Current password"),
         validators=[
-            InputRequired(message="Enter your current password."),
+            InputRequired(message=lazy_gettext("Enter your current password.")),
             Length(max=MAX_LENGTH),
         ],
         render_kw={"autocomplete": "current-password"},
     )
-    password = new_password_field("New password")
+    password = new_password_field(lazy_gettext("New password"))
     confirm = repeat_field()
-    submit = SubmitField("Change password")
+    submit = SubmitField(lazy_gettext("Change password"))
 
 
 class LanguageForm(FlaskForm):
@@ -90,4 +90,4 @@ class LanguageForm(FlaskForm):
 class ButtonForm(FlaskForm):
     """A form that is only a button (and its CSRF token): confirm, accept, log out, remove."""
 
-    submit = SubmitField("Continue")
+    submit = SubmitField(lazy_gettext("Continue"))

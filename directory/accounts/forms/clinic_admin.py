@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 from wtforms.validators import DataRequired
@@ -17,16 +18,19 @@ from directory.accounts.forms.validators import check_address_lines
 
 
 class NewListingForm(FlaskForm):
-    name = text_field("Clinic name", 200, required=True)
+    name = text_field(_l("Clinic name"), 200, required=True)
     address_lines = text_field(
-        "Street address", 1200, multiline=True, description="One line per line of the address."
+        _l("Street address"),
+        1200,
+        multiline=True,
+        description=_l("One line per line of the address."),
     )
-    city = text_field("Town or city", 100)
-    postcode = text_field("Postcode", 16)
+    city = text_field(_l("Town or city"), 100)
+    postcode = text_field(_l("Postcode"), 16)
     country = country_field()
     phone = phone_field()
     website = website_field()
-    submit = SubmitField("Create the listing")
+    submit = SubmitField(_l("Create the listing"))
 
     def validate_address_lines(self, field):
         check_address_lines(field.data)
@@ -63,23 +67,25 @@ class ClaimSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search
 
-    q = text_field("Clinic name, town or postcode", 100, required=True, min_length=2)
+    q = text_field(_l("Clinic name, town or postcode"), 100, required=True, min_length=2)
 
 
 class ClaimForm(FlaskForm):
     note = text_field(
-        "How are you connected to this clinic?",
+        _l("How are you connected to this clinic?"),
         1000,
         multiline=True,
-        description="For example: I am the owner / the practice manager. A moderator reads this.",
+        description=_l(
+            "For example: I am the owner / the practice manager. A moderator reads this."
+        ),
     )
     authorised = BooleanField(
-        "I am authorised to manage this clinic's listing",
-        validators=[DataRequired(message="Tick this box to confirm.")],
+        _l("I am authorised to manage this clinic's listing"),
+        validators=[DataRequired(message=_l("Tick this box to confirm."))],
     )
-    submit = SubmitField("Claim this clinic")
+    submit = SubmitField(_l("Claim this clinic"))
 
 
 class InviteForm(FlaskForm):
-    email = email_field("Their e-mail address")
-    submit = SubmitField("Send invitation")
+    email = email_field(_l("Their e-mail address"))
+    submit = SubmitField(_l("Send invitation"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SubmitField
@@ -11,18 +12,18 @@ from directory.accounts.forms.fields import text_field, website_field
 
 class EvidenceForm(FlaskForm):
     statement = text_field(
-        "Your statement",
+        _l("Your statement"),
         2000,
         multiline=True,
-        description="In your own words: how the clinic meets this item.",
+        description=_l("In your own words: how the clinic meets this item."),
     )
-    link = website_field("Link to evidence")
-    licence_number = text_field("Licence or registration number", 100)
+    link = website_field(_l("Link to evidence"))
+    licence_number = text_field(_l("Licence or registration number"), 100)
     document = FileField(
-        "Document (PDF, PNG or JPEG, at most 10 MB)",
+        _l("Document (PDF, PNG or JPEG, at most 10 MB)"),
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
     )
-    submit = SubmitField("Send for review")
+    submit = SubmitField(_l("Send for review"))
 
     def _chosen(self):
         upload = self.document.data

@@ -58,14 +58,14 @@ def _stripped(value):
 
 def text_field(label, max_length, *, required=False, multiline=False, min_length=0, **kwargs):
     """Return a text field with the standard filters and checks."""
-    validators = [DataRequired(message="This field is required.")] if required else [Optional()]
+    required_message = lazy_gettext("This field is required.")
+    validators = [DataRequired(message=required_message)] if required else [Optional()]
+    # Length fills in %(min)d and %(max)d after translation.
+    too_long = lazy_gettext("Use at most %(max)d characters.")
+    between = lazy_gettext("Use %(min)d to %(max)d characters.")
     validators += [
         PlainText(multiline),
-        Length(
-            min=min_length,
-            max=max_length,
-            message=f"Use at most {max_length} characters." if not min_length else None,
-        ),
+        Length(min=min_length, max=max_length, message=between if min_length else too_long),
     ]
     cls = TextAreaField if multiline else StringField
     return cls(
@@ -123,20 +123,20 @@ def _normalise_website(value):
     return value
 
 
-def website_field(label="Website"):
+def website_field(label=None):
     """Return an http(s) address field; a bare host name gets https://."""
     return StringField(
-        label,
+        label or lazy_gettext("Website"),
         validators=[Optional(), Website()],
         filters=[_normalise_website],
         render_kw={"inputmode": "url", "maxlength": 500, "placeholder": "https://"},
     )
 
 
-def phone_field(label="Phone"):
+def phone_field(label=None):
     """Return a phone number field, read in the form's country and stored international."""
     return StringField(
-        label,
+        label or lazy_gettext("Phone"),
         validators=[Optional(), PhoneNumber()],
         filters=[lambda v: normalise(v) if isinstance(v, str) else v],
         render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 40},
@@ -146,7 +146,9 @@ def phone_field(label="Phone"):
 def country_field():
     """Return a required choice of country (ISO 3166 alpha-2)."""
     return SelectField(
-        "Country", choices=country_choices, validators=[DataRequired(message="Choose a country.")]
+        lazy_gettext("Country"),
+        choices=country_choices,
+        validators=[DataRequired(message=lazy_gettext("Choose a country."))],
     )
 
 
@@ -167,10 +169,16 @@ class NumberText(StringField):
         if not text:
             return
         if not re.fullmatch(rf"-?\d{{1,9}}(\.\d{{1,{self.places}}})?", text, re.ASCII):
-            raise ValueError(f"Write a number, like {self._example()}.")
+            raise ValueError(gettext("Write a number, like %(example)s.", example=self._example()))
         value = float(text)
         if not math.isfinite(value) or not self.low <= value <= self.high:
-            raise ValueError(f"Use a number from {self.low:g} to {self.high:g}.")
+            raise ValueError(
+                gettext(
+                    "Use a number from %(low)s to %(high)s.",
+                    low=f"{self.low:g}",
+                    high=f"{self.high:g}",
+                )
+            )
         self.data = value
 
     def _example(self) -> str:

@@ -40,7 +40,8 @@ class PlainText:
             if isinstance(value, str):
                 problem = text_problem(value, multiline=self.multiline)
                 if problem:
-                    raise StopValidation(problem)
+                    # The sentences are marked for the catalogs in directory/i18n/known.py.
+                    raise StopValidation(gettext(problem))
 
 
 class EmailAddress:
@@ -108,21 +109,25 @@ class Website:
     def __call__(self, form, field):
         value = _typed(field)
         if len(value) > 500:
-            raise StopValidation("Use at most 500 characters.")
+            raise StopValidation(gettext("Use at most %(max)d characters.", max=500))
         if any(c.isspace() for c in value):
-            raise StopValidation("A web address has no spaces.")
+            raise StopValidation(gettext("A web address has no spaces."))
         try:
             parts = urlsplit(value)
             host = parts.hostname or ""
             port_ok = parts.port is None or parts.port > 0
         except ValueError:
-            raise StopValidation("That is not a web address.") from None
+            raise StopValidation(gettext("That is not a web address.")) from None
         if parts.scheme.lower() not in ("http", "https"):
-            raise StopValidation("Only web addresses starting with http:// or https:// work here.")
+            raise StopValidation(
+                gettext("Only web addresses starting with http:// or https:// work here.")
+            )
         if parts.username or parts.password or not port_ok:
-            raise StopValidation("That is not a web address.")
+            raise StopValidation(gettext("That is not a web address."))
         if "." not in host or not re.fullmatch(r"[\w.-]+", host) or host.startswith("."):
-            raise StopValidation("That web address has no valid host name, like example.com.")
+            raise StopValidation(
+                gettext("That web address has no valid host name, like example.com.")
+            )
 
 
 class PhoneNumber:
@@ -134,19 +139,24 @@ class PhoneNumber:
     def __call__(self, form, field):
         value = _typed(field)
         if len(value) > 40:
-            raise StopValidation("That is too long for a phone number.")
+            raise StopValidation(gettext("That is too long for a phone number."))
         country = getattr(form, self.country_field, None)
         region = country.data if country is not None and isinstance(country.data, str) else None
         try:
             number = phonenumbers.parse(value, (region or "").upper() or None)
         except phonenumbers.NumberParseException:
             raise StopValidation(
-                "That is not a phone number. Write it with its country code, like +44 20 7946 0000."
+                gettext(
+                    "That is not a phone number. Write it with its country code, like "
+                    "+44 20 7946 0000."
+                )
             ) from None
         if not phonenumbers.is_valid_number(number):
             raise StopValidation(
-                "That phone number is not valid for its country. Check the digits and the "
-                "country code."
+                gettext(
+                    "That phone number is not valid for its country. Check the digits and the "
+                    "country code."
+                )
             )
         field.data = phonenumbers.format_number(
             number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
@@ -157,6 +167,6 @@ def check_address_lines(value: str | None) -> None:
     """Refuse a street address of too many lines, or a line too long."""
     lines = [line.strip() for line in (value or "").split("\n") if line.strip()]
     if len(lines) > MAX_ADDRESS_LINES:
-        raise WTFValidationError(f"Use at most {MAX_ADDRESS_LINES} lines.")
+        raise WTFValidationError(gettext("Use at most %(num)d lines.", num=MAX_ADDRESS_LINES))
     if any(len(line) > 200 for line in lines):
-        raise WTFValidationError("Each line can have at most 200 characters.")
+        raise WTFValidationError(gettext("Each line can have at most %(num)d characters.", num=200))

@@ -41,7 +41,7 @@ def invite_editor(db: sqlite_utils.Database, clinic_id: str, email: str, *, invi
     with db.atomic():
         for member in storage.clinic_members(db, clinic_id):
             if member["email"] == email:
-                raise AccountError(f"{email} already works on this listing.")
+                raise AccountError("%(email)s already works on this listing.", email=email)
         for invite in storage.list_invites(db, clinic_id, state="pending"):
             if invite["email"] == email:
                 return invite["id"]
