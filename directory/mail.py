@@ -14,6 +14,7 @@ import smtplib
 import sys
 import time
 from email import policy
+from email.header import Header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, make_msgid
@@ -39,7 +40,13 @@ def build_message(
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
-    message["Subject"] = subject
+    if subject.isascii():
+        message["Subject"] = subject
+    else:
+        # The modern policy folds a long non-ASCII subject between encoded words and the
+        # space at the fold is lost on reading ("مكتوب للمخاطر" arrives as "مكتوبللمخاطر");
+        # the legacy encoder keeps spaces inside the encoded words. Stored as written.
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="vetted.invalid")
     message.set_content(body)

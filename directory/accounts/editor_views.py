@@ -102,7 +102,7 @@ def _render(form, clinic, status: int = 200, **extra):
             fields=editor.FIELDS,
             # The empty row practitioners.js copies (never read back: __index__ is no number).
             blank_practitioner=forms.PractitionerForm(
-                formdata=None, prefix="practitioners-__index__"
+                formdata=None, prefix="practitioners-__index__-"
             ),
             max_practitioners=forms.MAX_PRACTITIONERS,
             **extra,

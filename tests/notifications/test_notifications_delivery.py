@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from directory.mail import read_messages
+from directory.mail import last_message, read_messages, send_mail
 from directory.notifications.services import MAX_ATTEMPTS, list_mails, notify
 from tests.notifications.conftest import PASSWORD
 from tests.notifications.helpers import Outbox, deliver_queued
@@ -86,3 +88,23 @@ def test_a_bad_page_number_is_400(app, db, clinic):
     client = log_in(app, "owner@harley.example")
     assert client.get("/manage/c-1/notifications?page=0").status_code == 400
     assert client.get("/manage/c-1/notifications?page=x").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        # A long Arabic subject: folded over several lines, no space lost at a fold.
+        "تم التحقق من «شرح مكتوب للمخاطر والفوائد والرعاية بعد العلاج، مع موافقة مستنيرة» لـ "
+        "Harley Skin Clinic",
+        # French, with its own spaces before punctuation.
+        "« Risques, bénéfices et soins après traitement expliqués par écrit » est vérifié",
+        "A plain ASCII subject that is long enough to be folded over more than one line, too",
+    ],
+)
+def test_a_subject_arrives_exactly_as_written(app, subject):
+    with app.app_context():
+        send_mail("someone@clinic.example", subject, "Body", html="<p>Body</p>")
+    message = last_message(app.config["MAIL_DIR"])
+    assert message["Subject"] == subject
+    [raw] = Path(app.config["MAIL_DIR"]).glob("*.eml")
+    assert max(len(line) for line in raw.read_bytes().split(b"\r\n")) <= 998
