@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import sqlite_utils
 
@@ -91,6 +92,26 @@ def review_context(
     }
 
 
+def _decide_and_tell(
+    db: sqlite_utils.Database,
+    moderator: Moderator,
+    clinic_id: str,
+    item_key: str,
+    decide: Callable[..., dict],
+    kind: str,
+    **told,
+) -> dict:
+    """Run vetting's decision as this moderator and notify the clinic, in one transaction."""
+    ensure_may_decide(db, moderator, clinic_id)
+    with db.atomic():
+        claim = decide(
+            db, clinic_id, item_key, moderator_id=moderator.id, moderator_name=moderator.name
+        )
+        clinic = decision_labels(db, clinic_id, item_key)["clinic"]
+        notify(db, kind, clinic_id, clinic_name=clinic, item_key=item_key, **told)
+    return claim
+
+
 def verify(
     db: sqlite_utils.Database,
     moderator: Moderator,
@@ -103,28 +124,15 @@ def verify(
     today: date | None = None,
 ) -> dict:
     """Verify a claim and tell the clinic (vetting's ConflictError if decided meanwhile)."""
-    ensure_may_decide(db, moderator, clinic_id)
-    with db.atomic():
-        claim = vetting.verify_claim(
-            db,
-            clinic_id,
-            item_key,
-            moderator_id=moderator.id,
-            moderator_name=moderator.name,
-            verified_at=verified_at,
-            expires_at=expires_at,
-            expected_state=expected_state,
-            today=today,
-        )
-        notify(
-            db,
-            "claim.verified",
-            clinic_id,
-            clinic_name=decision_labels(db, clinic_id, item_key)["clinic"],
-            item_key=item_key,
-            expires_at=expires_at.isoformat(),
-        )
-    return claim
+    decide = partial(
+        vetting.verify_claim,
+        verified_at=verified_at,
+        expires_at=expires_at,
+        expected_state=expected_state,
+        today=today,
+    )
+    told = {"expires_at": expires_at.isoformat()}
+    return _decide_and_tell(db, moderator, clinic_id, item_key, decide, "claim.verified", **told)
 
 
 @dataclass(frozen=True)
@@ -171,24 +179,8 @@ def decide_with_note(
     today: date | None = None,
 ) -> dict:
     """Apply a decision with a note (rejection, information_request) and tell the clinic."""
-    ensure_may_decide(db, moderator, clinic_id)
-    with db.atomic():
-        claim = decision.decide(
-            db,
-            clinic_id,
-            item_key,
-            moderator_id=moderator.id,
-            moderator_name=moderator.name,
-            reason=decision.note,
-            expected_state=expected_state,
-            today=today,
-        )
-        notify(
-            db,
-            decision.kind,
-            clinic_id,
-            clinic_name=decision_labels(db, clinic_id, item_key)["clinic"],
-            item_key=item_key,
-            **{decision.note_param: decision.note},
-        )
-    return claim
+    decide = partial(
+        decision.decide, reason=decision.note, expected_state=expected_state, today=today
+    )
+    told = {decision.note_param: decision.note}
+    return _decide_and_tell(db, moderator, clinic_id, item_key, decide, decision.kind, **told)

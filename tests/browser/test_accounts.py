@@ -88,5 +88,5 @@ def test_register_confirm_claim_edit_and_send_evidence(live_server, live_app, pa
     page.wait_for_url(re.compile(r"/manage/c-1$"))
     row = page.locator("#item-informed-consent")
     assert row.get_attribute("data-state") == "pending_review"
-    assert "Evidence sent: document" in row.inner_text()
+    assert "Evidence sent: Document" in row.inner_text()
     assert errors == []

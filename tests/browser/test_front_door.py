@@ -15,6 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from directory.accounts.services import create_listing, get_user
+from directory.notifications.services import notify
+from tests.conftest import make_profile
 from tests.moderation.helpers import (
     PASSWORD,
     add_user,
@@ -79,6 +82,8 @@ CLINIC_PAGES = [
     "/manage/uk-01/edit",
     "/manage/uk-01/members",
     "/manage/uk-01/items/informed-consent",
+    "/manage/uk-01/notifications",
+    "/manage/uk-01/preview",
 ]
 # A moderator's pages (an admin, second factor passed).
 MODERATION_PAGES = [
@@ -92,6 +97,8 @@ MODERATION_PAGES = [
     "/moderation/actions",
     "/moderation/conflicts",
     "/moderation/admin/invites",
+    "/moderation/listings/1",
+    "/moderation/?page=2",
 ]
 
 
@@ -104,9 +111,33 @@ def server(live_app, live_server):
     db = connect(live_app.config["DATABASE"])
     try:
         verify_item(db, "uk-01", "licensed-staff")
-        submit_report(db, "uk-02", category="adverse-reaction", description="Redness for a week.")
+        receipt = submit_report(
+            db, "uk-02", category="adverse-reaction", description="Redness for a week."
+        )
+        SECRET["status"] = f"/reports/{receipt.token}"
         pending_claim(db, "uk-01", "informed-consent")
-        link_to_clinic(db, add_user(db, "owner@uk01.example", role="clinic"), "uk-01")
+        owner = add_user(db, "owner@uk01.example", role="clinic")
+        link_to_clinic(db, owner, "uk-01")
+        # A message on the dashboard, and a new listing waiting for approval.
+        notify(
+            db,
+            "claim.verified",
+            "uk-01",
+            clinic_name="Clinic 01 Hair and Skin",
+            item_key="licensed-staff",
+            expires_at="2027-06-30",
+        )
+        notify(
+            db,
+            "claim.rejected",
+            "uk-01",
+            clinic_name="Clinic 01 Hair and Skin",
+            item_key="informed-consent",
+            reason="A long reason " * 12,
+        )
+        profile = make_profile("new", name="A Brand New Clinic With A Rather Long Name")
+        del profile["id"], profile["status"]
+        create_listing(db, get_user(db, owner), profile)
         SECRET["admin"] = enrol(db, add_user(db, "admin@vetted.example", role="admin"))
     finally:
         db.close()
@@ -314,7 +345,7 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, artifacts):
         with opened(browser, lang) as page:
             add_to_compare(page, server, "uk-01")
             add_to_compare(page, server, "ae-1")
-            paths = [path for _, path in PATIENT_PAGES] + OTHER_PUBLIC
+            paths = [path for _, path in PATIENT_PAGES] + OTHER_PUBLIC + [SECRET["status"]]
             wide |= walk(page, server, paths, artifacts, f"walk-{lang}")
     with opened(browser) as page:
         log_in_owner(page, server)

@@ -127,10 +127,12 @@ def test_arabic_patient_reports_a_concern_by_keyboard(live_server, live_app, bro
         tab_to(page, "#description")
         page.keyboard.type("احمرار وتورم استمر أسبوعًا بعد الجلسة.")
         tab_to(page, "main form button[type=submit]")
-        with page.expect_navigation(url=re.compile(r"/clinics/uk-01/report/sent$")):
+        # The patient lands on the report's private status page, in Arabic.
+        with page.expect_navigation(url=re.compile(r"/reports/[\w-]+\?sent=1$")):
             page.keyboard.press("Enter")
         assert lang_and_dir(page) == ("ar", "rtl")
-        assert ARABIC_LETTER.search(page.locator("main p[role=status]").inner_text())
+        assert ARABIC_LETTER.search(page.locator("main .notice[role=status]").inner_text())
+        assert page.locator("ol.steps").get_attribute("data-status") == "received"
     finally:
         context.close()
 

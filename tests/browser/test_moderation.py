@@ -61,9 +61,9 @@ def test_a_moderator_verifies_a_claim(live_server, page, store):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     log_in(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
-    assert page.locator("tr[data-kind=claim]").count() == 2
+    assert page.locator("li[data-kind=claim]").count() == 2
 
-    page.locator("tr[data-item=informed-consent]").get_by_role("link", name="Review").click()
+    page.locator("li[data-item=informed-consent] .queue-what a").click()
     page.wait_for_url(re.compile(r"/moderation/claims/c-1/informed-consent$"))
     assert "signed consent" in page.locator("section.definition").inner_text()
     verify = page.locator("form.verify")
@@ -71,7 +71,7 @@ def test_a_moderator_verifies_a_claim(live_server, page, store):
     verify.get_by_role("button", name="Verify").click()
     page.wait_for_url(re.compile(r"/moderation/\?kind=claim$"))
     assert "Verified" in page.locator(".flashes").inner_text()
-    assert page.locator("tr[data-kind=claim]").count() == 1
+    assert page.locator("li[data-kind=claim]").count() == 1
     assert claim_state(store, "c-1", "informed-consent") == "verified"
     assert errors == []
 
