@@ -7,23 +7,34 @@ other cities have. Totals are exact (they come from the cached document sets).
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections.abc import Iterable
 
-from whoosh.support.levenshtein import damerau_levenshtein
+from whoosh import query as wq
 
-from index import ranking, snippets, text
+from index import ranking, snippets, text, understanding
+from index.places import Gazetteer
 from index.query import (
     MAX_QUERY_CHARS,
     Concept,
+    PlaceName,
+    QueryPlan,
     build_query,
-    correctable_words,
+    clause_query,
     highlight_terms,
     plan_query,
 )
 from index.schema import FILTER_FIELDS, FLAG, FLAG_TRUE, city_facet_value
-from index.types import FACET_FIELDS, SORTS, Hit, SearchRequest, SearchResponse
+from index.types import (
+    FACET_FIELDS,
+    SORTS,
+    Hit,
+    Interpretation,
+    SearchRequest,
+    SearchResponse,
+)
 from index.view import View, haversine_km
 from index.vocab import Vocab
 
@@ -32,6 +43,7 @@ MAX_RESULTS = 10_000  # deepest result a page may reach
 MAX_FILTER_VALUES = 50
 FACET_LIMIT = 50  # values per facet, most frequent first (selected values always shown)
 MAX_RADIUS_KM = 20_038.0  # half the Earth's circumference
+MAX_PLACE_CHARS = 100
 
 
 def _strings(values, limit: int = MAX_FILTER_VALUES) -> tuple[str, ...]:
@@ -70,8 +82,12 @@ def normalise(request: SearchRequest) -> SearchRequest:
         page = max(1, min(int(request.page), MAX_RESULTS // per_page + 1))
     except (TypeError, ValueError, OverflowError):
         per_page, page = 20, 1
+    near_place = request.near_place if isinstance(request.near_place, str) else None
+    near_place = " ".join(text.clean_query(near_place or "", MAX_PLACE_CHARS).split()) or None
+    if near is not None:
+        near_place = None
     sort = request.sort if request.sort in SORTS else "relevance"
-    if sort == "distance" and near is None:
+    if sort == "distance" and near is None and near_place is None:
         sort = "relevance"
     return SearchRequest(
         q=text.clean_query(request.q if isinstance(request.q, str) else "", MAX_QUERY_CHARS),
@@ -80,7 +96,7 @@ def normalise(request: SearchRequest) -> SearchRequest:
         treatment=_strings(request.treatment),
         language=tuple(v.lower() for v in _strings(request.language)),
         near=near,
-        radius_km=radius if near is not None else None,
+        radius_km=radius if near is not None or near_place is not None else None,
         sort=sort,
         page=page,
         per_page=per_page,
@@ -88,38 +104,10 @@ def normalise(request: SearchRequest) -> SearchRequest:
         core_verified=bool(request.core_verified),
         verified=_strings(request.verified),
         facets=bool(request.facets),
+        near_place=near_place,
+        places=bool(request.places),
+        mapping=bool(request.mapping),
     )
-
-
-def corrections(view: View, vocab: Vocab, q: str) -> dict[str, str]:
-    """Return {typed word: correction} for words neither the index nor the vocabulary knows."""
-    out = {}
-    for word in correctable_words(q):
-        if word in out or word in vocab.words or view.knows(word):
-            continue
-        best = view.cached(("spell", word), lambda w=word: _correct(view, vocab, w))
-        if best:
-            out[word] = best
-    return out
-
-
-def _correct(view: View, vocab: Vocab, word: str) -> str:
-    maxdist = text.fuzzy_distance(word)
-    candidates = []
-    for known in vocab.words:
-        if abs(len(known) - len(word)) <= maxdist:
-            dist = damerau_levenshtein(word, known, limit=maxdist)
-            if dist <= maxdist:
-                candidates.append((dist, 0, 0, known))
-    stemmed = text.stem(word)
-    for known, frequency in view.words_within(word, maxdist).items():
-        dist = min(
-            damerau_levenshtein(word, known, limit=maxdist),
-            damerau_levenshtein(stemmed, known, limit=maxdist),
-        )
-        if dist <= maxdist:
-            candidates.append((dist, 1, -frequency, known))
-    return min(candidates)[3] if candidates else ""
 
 
 def _filter_sets(view: View, request: SearchRequest) -> dict[str, frozenset[int]]:
@@ -228,12 +216,39 @@ def _nearest(view: View, docs, near, end: int, known: dict[int, float] | None):
     return []  # pragma: no cover
 
 
-def run(view: View, vocab: Vocab, request: SearchRequest) -> SearchResponse:
+def _place_filter(view, gazetteer, request, read: Interpretation):
+    """Resolve near_place: a city gives coordinates, a country a filter; else a note."""
+    if request.near_place is None:
+        return request, None
+    place = understanding.resolve_near(view, gazetteer, request.near_place) if gazetteer else None
+    if place is None:
+        read.unknown_place = request.near_place
+        sort = "relevance" if request.sort == "distance" else request.sort
+        return dataclasses.replace(request, near_place=None, radius_km=None, sort=sort), None
+    read.places.append(understanding.place_read(place, request.near_place, "near"))
+    if place.kind == "city":
+        return dataclasses.replace(request, near=(place.lat, place.lon)), None
+    sort = "relevance" if request.sort == "distance" else request.sort
+    request = dataclasses.replace(request, radius_km=None, sort=sort)
+    return request, understanding.place_docs(view, place)
+
+
+def run(
+    view: View, vocab: Vocab, request: SearchRequest, gazetteer: Gazetteer | None = None
+) -> SearchResponse:
     """Answer one (already normalised) request from a view."""
-    plan = plan_query(request.q, vocab, corrections(view, vocab, request.q))
-    query = build_query(plan)
-    matched = view.docs(query)
+    read = Interpretation()
+    request, near_country = _place_filter(view, gazetteer, request, read)
+    places = gazetteer if request.places else None
+    fixes = understanding.corrections(view, vocab, places, request.q)
+    plan = plan_query(request.q, vocab, fixes, places, mapping=request.mapping)
+    plan, place_sets, place_reads = understanding.resolve_places(view, plan)
+    read.places[:0] = place_reads
+    read.terms = understanding.terms_read(vocab, plan)
+    clause_queries = [clause_query(c, places=place_sets) for c in plan.clauses]
     filters = _filter_sets(view, request)
+    if near_country is not None:
+        filters["near_country"] = near_country
     near_d = None
     if request.near is not None and request.radius_km is not None:
         lat, lon = request.near
@@ -241,31 +256,44 @@ def run(view: View, vocab: Vocab, request: SearchRequest) -> SearchResponse:
             ("within", lat, lon, request.radius_km),
             lambda: view.within(lat, lon, request.radius_km),
         )
-        matched = matched & near_d.keys()
+        filters["radius"] = frozenset(near_d)
     # The facet filters are applied last, one by one, for multi-select facet counts.
     facet_filters = {k: v for k, v in filters.items() if k in FACET_FIELDS}
-    base = _intersect(matched, [v for k, v in filters.items() if k not in FACET_FIELDS])
+    other_filters = [v for k, v in filters.items() if k not in FACET_FIELDS]
+    query = build_query(plan, places=place_sets)
+    matched = view.docs(query)
+    base = _intersect(matched, other_filters)
     docs = _intersect(base, facet_filters.values())
+    nearest = None
+    if not docs and not plan.match_all:
+        plan, query, base, docs, nearest = _relaxed(
+            view, vocab, plan, clause_queries, filters, facet_filters, other_filters, read
+        )
     response = SearchResponse(
         total=len(docs),
         hits=[],
         suggestion=plan.suggestion,
         page=request.page,
         per_page=request.per_page,
+        interpretation=read,
     )
     if request.facets:
         response.facets = _facets(view, base, facet_filters, request)
     start = (request.page - 1) * request.per_page
-    ranked = _ranked(view, query, plan, docs, request, near_d)[start:]
+    if nearest is not None and request.sort == "relevance":
+        ranked = [(d, 0.0) for d in _nearest(view, docs, nearest, start + request.per_page, None)]
+    else:
+        ranked = _ranked(view, query, plan, docs, request, near_d)
     terms = highlight_terms(plan)
     wanted = {k for c in plan.clauses if isinstance(c, Concept) for k in c.treatments}
     lats, lons = view.column("lat"), view.column("lon")
-    for rank, (docnum, relevance) in enumerate(ranked, start=start + 1):
+    for rank, (docnum, relevance) in enumerate(ranked[start:], start=start + 1):
         stored = view.searcher.stored_fields(docnum)
         offered = [k for k in stored.get("treatments") or () if k in wanted]
         distance = None
-        if request.near is not None and math.isfinite(lats[docnum]):
-            distance = haversine_km(*request.near, lats[docnum], lons[docnum])
+        origin = request.near or nearest
+        if origin is not None and math.isfinite(lats[docnum]):
+            distance = haversine_km(*origin, lats[docnum], lons[docnum])
         response.hits.append(
             Hit(
                 id=stored["id"],
@@ -276,3 +304,37 @@ def run(view: View, vocab: Vocab, request: SearchRequest) -> SearchResponse:
             )
         )
     return response
+
+
+def _relaxed(view, vocab, plan, clause_queries, filters, facet_filters, other_filters, read):
+    """Drop the fewest clauses that leave results; a city dropped orders by distance to it."""
+    allowed = _intersect(view.live(), list(filters.values()))
+    clause_docs = [view.docs(q) for q in clause_queries]
+    dropped, docs = understanding.relax(plan, clause_docs, allowed)
+    nearest = None
+    cities = [
+        plan.clauses[i]
+        for i in dropped
+        if isinstance(plan.clauses[i], PlaceName) and plan.clauses[i].places[0].kind == "city"
+    ]
+    kept = [c for i, c in enumerate(plan.clauses) if i not in dropped]
+    if cities and not docs and not any(not _optional(c) for c in kept):
+        docs = allowed  # only a place no clinic is in: every clinic, nearest first
+    if not docs:
+        read.suggestions = understanding.close_words(vocab, plan)
+        return plan, build_query(plan), frozenset(), frozenset(), None
+    read.dropped = understanding.dropped_read(plan, dropped)
+    if cities:
+        place = cities[0].places[0]
+        read.nearest = place.name
+        nearest = (place.lat, place.lon)
+    relaxed = QueryPlan(tuple(kept), plan.suggestion, plan.text)
+    queries = [q for i, q in enumerate(clause_queries) if i not in dropped]
+    query = wq.And(queries) if len(queries) > 1 else (queries[0] if queries else wq.Every())
+    base = _intersect(view.docs(query) if queries else view.live(), other_filters)
+    docs = _intersect(base, facet_filters.values())
+    return relaxed, query, base, docs, nearest
+
+
+def _optional(clause) -> bool:
+    return getattr(clause, "optional", False)
