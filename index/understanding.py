@@ -62,8 +62,10 @@ def _correct(view: View, vocab: Vocab, word: str, frequency: int) -> str:
             if abs(len(known) - len(word)) <= maxdist:
                 dist = damerau_levenshtein(word, known, limit=maxdist)
                 if dist <= maxdist:
-                    # Of two vocabulary words as close, the one more clinics use.
-                    candidates.append((dist, 0, -view.frequency(known), known))
+                    # Of two vocabulary words as close: a term's own name ("mesotherapy"
+                    # before Turkish "mesoterapi"), then the one more clinics use.
+                    own = 0 if known in vocab.names else 1
+                    candidates.append((dist, own, -view.frequency(known), known))
     stemmed = text.stem(word)
     # Whoosh's automaton counts a swap of two letters as two edits: ask one more, then keep
     # what is within maxdist counting a swap as one ("dubia" -> "dubai").
@@ -75,7 +77,7 @@ def _correct(view: View, vocab: Vocab, word: str, frequency: int) -> str:
             damerau_levenshtein(stemmed, known, limit=maxdist),
         )
         if dist <= maxdist:
-            candidates.append((dist, 1, -found, known))
+            candidates.append((dist, 2, -found, known))
     return min(candidates)[3] if candidates else ""
 
 
@@ -115,9 +117,15 @@ def _choose(view: View, places: Iterable[Place], countries: set[str]) -> Place |
     return None
 
 
-def resolve_places(view: View, plan: QueryPlan) -> tuple[QueryPlan, dict, list[PlaceRead]]:
-    """Return (plan, {PlaceName: DocSet}, places read): a place name that means no place
-    holding clinics but is a word clinics use ("Chelsea" elsewhere) becomes a word again."""
+def resolve_places(
+    view: View, gazetteer: Gazetteer | None, plan: QueryPlan
+) -> tuple[QueryPlan, dict, list[PlaceRead]]:
+    """Return (plan, {PlaceName: DocSet}, places read).
+
+    A name that means no place holding clinics becomes a word again when clinics use the
+    word ("Chelsea" elsewhere) or when it is only a GeoNames variant ("Name" for Namur); a
+    place's own name with no clinic in it stays a place (the search then offers the nearest).
+    """
     names = [c for c in plan.clauses if isinstance(c, PlaceName)]
     if not names:
         return plan, {}, []
@@ -128,7 +136,9 @@ def resolve_places(view: View, plan: QueryPlan) -> tuple[QueryPlan, dict, list[P
             clauses.append(clause)
             continue
         place = _choose(view, clause.places, countries)
-        if place is None and all(view.knows(p) for p in clause.parts):
+        if place is None and (
+            all(view.knows(p) for p in clause.parts) or not gazetteer.is_main(clause.parts)
+        ):
             clauses.append(Word(clause.parts, span=clause.span))
             continue
         place = place or clause.places[0]

@@ -46,6 +46,7 @@ class Vocab:
     # Phrases that are patients' words for a concept (not its names) -> those concept ids.
     mapped: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     words: frozenset[str] = frozenset()  # unstemmed words of every phrase, for spelling
+    names: frozenset[str] = frozenset()  # unstemmed words of keys and labels (spelling ties)
     labels: dict[str, str] = field(default_factory=dict)  # treatment key -> label
     general: frozenset[str] = frozenset()  # stems of the general words
     longest: int = 0
@@ -102,12 +103,14 @@ def compile_vocabulary(raw: dict | None) -> Vocab:
 
     vocab = Vocab()
     words: set[str] = set()
+    label_words: set[str] = set()
     sources = [("treatment", k, e, family(k)) for k, e in treatments.items()]
     for key, entry in concerns.items():
         keys = [member for t in entry.get("treatments") or () for member in family(t)]
         sources.append(("concern", key, entry, list(dict.fromkeys(keys))))
     for kind, key, entry, keys in sources:
         phrases = [key.replace("-", " "), entry.get("label") or "", *(entry.get("phrases") or ())]
+        label_words.update(w for p in phrases[:2] for w, _s, _e in text.words(p))
         stemmed = []
         for phrase in phrases:
             tokens = phrase_tokens(phrase)
@@ -115,10 +118,10 @@ def compile_vocabulary(raw: dict | None) -> Vocab:
                 stemmed.append(tokens)
             words.update(w for w, _s, _e in text.words(phrase))
         concept_id = f"{kind}:{key}"
-        names = set(stemmed)
+        own = set(stemmed)
         for phrase in entry.get("words") or ():
             tokens = phrase_tokens(phrase)
-            if tokens and tokens not in names:
+            if tokens and tokens not in own:
                 ids = vocab.mapped.get(tokens, ())
                 if concept_id not in ids:
                     vocab.mapped[tokens] = (*ids, concept_id)
@@ -142,6 +145,7 @@ def compile_vocabulary(raw: dict | None) -> Vocab:
     # A phrase that is a name of some concept and a patient's word for another stays a name
     # of the first only; the mapping is reported for the second.
     vocab.words = frozenset(words)
+    vocab.names = frozenset(label_words)
     vocab.general = frozenset(
         t for phrase in raw.get("general") or () for t in phrase_tokens(phrase)
     )

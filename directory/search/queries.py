@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from dataclasses import dataclass, field
 
 import nh3
@@ -11,8 +9,8 @@ import sqlite_utils
 
 import index
 from directory.clinics import storage as clinic_storage
-from directory.search import storage
-from directory.search.params import MAX_PAGE, InvalidSearch, SearchParams
+from directory.search.params import MAX_PAGE
+from index.view import haversine_km
 
 # The fields of a profile anyone may read through the API (the public page shows the same).
 PUBLIC_FIELDS = (
@@ -50,29 +48,12 @@ class SearchResults:
     results: list[Result]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
+    interpretation: index.Interpretation = field(default_factory=index.Interpretation)
 
     @property
     def pages(self) -> int:
         # Pages past MAX_PAGE cannot be asked for, so they are never offered.
         return min(MAX_PAGE, max(1, -(-self.total // self.request.per_page)))
-
-
-def resolve_place(db: sqlite_utils.Database, params: SearchParams) -> SearchParams:
-    """Turn a place name given as near into coordinates, or raise InvalidSearch for near."""
-    if params.near_place is None:
-        return params
-    where = storage.city_location(db, params.near_place)
-    if where is None and "," in params.near_place:
-        # "London, UK": the city is the part before the comma.
-        where = storage.city_location(db, params.near_place.split(",", 1)[0])
-    if where is None:
-        raise InvalidSearch(
-            {
-                "near": f"near {params.near_place!r} is not a place where we list clinics. "
-                "Check the spelling, try a nearby city, or give coordinates as lat,lon."
-            }
-        )
-    return dataclasses.replace(params, request=dataclasses.replace(params.request, near=where))
 
 
 def run_search(
@@ -105,6 +86,7 @@ def run_search(
         results=results,
         facets={name: dict(values) for name, values in (response.facets or {}).items()},
         suggestion=response.suggestion or None,
+        interpretation=response.interpretation,
     )
 
 
@@ -115,13 +97,7 @@ def clean_snippet(html: str) -> str:
 
 def distance_km(near: tuple[float, float], location: dict) -> float:
     """Return the great-circle distance between (lat, lon) and a location, in kilometres."""
-    lat1, lon1 = map(math.radians, near)
-    lat2, lon2 = math.radians(location["lat"]), math.radians(location["lon"])
-    a = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return haversine_km(*near, location["lat"], location["lon"])
 
 
 def get_public_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:

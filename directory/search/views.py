@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import urlencode
 
 import pycountry
@@ -13,6 +14,7 @@ from directory.search.params import (
     MAX_Q,
     MAX_RADIUS_KM,
     InvalidSearch,
+    Relaxation,
     SearchParams,
     active_filters,
     parse_search_args,
@@ -83,13 +85,24 @@ def _facet_options(field: str, counts: dict[str, int] | None, chosen: tuple[str,
     ]
 
 
+def _relaxations(params: SearchParams | None, found) -> list[Relaxation]:
+    """Return the ways to widen a search: drop one filter, or one word the index names."""
+    if params is None:
+        return []
+    out = relaxations(params)
+    request = dataclasses.replace(params.request, page=1)
+    for dropped in found.interpretation.without if found else ():
+        relaxed = dataclasses.replace(request, q=dropped.q)
+        out.append(Relaxation("q", dropped.typed, SearchParams(relaxed, params.near_place)))
+    return out
+
+
 @bp.get("/search")
 def search_page():
     db = get_db()
     vocabulary = load_vocabulary()
     try:
         params = parse_search_args(request.args, treatments=vocabulary.treatments)
-        params = queries.resolve_place(db, params)
     except InvalidSearch as exc:
         return _render(errors=exc.errors), 400
     found = queries.run_search(db, get_index(), params.request)
@@ -136,7 +149,7 @@ def _render(*, errors=None, params=None, found=None, facets=None):
         facet_titles=FACET_TITLES,
         filters=filters,
         verified_options=verified_options,
-        relaxations=relaxations(params) if params else [],
+        relaxations=_relaxations(params, found),
         search_url=search_url,
         value_label=value_label,
         country_name=country_name,

@@ -66,6 +66,8 @@ def test_openapi_treatment_enum_is_the_vocabulary(document):
         "min_score",
         "core_verified",
         "verified",
+        "anywhere",
+        "as_typed",
     }
 
 

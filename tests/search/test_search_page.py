@@ -175,11 +175,13 @@ def test_too_long_query_shows_a_message_beside_the_field_and_keeps_it(client):
     assert page.find("li", class_="result") is None
 
 
-def test_unknown_city_is_explained_beside_near(client, clinics):
-    page = get_page(client, "/search?q=meso&near=Atlantis&sort=distance", status=400)
-    assert page.find("input", id="near")["value"] == "Atlantis"
-    assert "not a place where we list clinics" in text_of(page.find("p", id="near-error"))
+def test_unknown_place_in_near_is_ignored_with_a_note(client, clinics):
+    page = get_page(client, "/search?q=meso&near=Qwxzyville&sort=distance")
+    assert page.find("input", id="near")["value"] == "Qwxzyville"
+    note = text_of(page.find("p", class_="read-unknown-place"))
+    assert "We do not know the place “Qwxzyville”" in note
     assert page.find("input", id="q")["value"] == "meso"
+    assert result_ids(page)  # not an empty page: the words still search everywhere
 
 
 def test_bad_filters_are_shown_in_their_fieldsets(client):
