@@ -38,9 +38,7 @@ from index.text import fold  # noqa: E402
 from index.view import haversine_km  # noqa: E402
 
 JUDGED = ROOT / "bench" / "relevance" / "queries.toml"
-NHS_FILE = (
-    ROOT.parent / "shared" / "data" / "nhs-clinics" / ("nhs_Clinics_2023_raw_notsign_delimited.csv")
-)
+NHS_FILE = ROOT.parent / "shared/data/nhs-clinics/nhs_Clinics_2023_raw_notsign_delimited.csv"
 DEPTH = 10  # results read per query
 
 

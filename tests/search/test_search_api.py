@@ -231,3 +231,41 @@ def test_search_api_filters_and_sorts_by_distance(client, clinics):
     assert distances == sorted(distances) and all(d <= 50 for d in distances)
     hair = client.get("/api/v1/clinics?treatment=hair-mesotherapy").json
     assert [r["id"] for r in hair["results"]] == ["ae-1"]
+
+
+def test_search_api_says_how_it_read_the_words(client, clinics):
+    body = client.get("/api/v1/clinics?q=hair+loss+dubai").json
+    assert [r["id"] for r in body["results"]] == ["ae-1"]
+    read = body["interpretation"]
+    (where,) = read["places"]
+    assert (where["kind"], where["name"], where["country"], where["source"]) == (
+        "city",
+        "Dubai",
+        "AE",
+        "q",
+    )
+    assert read["terms"] == [
+        {"typed": "hair loss", "kind": "concern", "key": "hair-loss", "label": "Hair loss"}
+    ]
+    assert "hair loss: showing clinics for Hair loss (Hair mesotherapy)." in read["notes"]
+    assert read["undo"]["anywhere"] == "/api/v1/clinics?q=hair+loss+dubai&anywhere=true"
+    assert read["undo"]["as_typed"] == "/api/v1/clinics?q=hair+loss+dubai&as_typed=true"
+    assert client.get(read["undo"]["anywhere"]).json["interpretation"]["places"] == []
+
+
+def test_search_api_relaxes_a_dead_end_and_names_what_it_dropped(client, clinics):
+    body = client.get("/api/v1/clinics?q=mesotherapy+glasgow").json
+    assert body["results"][0]["id"] == "gb-3"  # Manchester: the nearest mesotherapy
+    (dropped,) = body["interpretation"]["dropped"]
+    assert (dropped["typed"], dropped["url"]) == ("glasgow", "/api/v1/clinics?q=mesotherapy")
+    assert body["interpretation"]["nearest"] == "Glasgow"
+
+
+def test_search_api_near_takes_any_place_name_and_ignores_unknown_ones(client, clinics):
+    body = client.get("/api/v1/clinics?near=Londres&radius_km=20").json
+    assert sorted(r["id"] for r in body["results"]) == ["gb-1", "gb-2"]
+    assert all(r["distance_km"] < 20 for r in body["results"])
+    unknown = client.get("/api/v1/clinics?near=Qwxzyville&radius_km=5&sort=distance")
+    assert unknown.status_code == 200
+    assert unknown.json["interpretation"]["unknown_place"] == "Qwxzyville"
+    assert unknown.json["total"] == len(PUBLISHED)

@@ -262,3 +262,31 @@ def test_error_summary_lists_every_problem(client):
     summary = page.find("ul", class_="error-summary")
     assert [li["data-field"] for li in summary.find_all("li")] == ["sort", "per_page"]
     assert "needs near" in text_of(summary)
+
+
+def test_the_page_says_how_it_read_places_and_words_with_undo_links(client, clinics):
+    page = get_page(client, "/search?q=hair+loss+dubai")
+    assert result_ids(page) == ["ae-1"]
+    place_line = page.find("p", class_="read-place")
+    assert "Dubai, United Arab Emirates" in text_of(place_line)
+    undo = place_line.find("a", class_="undo-place")
+    assert query_of(undo["href"]) == [("q", "hair loss dubai"), ("anywhere", "true")]
+    term_line = text_of(page.find("p", class_="read-term"))
+    assert term_line.startswith("“hair loss”: showing clinics for Hair loss (Hair mesotherapy).")
+    arabic = get_page(client, "/search?q=hair+loss+dubai&lang=ar")
+    assert "عيادات في" in text_of(arabic.find("p", class_="read-place"))
+
+
+def test_a_dead_end_shows_most_words_and_drops_only_the_failing_one(client, clinics):
+    page = get_page(client, "/search?q=mesotherapy+glasgow")
+    assert result_ids(page)[0] == "gb-3"
+    link = page.find("a", class_="drop-word")
+    assert link["data-dropped"] == "glasgow"
+    assert query_of(link["href"]) == [("q", "mesotherapy")]
+
+
+def test_nothing_matching_offers_to_drop_one_word_at_a_time(client, clinics):
+    page = get_page(client, "/search?q=xyzzy+qwrtp")
+    assert result_ids(page) == []
+    links = page.find_all("a", attrs={"data-relax": "q"})
+    assert [query_of(a["href"]) for a in links] == [[("q", "qwrtp")], [("q", "xyzzy")]]
