@@ -67,9 +67,15 @@ def _correct(view: View, vocab: Vocab, word: str, frequency: int) -> str:
                     own = 0 if known in vocab.names else 1
                     candidates.append((dist, own, -view.frequency(known), known))
     stemmed = text.stem(word)
-    # Whoosh's automaton counts a swap of two letters as two edits: ask one more, then keep
-    # what is within maxdist counting a swap as one ("dubia" -> "dubai").
-    for known, found in view.words_within(word, maxdist + 1).items():
+    found_words = view.words_within(word, maxdist)
+    # Whoosh's automaton counts a swap of two letters as two edits ("dubia" -> "dubai"):
+    # look the swaps up directly, far cheaper than asking the automaton for one edit more.
+    for swapped in _swaps(word):
+        if swapped not in found_words:
+            frequency_of = view.frequency(swapped)
+            if frequency_of:
+                found_words[swapped] = frequency_of
+    for known, found in found_words.items():
         if known in (word, stemmed) or found < max(1, frequency * RARE_RATIO):
             continue
         dist = min(
@@ -79,6 +85,15 @@ def _correct(view: View, vocab: Vocab, word: str, frequency: int) -> str:
         if dist <= maxdist:
             candidates.append((dist, 2, -found, known))
     return min(candidates)[3] if candidates else ""
+
+
+def _swaps(word: str) -> list[str]:
+    """Return word with each pair of neighbouring letters swapped."""
+    return [
+        word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        for i in range(len(word) - 1)
+        if word[i] != word[i + 1]
+    ]
 
 
 def place_docs(view: View, place: Place) -> frozenset[int]:

@@ -213,6 +213,8 @@ class View:
         if isinstance(query, wq.Term):
             return self.term_docs(query.fieldname, query.text)
         if isinstance(query, wq.Or):
+            if any(isinstance(q, wq.Every) for q in query.subqueries):
+                return self.live()  # a general word: every clinic matches it
             return frozenset().union(*(self.docs(q) for q in query.subqueries))
         if isinstance(query, wq.And):
             subs = sorted((self.docs(q) for q in query.subqueries), key=len)
