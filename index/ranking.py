@@ -54,6 +54,14 @@ def _alternatives(clause: wq.Query) -> list[wq.Query]:
     return list(clause.subqueries) if isinstance(clause, wq.Or) else [clause]
 
 
+def _bind(query: wq.Query, searcher) -> None:
+    """Tell each DocSet inside query which searcher its global document numbers belong to."""
+    if isinstance(query, DocSet):
+        query.top = searcher
+    for sub in getattr(query, "subqueries", ()):
+        _bind(sub, searcher)
+
+
 def _scored(alternative: wq.Query) -> bool:
     # Every() gives general words their zero level; a DocSet has no terms to weigh.
     return not isinstance(alternative, wq.Every | DocSet)
@@ -111,6 +119,8 @@ def by_relevance(view: View, query: wq.Query, docs: frozenset[int], end: int):
     lift = TRUST["points"]
     clauses = list(query.subqueries) if isinstance(query, wq.And) else [query]
     alternatives = [a for clause in clauses for a in _alternatives(clause) if _scored(a)]
+    for alternative in alternatives:
+        _bind(alternative, view.searcher)
     scored: list[tuple[float, float, int]] = []  # (-blended, -trust, doc)
     for tier_score, tier in tiers(view, query, docs):
         if len(scored) >= end:

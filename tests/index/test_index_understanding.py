@@ -280,3 +280,30 @@ def test_an_equally_relevant_verified_clinic_ranks_first(vocabulary):
     )
     assert ids(ix.search(SearchRequest(q="mesotherapy")))[-1] == "mentions"
     ix.close()
+
+
+def test_a_clinic_named_after_its_place_comes_first_in_a_later_segment(vocabulary):
+    ix = open_index(None, vocabulary=vocabulary)
+    leeds = place("Leeds", lat=53.8, lon=-1.55)
+    ix.index_clinics([clinic_doc(f"a{i}", name=f"Alpha {i}", **leeds) for i in range(5)])
+    skin = dict(treatments=offers("microneedling"), description=None)
+    ix.index_clinics(  # a second commit: a second segment, whose documents are offset
+        [
+            clinic_doc(
+                "robinson",
+                name="Robinson Skin Clinic",
+                score=90.0,
+                **skin,
+                **place("London", lat=51.49, lon=-0.17),
+            ),
+            clinic_doc(
+                "chelsea",
+                name="The Chelsea Skin Clinic",
+                **skin,
+                **place("London", lat=51.4875, lon=-0.1687),
+            ),
+        ]
+    )
+    assert len(ix._current().leaves) == 2
+    assert ids(ix.search(SearchRequest(q="chelsea skin clinic"))) == ["chelsea", "robinson"]
+    ix.close()
