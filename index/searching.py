@@ -21,7 +21,6 @@ from index.query import (
     Concept,
     PlaceName,
     QueryPlan,
-    build_query,
     clause_query,
     highlight_terms,
     plan_query,
@@ -260,7 +259,7 @@ def run(
     # The facet filters are applied last, one by one, for multi-select facet counts.
     facet_filters = {k: v for k, v in filters.items() if k in FACET_FIELDS}
     other_filters = [v for k, v in filters.items() if k not in FACET_FIELDS]
-    query = build_query(plan, places=place_sets)
+    query = _all_of(clause_queries)
     matched = view.docs(query)
     base = _intersect(matched, other_filters)
     docs = _intersect(base, facet_filters.values())
@@ -269,7 +268,7 @@ def run(
         plan, query, base, docs, nearest = _relaxed(
             view, vocab, plan, clause_queries, filters, facet_filters, other_filters, read
         )
-        query = query if query is not None else build_query(plan, places=place_sets)
+        query = query if query is not None else _all_of(clause_queries)
     response = SearchResponse(
         total=len(docs),
         hits=[],
@@ -333,11 +332,17 @@ def _relaxed(view, vocab, plan, clause_queries, filters, facet_filters, other_fi
         read.nearest = place.name
         nearest = (place.lat, place.lon)
     relaxed = QueryPlan(tuple(kept), plan.suggestion, plan.text)
-    queries = [q for i, q in enumerate(clause_queries) if i not in dropped]
-    query = wq.And(queries) if len(queries) > 1 else (queries[0] if queries else wq.Every())
-    base = _intersect(view.docs(query) if queries else view.live(), other_filters)
+    query = _all_of([q for i, q in enumerate(clause_queries) if i not in dropped])
+    base = _intersect(view.docs(query), other_filters)
     docs = _intersect(base, facet_filters.values())
     return relaxed, query, base, docs, nearest
+
+
+def _all_of(queries: list) -> wq.Query:
+    """Return the query every one of these clause queries must match (Every() for none)."""
+    if not queries:
+        return wq.Every()
+    return queries[0] if len(queries) == 1 else wq.And(queries)
 
 
 def _optional(clause) -> bool:
