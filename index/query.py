@@ -33,7 +33,6 @@ BOOSTS: dict[str, float] = {
     "city": 3.0,
     "postcode": 3.0,
     "place": 3.0,  # a clinic in the place a patient named (near the city, in the country)
-    "place_named": 5.0,  # ...and named after it ("The Chelsea Skin Clinic" in Chelsea)
     "region": 2.0,
     "description": 1.0,
     "place_word": 1.0,  # a place's name found in a clinic's name elsewhere
@@ -291,18 +290,32 @@ def _word_query(word: Word, boosts: Mapping[str, float]) -> wq.Query:
 
 
 def place_query(
-    clause: PlaceName, place_docs: DocSet, boosts: Mapping[str, float] = BOOSTS
+    clause: PlaceName,
+    place_docs: DocSet,
+    boosts: Mapping[str, float] = BOOSTS,
+    other_words: tuple[str, ...] = (),
 ) -> wq.Query:
-    """Return the query for a place: a clinic in it (named after it: more), or, much less, a
-    clinic elsewhere named after it ("London Road Surgery" in Leicester)."""
+    """Return the query for a place: a clinic in it, or, much less, a clinic elsewhere named
+    after it ("London Road Surgery" in Leicester).
+
+    A clinic in the place is not more relevant for being named after it ("mesotherapy
+    glasgow": trust orders Glasgow's clinics), but when its name also holds another word
+    typed (other_words, stemmed), the patient is typing a name ("chelsea skin clinic",
+    "london road surgery"): a full name match, wherever the clinic is.
+    """
     stems = tuple(text.stem(p) for p in clause.parts)
     named = _all_words("name", stems, {"name": 1.0})
-    return wq.Or(
-        [
-            place_docs,
-            wq.And([place_docs, named], boost=boosts["place_named"]),
-            _all_words("name", stems, {"name": boosts["place_word"]}),
-        ]
+    alternatives = [place_docs, _all_words("name", stems, {"name": boosts["place_word"]})]
+    if other_words:
+        others = wq.Or([wq.Term("name", w) for w in other_words])
+        alternatives.append(wq.And([named, others], boost=boosts["name"]))
+    return wq.Or(alternatives)
+
+
+def name_words(plan: QueryPlan) -> tuple[str, ...]:
+    """Return the stems of the plan's plain words, which a clinic's name may hold."""
+    return tuple(
+        dict.fromkeys(text.stem(p) for c in plan.clauses if isinstance(c, Word) for p in c.parts)
     )
 
 
@@ -317,13 +330,17 @@ def _concept_query(concept: Concept, boosts: Mapping[str, float]) -> wq.Query:
 
 
 def clause_query(
-    clause: Clause, boosts: Mapping[str, float] = BOOSTS, places: Mapping | None = None
+    clause: Clause,
+    boosts: Mapping[str, float] = BOOSTS,
+    places: Mapping | None = None,
+    other_words: tuple[str, ...] = (),
 ) -> wq.Query:
-    """Return the query for one clause; places maps a PlaceName to its DocSet."""
+    """Return the query for one clause; places maps a PlaceName to its DocSet, other_words
+    are the stems of the query's plain words (see place_query)."""
     if isinstance(clause, Concept):
         return _concept_query(clause, boosts)
     if isinstance(clause, PlaceName):
-        return place_query(clause, (places or {})[clause], boosts)
+        return place_query(clause, (places or {})[clause], boosts, other_words)
     return _word_query(clause, boosts)
 
 
@@ -333,7 +350,8 @@ def build_query(
     """Return the Whoosh query for a plan: every clause must match; Every() for none."""
     if plan.match_all:
         return wq.Every()
-    parts = [clause_query(c, boosts, places) for c in plan.clauses]
+    words = name_words(plan)
+    parts = [clause_query(c, boosts, places, words) for c in plan.clauses]
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 

@@ -23,6 +23,7 @@ from index.query import (
     QueryPlan,
     clause_query,
     highlight_terms,
+    name_words,
     plan_query,
 )
 from index.schema import FILTER_FIELDS, FLAG, FLAG_TRUE, city_facet_value
@@ -244,7 +245,8 @@ def run(
     plan, place_sets, place_reads = understanding.resolve_places(view, places, plan)
     read.places[:0] = place_reads
     read.terms = understanding.terms_read(vocab, plan)
-    clause_queries = [clause_query(c, places=place_sets) for c in plan.clauses]
+    words = name_words(plan)
+    clause_queries = [clause_query(c, places=place_sets, other_words=words) for c in plan.clauses]
     filters = _filter_sets(view, request)
     if near_country is not None:
         filters["near_country"] = near_country

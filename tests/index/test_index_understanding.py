@@ -125,6 +125,33 @@ def test_a_place_named_in_a_clinic_name_elsewhere_ranks_below_clinics_there(ix):
     assert found[-1] == "leicester-road" and "ldn-meso" in found
 
 
+def test_clinics_in_a_place_are_ordered_by_trust_not_by_being_named_after_it(vocabulary):
+    ix = open_index(None, vocabulary=vocabulary)
+    glasgow = dict(treatments=offers("mesotherapy"), description=None)
+    ix.index_clinics(
+        [
+            clinic_doc(
+                "named",
+                name="Glasgow Skin",
+                score=0.0,
+                **glasgow,
+                **place("Glasgow", lat=55.86, lon=-4.25),
+            ),
+            clinic_doc(
+                "trusted",
+                name="Belgrave",
+                score=60.0,
+                **glasgow,
+                **place("Glasgow", lat=55.87, lon=-4.28),
+            ),
+        ]
+    )
+    assert ids(ix.search(SearchRequest(q="mesotherapy glasgow"))) == ["trusted", "named"]
+    # Typing the name is another matter: "glasgow skin" is that clinic.
+    assert ids(ix.search(SearchRequest(q="glasgow skin")))[0] == "named"
+    ix.close()
+
+
 def test_a_country_in_the_words_filters_to_it(ix):
     response = search(ix, "mesotherapy uk")
     assert set(ids(response)) == {"ldn-botox", "ldn-meso", "croydon-meso", "manchester-meso"}
