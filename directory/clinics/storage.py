@@ -8,16 +8,9 @@ from typing import Any
 
 import sqlite_utils
 
+from directory.clinics.profile import PRACTITIONER_KEYS
 from directory.events import utcnow
 
-PRACTITIONER_FIELDS = (
-    "name",
-    "role",
-    "licence_number",
-    "licence_authority",
-    "licence_expiry",
-    "prescriber",
-)
 META_FIELDS = ("status", "version", "score", "core_verified", "created_at", "updated_at")
 
 
@@ -54,7 +47,7 @@ def _profile_from_rows(row: dict, treatments: list[dict], languages: list[str], 
         ],
         "practitioners": [
             {
-                **{f: p[f] for f in PRACTITIONER_FIELDS if f != "prescriber"},
+                **{f: p[f] for f in PRACTITIONER_KEYS if f != "prescriber"},
                 "prescriber": bool(p["prescriber"]),
             }
             for p in practitioners
@@ -197,6 +190,14 @@ def set_score(db: sqlite_utils.Database, clinic_id: str, score: float | None, co
     )
 
 
+# The orders a clinic list can be read in (a key the caller passes -> ORDER BY).
+LIST_ORDERS = {
+    "name": "name collate nocase, id",
+    "score": "score is null, score desc, name collate nocase, id",
+    "city": "city is null, city collate nocase, name collate nocase, id",
+}
+
+
 def list_clinics(
     db: sqlite_utils.Database,
     *,
@@ -204,8 +205,9 @@ def list_clinics(
     offset: int = 0,
     statuses: tuple[str, ...] = ("published",),
     country: str | None = None,
+    order: str = "name",
 ) -> list[dict]:
-    """Return one page of clinic summary rows, by name."""
+    """Return one page of clinic summary rows, in one of LIST_ORDERS (by name by default)."""
     where = [f"status in ({','.join('?' * len(statuses))})"]
     args: list[Any] = list(statuses)
     if country:
@@ -214,7 +216,7 @@ def list_clinics(
     sql = (
         "select id, name, brand, city, country, score, core_verified from clinics where "
         + " and ".join(where)
-        + " order by name collate nocase, id limit ? offset ?"
+        + f" order by {LIST_ORDERS[order]} limit ? offset ?"
     )
     return list(db.query(sql, [*args, limit, offset]))
 
@@ -314,7 +316,7 @@ def write_profiles(db: sqlite_utils.Database, items: list[tuple[dict[str, Any], 
         "insert into clinic_languages (clinic_id, language) values (?, ?)",
         [(p["id"], code) for p, _ in items for code in p.get("languages") or []],
     )
-    fields = [f for f in PRACTITIONER_FIELDS if f != "prescriber"]
+    fields = [f for f in PRACTITIONER_KEYS if f != "prescriber"]
     db.conn.executemany(
         f"insert into practitioners (clinic_id, position, {', '.join(fields)}, prescriber) "
         f"values ({', '.join('?' * (len(fields) + 3))})",
