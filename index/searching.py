@@ -44,6 +44,7 @@ MAX_FILTER_VALUES = 50
 FACET_LIMIT = 50  # values per facet, most frequent first (selected values always shown)
 MAX_RADIUS_KM = 20_038.0  # half the Earth's circumference
 MAX_PLACE_CHARS = 100
+NEAREST_DIRECT = 20_000  # up to this many documents, sort by distance without circles
 
 
 def _strings(values, limit: int = MAX_FILTER_VALUES) -> tuple[str, ...]:
@@ -202,8 +203,18 @@ def _ranked(view: View, query, plan, docs: frozenset[int], request: SearchReques
 def _nearest(view: View, docs, near, end: int, known: dict[int, float] | None):
     if known is not None:
         return heapq.nsmallest(end, docs, key=lambda d: (known.get(d, math.inf), d))
-    # No radius: widen a circle until it holds a page of results, then sort only those.
     lat, lon = near
+    if len(docs) <= NEAREST_DIRECT:
+        # Few enough to measure each one: cheaper than circles reaching round the world.
+        lats, lons = view.column("lat"), view.column("lon")
+
+        def distance(d):
+            if not math.isfinite(lats[d]):
+                return (math.inf, d)  # documents with no location come last
+            return (haversine_km(lat, lon, lats[d], lons[d]), d)
+
+        return heapq.nsmallest(end, docs, key=distance)
+    # No radius: widen a circle until it holds a page of results, then sort only those.
     for radius in (5.0, 20.0, 80.0, 320.0, 1280.0, MAX_RADIUS_KM):
         within = view.within(lat, lon, radius)
         inside = [d for d in within if d in docs]
@@ -242,11 +253,6 @@ def run(
     places = gazetteer if request.places else None
     fixes = understanding.corrections(view, vocab, places, request.q)
     plan = plan_query(request.q, vocab, fixes, places, mapping=request.mapping)
-    plan, place_sets, place_reads = understanding.resolve_places(view, places, plan)
-    read.places[:0] = place_reads
-    read.terms = understanding.terms_read(vocab, plan)
-    words = name_words(plan)
-    clause_queries = [clause_query(c, places=place_sets, other_words=words) for c in plan.clauses]
     filters = _filter_sets(view, request)
     if near_country is not None:
         filters["near_country"] = near_country
@@ -258,6 +264,13 @@ def run(
             lambda: view.within(lat, lon, request.radius_km),
         )
         filters["radius"] = frozenset(near_d)
+    # A place name means a place holding clinics these filters allow (Chelsea, US or GB).
+    allowed = _intersect(view.live(), list(filters.values())) if filters else None
+    plan, place_sets, place_reads = understanding.resolve_places(view, places, plan, allowed)
+    read.places[:0] = place_reads
+    read.terms = understanding.terms_read(vocab, plan)
+    words = name_words(plan)
+    clause_queries = [clause_query(c, places=place_sets, other_words=words) for c in plan.clauses]
     # The facet filters are applied last, one by one, for multi-select facet counts.
     facet_filters = {k: v for k, v in filters.items() if k in FACET_FIELDS}
     other_filters = [v for k, v in filters.items() if k not in FACET_FIELDS]

@@ -43,7 +43,7 @@ def corrections(view: View, vocab: Vocab, gazetteer: Gazetteer | None, q: str) -
     """Return {typed word: correction} for words that look misspelt."""
     out = {}
     for word in correctable_words(q):
-        if word in out or word in vocab.words or (gazetteer and gazetteer.knows(word)):
+        if word in out or word in vocab.words or _a_place_with_clinics(view, gazetteer, word):
             continue
         frequency = view.frequency(word)
         if frequency > RARE_MAX:
@@ -52,6 +52,11 @@ def corrections(view: View, vocab: Vocab, gazetteer: Gazetteer | None, q: str) -
         if best:
             out[word] = best
     return out
+
+
+def _a_place_with_clinics(view: View, gazetteer: Gazetteer | None, word: str) -> bool:
+    # "Londres" is not a typo; "Mogan" (Mogán, no clinic near) may be one for "Morgan".
+    return bool(gazetteer) and any(place_docs(view, p) for p in gazetteer.lookup((word,)))
 
 
 def _correct(view: View, vocab: Vocab, word: str, frequency: int) -> str:
@@ -120,20 +125,30 @@ def place_docs(view: View, place: Place) -> frozenset[int]:
     return view.cached(("place", place.name, place.country, place.lat, place.lon), compute)
 
 
-def _choose(view: View, places: Iterable[Place], countries: set[str]) -> Place | None:
-    """Return the first place holding clinics, preferring those in a country also named."""
+def _choose(
+    view: View,
+    places: Iterable[Place],
+    countries: set[str],
+    allowed: frozenset[int] | None = None,
+) -> Place | None:
+    """Return the first place holding clinics (among those the filters allow, if given),
+    preferring those in a country also named."""
     places = list(places)
     if countries:
         inside = [p for p in places if p.kind == "city" and p.country in countries]
         places = inside + [p for p in places if p not in inside]
     for place in places:
-        if place_docs(view, place):
+        docs = place_docs(view, place)
+        if docs and (allowed is None or not docs.isdisjoint(allowed)):
             return place
     return None
 
 
 def resolve_places(
-    view: View, gazetteer: Gazetteer | None, plan: QueryPlan
+    view: View,
+    gazetteer: Gazetteer | None,
+    plan: QueryPlan,
+    allowed: frozenset[int] | None = None,
 ) -> tuple[QueryPlan, dict, list[PlaceRead]]:
     """Return (plan, {PlaceName: DocSet}, places read).
 
@@ -150,7 +165,7 @@ def resolve_places(
         if not isinstance(clause, PlaceName):
             clauses.append(clause)
             continue
-        place = _choose(view, clause.places, countries)
+        place = _choose(view, clause.places, countries, allowed)
         if place is None and (
             all(view.knows(p) for p in clause.parts) or not gazetteer.is_main(clause.parts)
         ):

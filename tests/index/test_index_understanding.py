@@ -334,3 +334,24 @@ def test_a_clinic_named_after_its_place_comes_first_in_a_later_segment(vocabular
     assert len(ix._current().leaves) == 2
     assert ids(ix.search(SearchRequest(q="chelsea skin clinic"))) == ["chelsea", "robinson"]
     ix.close()
+
+
+def test_a_typo_that_names_a_town_without_clinics_is_still_corrected(vocabulary):
+    # Mogán (Canary Islands) holds no clinic here; "Morgan" names dozens: a typo.
+    ix = open_index(None, vocabulary=vocabulary)
+    ix.index_clinics(
+        clinic_doc(f"m{i}", name=f"Morgan Skin {i}", **place("Leeds", lat=53.8, lon=-1.55))
+        for i in range(30)
+    )
+    response = ix.search(SearchRequest(q="mogan"))
+    assert response.suggestion == "morgan" and response.total == 30
+    assert not response.interpretation.places
+    ix.close()
+
+
+def test_a_place_is_read_where_the_filters_allow(ix):
+    # London holds clinics, but not in France: with country=FR the word finds no place there
+    # and is relaxed away rather than read as London.
+    response = search(ix, "mesolifting london", country=("FR",))
+    assert ids(response) == ["paris-lift"]
+    assert not [p for p in response.interpretation.places if p.name == "London"]
