@@ -117,12 +117,16 @@ def search_page():
     return _render(params=params, found=found, facets=facets)
 
 
-def matched_treatments(params: SearchParams | None) -> set[str]:
-    """Return the treatments a search asked for: its filters, and the ones its words name."""
+def matched_treatments(params: SearchParams | None, found=None) -> set[str]:
+    """Return the treatments a search asked for: its filters, and the ones its words name
+    (patients' words and concerns included, as the index read them)."""
     if params is None:
         return set()
     vocabulary = load_vocabulary()
     wanted = set(params.request.treatment)
+    for term in found.interpretation.terms if found else ():
+        known = vocabulary.term(term.kind, term.key)
+        wanted.update(known.treatments if term.kind == "concern" and known else (term.key,))
     words = f" {(params.request.q or '').lower()} "
     for key, phrases in vocabulary.synonym_groups().items():
         if key in vocabulary.treatments and any(f" {p.lower()} " in words for p in phrases):
@@ -193,7 +197,7 @@ def _render(*, errors=None, params=None, found=None, facets=None):
         facet_titles=FACET_TITLES,
         filters=filters,
         filter_count=filter_count,
-        matched=matched_treatments(params),
+        matched=matched_treatments(params, found),
         map_points=points,
         verified_options=verified_options,
         relaxations=_relaxations(params, found),
