@@ -34,8 +34,8 @@ from directory.db import connect  # noqa: E402
 from directory.search.services import plain_vocabulary, published_documents  # noqa: E402
 from directory.services import load_demo_data  # noqa: E402
 from index import SearchRequest, open_index  # noqa: E402
+from index.geo import haversine_km  # noqa: E402
 from index.text import fold  # noqa: E402
-from index.view import haversine_km  # noqa: E402
 
 JUDGED = ROOT / "bench" / "relevance" / "queries.toml"
 NHS_FILE = ROOT.parent / "shared/data/nhs-clinics/nhs_Clinics_2023_raw_notsign_delimited.csv"

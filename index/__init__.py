@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 from index import searching
+from index.geo import haversine_km
 from index.places import Gazetteer, load_gazetteer
 from index.store import Store
 from index.types import DriftReport, Hit, Interpretation, SearchRequest, SearchResponse
@@ -31,6 +32,7 @@ __all__ = [
     "SearchIndex",
     "SearchRequest",
     "SearchResponse",
+    "haversine_km",
     "open_index",
 ]
 

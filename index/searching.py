@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from whoosh import query as wq
 
 from index import ranking, snippets, text, understanding
+from index.geo import haversine_km
 from index.places import Gazetteer
 from index.query import (
     MAX_QUERY_CHARS,
@@ -35,7 +36,7 @@ from index.types import (
     SearchRequest,
     SearchResponse,
 )
-from index.view import View, haversine_km
+from index.view import View
 from index.vocab import Vocab
 
 MAX_PER_PAGE = 100

@@ -72,3 +72,24 @@ def m001_claims_evidence_history(db: sqlite_utils.Database) -> None:
         foreign_keys=[("clinic_id", "clinics", "id")],
     )
     db["score_history"].create_index(["clinic_id", "at"])
+
+
+@migrations()
+def m002_scores_owned_by_vetting(db: sqlite_utils.Database) -> None:
+    # Vetting computes the score, so vetting keeps it: one row per scored clinic. A clinic
+    # never scored has no row (its score is "not scored yet", not 0). revision counts changes:
+    # the search index adds it to the clinic's version to notice a stale score. Existing
+    # scores move here with revision 0, so documents indexed before stay current.
+    db["clinic_scores"].create(
+        {"clinic_id": str, "score": float, "core_verified": int, "revision": int},
+        pk="clinic_id",
+        not_null={"core_verified", "revision"},
+        defaults={"core_verified": 0, "revision": 0},
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    if "score" in db["clinics"].columns_dict:
+        db.execute(
+            "insert into clinic_scores (clinic_id, score, core_verified, revision) "
+            "select id, score, coalesce(core_verified, 0), 0 from clinics where score is not null"
+        )
+        db["clinics"].transform(drop={"score", "core_verified"})

@@ -8,6 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from directory.search.params import PARAMETERS
+
 HOSTILE_QUERIES = [
     '"unbalanced',  # an unbalanced quote
     "meso AND OR NOT",  # boolean operators with nothing after them
@@ -84,26 +86,7 @@ _value = st.one_of(
 )
 _params = st.lists(
     st.tuples(
-        st.sampled_from(
-            [
-                "q",
-                "country",
-                "city",
-                "treatment",
-                "language",
-                "near",
-                "radius_km",
-                "sort",
-                "page",
-                "per_page",
-                "min_score",
-                "core_verified",
-                "verified",
-                "anywhere",
-                "as_typed",
-                "other",
-            ]
-        ),
+        st.sampled_from([*PARAMETERS, "other"]),
         _value,
     ),
     max_size=6,

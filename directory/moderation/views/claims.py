@@ -12,13 +12,13 @@ from directory.moderation.forms import InfoForm, ReasonForm, RejectForm, VerifyF
 from directory.moderation.services import ModerationError, Refused
 from directory.moderation.views.access import me, staff_required
 from directory.moderation.views.workbench import (
-    _drain,
     attempt,
     bounded,
     bp,
     dashboard_url,
     today,
 )
+from directory.registers import services as registers
 from directory.vetting.errors import ConflictError, VettingError
 
 
@@ -56,6 +56,7 @@ def _review(
         reverse_form=forms.get("reverse") or ReasonForm(formdata=None, prefix="reverse"),
         reject_reasons=claims.REJECT_REASONS,
         categories=reports.CATEGORIES,
+        register_checks=registers.review_checks(get_db(), clinic_id, item_key),
     ), status
 
 
@@ -84,7 +85,6 @@ def _decide(clinic_id: str, item_key: str, name: str, form, run):
     except (VettingError, ModerationError) as exc:
         form.form_errors.append(str(exc))
         return _review(clinic_id, item_key, forms={name: form}, status=400)
-    _drain()
     return redirect(url_for("moderation.queue", kind="claim"))
 
 
