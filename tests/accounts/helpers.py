@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from tests import pdfs
 from tests.soup import text_of
 
 PASSWORD = "correct horse battery staple"
@@ -15,10 +16,7 @@ PNG = (
     b"\x00\x00IEND\xaeB`\x82"
 )
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+PDF = pdfs.PDF  # a real PDF: uploads are parsed
 
 
 def log_in(client, email: str, password: str = PASSWORD, **extra):
