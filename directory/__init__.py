@@ -49,11 +49,12 @@ def create_app(test_config: dict | None = None) -> Flask:
             data_dir
         )
 
-    from directory import db, errors, extensions
+    from directory import db, errors, extensions, security
 
     db.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
 
     from directory.clinics import views as clinic_views
     from directory.search import init_app as init_search
