@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 from werkzeug.routing import AnyConverter, IntegerConverter
 
+from directory.accounts import passwords
+from directory.clinics.services import save_profile
 from directory.security import security_headers, tile_origin
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
@@ -29,10 +32,6 @@ VALUES = {"clinic_id": "c-1", "item_key": "informed-consent", "slug": "x", "toke
 
 @pytest.fixture
 def fast_passwords(monkeypatch):
-    from argon2 import PasswordHasher
-
-    from directory.accounts import passwords
-
     monkeypatch.setattr(
         passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
@@ -41,8 +40,6 @@ def fast_passwords(monkeypatch):
 @pytest.fixture
 def clients(app, db, fast_passwords):
     """Anonymous, a clinic owner, and an admin past the second factor; c-1 has a document."""
-    from directory.clinics.services import save_profile
-
     save_profile(db, make_profile("c-1"), actor="test")
     owner = add_user(db, "owner@harley.example", role="clinic")
     link_to_clinic(db, owner, "c-1")
