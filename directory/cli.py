@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "directory.demo_cli",
     "directory.vetting.cli",
     "directory.moderation.cli",
+    "directory.backups.cli",
 )
 
 

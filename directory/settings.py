@@ -41,6 +41,12 @@ SETTINGS = [
         "http://127.0.0.1:5000",
         "Public address used in links inside e-mails.",
     ),
+    Setting(
+        "REPLICA_URL",
+        "VETTED_REPLICA_URL",
+        None,
+        "Where `vetted replicate` streams the store with Litestream: file:///path or s3://…",
+    ),
 ]
 
 
