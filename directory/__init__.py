@@ -57,11 +57,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
 
     from directory.clinics import views as clinic_views
+    from directory.evidence import views as evidence_views
     from directory.search import init_app as init_search
 
     app.register_blueprint(clinic_views.bp)
+    app.register_blueprint(evidence_views.bp)
     init_search(app)
-    for name in ("i18n", "vetting", "accounts", "moderation", "patients"):
+    for name in ("i18n", "vetting", "accounts", "moderation.views", "patients"):
         _register_optional(app, name)
 
     from directory.cli import register_commands

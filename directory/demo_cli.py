@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from directory.accounts.services import ensure_demo_logins
-from directory.clinics import storage
+from directory.clinics.services import count_clinics
 from directory.db import get_db
 from directory.search.services import drain_outbox, open_search_index
 from directory.services import load_demo_data
@@ -29,7 +29,7 @@ from directory.services import load_demo_data
 def demo(count: int, seed: int, if_empty: bool) -> None:
     """Load the deterministic demo directory (clinics, practitioners, vetting states)."""
     db = get_db()
-    if if_empty and storage.count_clinics(db, statuses=None):
+    if if_empty and count_clinics(db, statuses=None):
         click.echo("The store already has clinics; demo data not loaded.")
         return
     summary = load_demo_data(db, count=count, seed=seed)
@@ -42,7 +42,7 @@ def demo(count: int, seed: int, if_empty: bool) -> None:
 def setup() -> None:
     """Prepare a data folder: migrate, load the demo if empty, print the demo logins."""
     db = get_db()
-    if not storage.count_clinics(db, statuses=None):
+    if not count_clinics(db, statuses=None):
         click.echo("Empty store: loading the demo directory…")
         click.echo(f"Demo data: {load_demo_data(db, count=400, seed=2026)}.")
     drain_outbox(db, open_search_index(current_app))

@@ -28,12 +28,15 @@ def load_demo_data(db: sqlite_utils.Database, *, count: int, seed: int) -> str:
     return ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items()))
 
 
-def daily_sweep(db: sqlite_utils.Database, *, today: date, send, base_url: str) -> dict:
+def daily_sweep(db: sqlite_utils.Database, *, today: date, send, dashboard_url) -> dict:
     """Expire old verifications, recompute scores, and send expiry reminders (once each).
 
-    send(to, subject, body) delivers one e-mail. Returns the vetting summary with the
-    reminders summary under "reminders". The caller drains the index outbox afterwards.
+    send(to, subject, body) delivers one e-mail; dashboard_url(clinic_id) makes the link in
+    it. Returns the vetting summary with the reminders summary under "reminders". The caller
+    drains the index outbox afterwards.
     """
     summary = dict(vetting.sweep(db, today=today))
-    summary["reminders"] = send_expiry_reminders(db, today=today, send=send, base_url=base_url)
+    summary["reminders"] = send_expiry_reminders(
+        db, today=today, send=send, dashboard_url=dashboard_url
+    )
     return summary

@@ -503,7 +503,7 @@ def test_known_strings_cover_what_other_modules_show(db):
     from directory.accounts.text import text_problem
     from directory.accounts.views import BAD_LOGIN
     from directory.moderation import reports, transparency
-    from directory.moderation.public_views import report_error_sentence
+    from directory.moderation.text import sentence
     from directory.patients.places import MAX_NEAR_LENGTH
     from directory.search.views import FACET_TITLES
     from directory.vetting.scoring import LABELS, NOTES
@@ -521,7 +521,7 @@ def test_known_strings_cover_what_other_modules_show(db):
     ]:
         with pytest.raises(reports.ReportError) as caught:
             reports.submit_report(db, "c-1", **bad)
-        refused.append(report_error_sentence(caught.value))
+        refused.append(sentence(caught.value))
     typed = ["\x00", "a\x01", "\u202e", "\ue000", "<b>"]
     problems = [text_problem(t) for t in typed] + [text_problem("\x01", multiline=True)]
 

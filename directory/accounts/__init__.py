@@ -3,7 +3,7 @@
 `init_app` sets the session lifetimes, starts the rate limiter and registers four blueprints:
 `accounts` (/account: who you are), `clinic_admin` (/manage: your clinics, getting a listing,
 the dashboard, the team), `clinic_editor` (/manage/<id>/edit: the profile editor) and
-`clinic_evidence` (/manage/<id>/items/..., /manage/<id>/evidence/...: claims and documents).
+`clinic_evidence` (/manage/<id>/items/...: claims and documents).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ REMEMBER_DURATION = timedelta(days=30)
 
 def init_app(app: Flask) -> None:
     """Configure sessions and rate limits, and register the accounts blueprints."""
+    # Not at the top: every import of an accounts module (extensions.py needs accounts.tokens)
+    # runs this file first, and the views import extensions, so that would be a cycle.
     from directory.accounts import clinic_views, editor_views, evidence_views, limits, views
 
     # Flask's own default (31 days) is far too long for a logged-in clinic session.

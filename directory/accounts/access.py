@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_login import current_user
 
-from directory.accounts import storage
-from directory.clinics.storage import get_clinic
+from directory.accounts.forms import ButtonForm
+from directory.accounts.services import member_role
+from directory.clinics.services import get_clinic
 from directory.db import get_db
 
 # need -> the clinic roles that may; moderators and admins may only "view".
@@ -32,7 +33,7 @@ def clinic_access(clinic_id: str, need: str, *, hide_from_anonymous: bool = Fals
     clinic = get_clinic(db, clinic_id) if len(clinic_id) <= 200 else None
     if clinic is None:
         abort(404)
-    role = storage.member_role(db, clinic_id, current_user.id)
+    role = member_role(db, clinic_id, current_user.id)
     if role is not None:
         if role not in ALLOWED[need]:
             abort(403)
@@ -49,7 +50,11 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 def require_form_post():
     """Refuse POSTs that are not HTML form submissions (JSON bodies, say) with 415."""
-    from flask import request
-
     if request.method == "POST" and request.mimetype and request.mimetype not in FORM_TYPES:
         abort(415, "Send this form from its page.")
+
+
+def require_button() -> None:
+    """Stop with 400 unless this POST came from one of our button forms (its CSRF token)."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)

@@ -63,6 +63,13 @@ def _decide(decide, request_id: int, **kwargs) -> str:
         raise click.ClickException(str(exc)) from exc
 
 
+def _echo_pending(rows: list[dict], what: str, details) -> None:
+    """Print a line per pending request (id, clinic, then details(row)), then the count."""
+    for row in rows:
+        click.echo(f"{row['id']}\t{row['clinic_id']}\t{row['clinic_name']}\t{details(row)}")
+    click.echo(f"{len(rows)} pending {what}(s).")
+
+
 def _sync_index() -> None:
     from flask import current_app
 
@@ -80,15 +87,13 @@ def listings() -> None:
 @with_appcontext
 def listings_pending() -> None:
     """List new listings waiting for approval, oldest first."""
-    rows = services.list_pending_listings(get_db())
-    for row in rows:
-        confirmed = "confirmed" if row["email_confirmed_at"] else "NOT confirmed"
-        click.echo(
-            f"{row['id']}\t{row['clinic_id']}\t{row['clinic_name']}\t"
-            f"{row['city'] or ''} {row['country'] or ''}\t{row['user_email']} ({confirmed})\t"
-            f"{row['created_at']}"
-        )
-    click.echo(f"{len(rows)} pending listing(s).")
+    _echo_pending(services.list_pending_listings(get_db()), "listing", _listing_line)
+
+
+def _listing_line(row: dict) -> str:
+    confirmed = "confirmed" if row["email_confirmed_at"] else "NOT confirmed"
+    place = f"{row['city'] or ''} {row['country'] or ''}"
+    return f"{place}\t{row['user_email']} ({confirmed})\t{row['created_at']}"
 
 
 @listings.command("approve")
@@ -121,14 +126,12 @@ def ownership() -> None:
 @with_appcontext
 def ownership_pending() -> None:
     """List claims on clinics waiting for a moderator, oldest first."""
-    rows = services.list_ownership_requests(get_db())
-    for row in rows:
-        note = (row["note"] or "").replace("\n", " ")[:80]
-        click.echo(
-            f"{row['id']}\t{row['clinic_id']}\t{row['clinic_name']}\t"
-            f"website {row['website'] or '-'}\t{row['user_email']}\t{note}"
-        )
-    click.echo(f"{len(rows)} pending ownership request(s).")
+    _echo_pending(services.list_ownership_requests(get_db()), "ownership request", _claim_line)
+
+
+def _claim_line(row: dict) -> str:
+    note = (row["note"] or "").replace("\n", " ")[:80]
+    return f"website {row['website'] or '-'}\t{row['user_email']}\t{note}"
 
 
 @ownership.command("approve")

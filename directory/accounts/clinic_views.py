@@ -7,12 +7,11 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from directory.accounts import forms, messages, services, storage
-from directory.accounts.access import clinic_access, require_form_post
+from directory.accounts import forms, messages, services
+from directory.accounts.access import clinic_access, require_button, require_form_post
 from directory.accounts.dashboard import clinic_dashboard
 from directory.accounts.index_sync import sync_index
 from directory.accounts.limits import per_account, per_ip, per_user
-from directory.clinics.storage import get_clinic
 from directory.db import get_db
 
 bp = Blueprint("clinic_admin", __name__, url_prefix="/manage")
@@ -20,7 +19,7 @@ bp.before_request(require_form_post)
 
 
 def _me() -> dict:
-    return storage.get_user(get_db(), current_user.id)
+    return services.get_user(get_db(), current_user.id)
 
 
 @bp.get("/")
@@ -30,9 +29,9 @@ def home():
     return render_template(
         "clinic_admin/home.html",
         user=_me(),
-        clinics=storage.clinics_of_user(db, current_user.id),
-        listing_requests=storage.list_listing_requests(db, state=None, user_id=current_user.id),
-        ownership_requests=storage.list_ownership_requests(db, state=None, user_id=current_user.id),
+        clinics=services.clinics_of_user(db, current_user.id),
+        listing_requests=services.list_requests(db, "listing", None, user_id=current_user.id),
+        ownership_requests=services.list_requests(db, "ownership", None, user_id=current_user.id),
         form=forms.ButtonForm(),
     )
 
@@ -44,33 +43,9 @@ def new_listing():
     user = _me()
     form = forms.NewListingForm()
     if form.validate_on_submit():
-        lines = [x.strip() for x in (form.address_lines.data or "").split("\n") if x.strip()]
-        profile = {
-            "name": form.name.data,
-            "brand": None,
-            "description": None,
-            "address": {
-                "lines": lines,
-                "city": form.city.data or None,
-                "region": None,
-                "postcode": (form.postcode.data or "").upper() or None,
-                "country": form.country.data,
-            },
-            "location": None,
-            "contact": {
-                "phone": form.phone.data or None,
-                "email": None,
-                "website": form.website.data or None,
-            },
-            "opening_hours": None,
-            "external_ids": {},
-            "languages": [],
-            "treatments": [],
-            "practitioners": [],
-        }
         db = get_db()
         try:
-            clinic_id = services.create_listing(db, user, profile)
+            clinic_id = services.create_listing(db, user, form.profile())
         except services.AccountError as exc:
             flash(str(exc), "error")
         else:
@@ -90,7 +65,7 @@ def claim_search():
     form = forms.ClaimSearchForm(request.args)
     results = None
     if "q" in request.args and form.validate():
-        results = storage.find_claimable_clinics(get_db(), form.q.data)
+        results = services.find_claimable_clinics(get_db(), form.q.data)
     return render_template("clinic_admin/claim_search.html", form=form, results=results, user=_me())
 
 
@@ -99,15 +74,13 @@ def claim_search():
 @per_user("20 per hour")
 def claim(clinic_id: str):
     db = get_db()
-    clinic = get_clinic(db, clinic_id) if len(clinic_id) <= 200 else None
-    if clinic is None or clinic["status"] != "published":
+    clinic = services.claimable_clinic(db, clinic_id)
+    if clinic is None:
         abort(404)
-    if storage.member_role(db, clinic_id, current_user.id):
+    if services.member_role(db, clinic_id, current_user.id):
         return redirect(url_for(".dashboard", clinic_id=clinic_id))
     user = _me()
-    waiting = storage.list_ownership_requests(
-        db, state="pending", clinic_id=clinic_id, user_id=current_user.id
-    )
+    waiting = services.list_requests(db, "ownership", clinic_id=clinic_id, user_id=current_user.id)
     form = forms.ClaimForm()
     if not waiting and form.validate_on_submit():
         try:
@@ -144,8 +117,8 @@ def dashboard(clinic_id: str):
         clinic=clinic,
         role=role,
         vetting=clinic_dashboard(db, clinic_id, date.today()),
-        listing_requests=storage.list_listing_requests(db, state=None, clinic_id=clinic_id),
-        ownership_requests=storage.list_ownership_requests(db, state=None, clinic_id=clinic_id)
+        listing_requests=services.list_requests(db, "listing", None, clinic_id=clinic_id),
+        ownership_requests=services.list_requests(db, "ownership", None, clinic_id=clinic_id)
         if role == "staff"
         else [],
     )
@@ -178,35 +151,33 @@ def members(clinic_id: str):
         role=role,
         form=form,
         button=forms.ButtonForm(),
-        people=storage.clinic_members(db, clinic_id),
-        invites=storage.list_invites(db, clinic_id),
+        people=services.clinic_members(db, clinic_id),
+        invites=services.list_invites(db, clinic_id),
     )
 
 
 @bp.post("/<clinic_id>/members/<int:user_id>/remove")
 def remove_member(clinic_id: str, user_id: int):
+    return _change_team(clinic_id, services.remove_member, user_id, "Removed from this listing.")
+
+
+@bp.post("/<clinic_id>/invites/<int:invite_id>/revoke")
+def revoke_invite(clinic_id: str, invite_id: int):
+    return _change_team(
+        clinic_id, services.revoke_invite, invite_id, "The invitation is withdrawn."
+    )
+
+
+def _change_team(clinic_id: str, change, target: int, done: str):
+    """Make one owner's change to the team (a member or an invitation), then show the team."""
     clinic_access(clinic_id, "own")
-    if not forms.ButtonForm().validate_on_submit():
-        abort(400)
+    require_button()
     try:
-        services.remove_member(get_db(), clinic_id, user_id, actor=f"user:{current_user.id}")
+        change(get_db(), clinic_id, target, actor=f"user:{current_user.id}")
     except LookupError:
         abort(404)
     except services.AccountError as exc:
         flash(str(exc), "error")
     else:
-        flash("Removed from this listing.", "success")
-    return redirect(url_for(".members", clinic_id=clinic_id))
-
-
-@bp.post("/<clinic_id>/invites/<int:invite_id>/revoke")
-def revoke_invite(clinic_id: str, invite_id: int):
-    clinic_access(clinic_id, "own")
-    if not forms.ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        services.revoke_invite(get_db(), clinic_id, invite_id, actor=f"user:{current_user.id}")
-    except LookupError:
-        abort(404)
-    flash("The invitation is withdrawn.", "success")
+        flash(done, "success")
     return redirect(url_for(".members", clinic_id=clinic_id))

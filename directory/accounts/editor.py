@@ -9,6 +9,8 @@ import copy
 from datetime import date
 from typing import Any
 
+from directory.clinics.profile import PRACTITIONER_KEYS
+
 # Every field a clinic edits, as a path into the profile, with the label people read.
 FIELDS: dict[str, str] = {
     "name": "Clinic name",
@@ -28,14 +30,6 @@ FIELDS: dict[str, str] = {
     "treatments": "Treatments and prices",
     "practitioners": "Practitioners",
 }
-PRACTITIONER_FIELDS = (
-    "name",
-    "role",
-    "licence_number",
-    "licence_authority",
-    "licence_expiry",
-    "prescriber",
-)
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -74,9 +68,7 @@ def form_data(profile: dict, vocabulary_keys: list[str], language_choices: list[
             expiry = date.fromisoformat(expiry) if expiry else None
         except ValueError:
             expiry = None
-        practitioners.append(
-            {**{f: p.get(f) for f in PRACTITIONER_FIELDS}, "licence_expiry": expiry}
-        )
+        practitioners.append({**{f: p.get(f) for f in PRACTITIONER_KEYS}, "licence_expiry": expiry})
     return {
         "name": profile.get("name") or "",
         "brand": profile.get("brand") or "",
@@ -99,8 +91,19 @@ def form_data(profile: dict, vocabulary_keys: list[str], language_choices: list[
     }
 
 
-def profile_from_form(form, existing: dict) -> dict:
-    """Return the profile a validated ProfileForm describes; fields it lacks keep their value."""
+def _practitioner(person) -> dict:
+    values = {key: _blank_to_none(person[key].data) for key in PRACTITIONER_KEYS}
+    expiry = values["licence_expiry"]
+    return {
+        **values,
+        "name": person.name.data,
+        "licence_expiry": expiry.isoformat() if expiry else None,
+        "prescriber": bool(values["prescriber"]),
+    }
+
+
+def edited_fields(form) -> dict:
+    """Return the profile fields a validated ProfileForm describes (the editor's fields only)."""
     lines = [line.strip() for line in (form.address_lines.data or "").split("\n") if line.strip()]
     location = None
     if form.lat.data is not None and form.lon.data is not None:
@@ -118,48 +121,43 @@ def profile_from_form(form, existing: dict) -> dict:
                     "currency": (row.currency.data or None) if priced else None,
                 }
             )
-    practitioners = []
-    for entry in form.practitioners.entries:
-        person = entry.form
-        if person.is_blank():
-            continue
-        expiry = person.licence_expiry.data
-        practitioners.append(
-            {
-                "name": person.name.data,
-                "role": _blank_to_none(person.role.data),
-                "licence_number": _blank_to_none(person.licence_number.data),
-                "licence_authority": _blank_to_none(person.licence_authority.data),
-                "licence_expiry": expiry.isoformat() if expiry else None,
-                "prescriber": bool(person.prescriber.data),
-            }
-        )
-    profile = copy.deepcopy(existing)
-    profile.update(
-        {
-            "name": form.name.data,
-            "brand": _blank_to_none(form.brand.data),
-            "description": _blank_to_none(form.description.data),
-            "address": {
-                "lines": lines,
-                "city": _blank_to_none(form.city.data),
-                "region": _blank_to_none(form.region.data),
-                "postcode": _blank_to_none((form.postcode.data or "").upper()),
-                "country": form.country.data,
-            },
-            "location": location,
-            "contact": {
-                "phone": _blank_to_none(form.phone.data),
-                "email": _blank_to_none(form.email.data),
-                "website": _blank_to_none(form.website.data),
-            },
-            "opening_hours": _blank_to_none(form.opening_hours.data),
-            "languages": form.language_codes(),
-            "treatments": sorted(treatments, key=lambda t: t["key"]),
-            "practitioners": practitioners,
-        }
-    )
-    return profile
+    return {
+        "name": form.name.data,
+        "brand": _blank_to_none(form.brand.data),
+        "description": _blank_to_none(form.description.data),
+        "address": {
+            "lines": lines,
+            "city": _blank_to_none(form.city.data),
+            "region": _blank_to_none(form.region.data),
+            "postcode": _blank_to_none((form.postcode.data or "").upper()),
+            "country": form.country.data,
+        },
+        "location": location,
+        "contact": {
+            "phone": _blank_to_none(form.phone.data),
+            "email": _blank_to_none(form.email.data),
+            "website": _blank_to_none(form.website.data),
+        },
+        "opening_hours": _blank_to_none(form.opening_hours.data),
+        "languages": form.language_codes(),
+        "treatments": sorted(treatments, key=lambda t: t["key"]),
+        "practitioners": [
+            _practitioner(entry.form)
+            for entry in form.practitioners.entries
+            if not entry.form.is_blank()
+        ],
+    }
+
+
+def apply_edit(existing: dict, edited: dict) -> dict:
+    """Return existing with the edited fields replaced; the fields the editor lacks stay."""
+    return {**copy.deepcopy(existing), **copy.deepcopy(edited)}
+
+
+def editable(profile: dict) -> dict:
+    """Return the fields the editor shows (the base of a three-way merge)."""
+    tops = {path.split(".")[0] for path in FIELDS}
+    return {k: v for k, v in profile.items() if k in tops}
 
 
 def get_path(profile: dict | None, path: str) -> Any:
@@ -260,13 +258,7 @@ def display(path: str, profile: dict | None, vocabulary=None) -> str:
         return "; ".join(
             " · ".join(
                 str(x)
-                for x in (
-                    p.get("name"),
-                    p.get("role"),
-                    p.get("licence_number"),
-                    p.get("licence_authority"),
-                    p.get("licence_expiry"),
-                )
+                for x in (p.get(key) for key in PRACTITIONER_KEYS if key != "prescriber")
                 if x
             )
             + (" · prescriber" if p.get("prescriber") else "")

@@ -18,11 +18,10 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from directory.accounts import editor, forms, services
-from directory.accounts.access import clinic_access, require_form_post
+from directory.accounts.access import clinic_access, require_button, require_form_post
 from directory.accounts.index_sync import sync_index
 from directory.accounts.tokens import make_token, read_token
-from directory.clinics import storage as clinic_storage
-from directory.clinics.services import UNCHANGED, save_profile
+from directory.clinics.services import UNCHANGED
 from directory.db import get_db
 from directory.extensions import csrf
 from directory.vocabulary import load_vocabulary
@@ -85,14 +84,8 @@ def _fresh_form(profile: dict, version: int, clinic: dict) -> forms.ProfileForm:
         data=editor.form_data(profile, list(vocabulary.treatments), list(vocabulary.languages)),
     )
     form.version.data = str(version)
-    form.base.data = make_token(_secret(), "editor-base", _editable(profile))
+    form.base.data = make_token(_secret(), "editor-base", editor.editable(profile))
     return form
-
-
-def _editable(profile: dict) -> dict:
-    """Return the fields the editor shows (the base of a three-way merge)."""
-    tops = {path.split(".")[0] for path in editor.FIELDS}
-    return {k: v for k, v in profile.items() if k in tops}
 
 
 def _render(form, clinic, status: int = 200, **extra):
@@ -164,76 +157,53 @@ def edit_profile(clinic_id: str):
 def _save(form, formdata: MultiDict, clinic: dict):
     db = get_db()
     clinic_id = clinic["id"]
-    current = clinic_storage.get_profile(db, clinic_id)
-    current_version = clinic_storage.get_version(db, clinic_id)
-    mine = editor.profile_from_form(form, current)
-    problems = _profile_problems(mine)
-    if problems:
-        return _render(form, clinic, has_errors=True, problems=problems)
-    merged_note = False
-    if form.version.data != str(current_version):
-        base = read_token(_secret(), "editor-base", form.base.data)
-        mine, conflicts = editor.merge(base, mine, current)
-        if conflicts:
-            vocabulary = load_vocabulary()
-            fresh = _fresh_form(mine, current_version, clinic)
-            fresh.base.data = make_token(_secret(), "editor-base", _editable(current))
-            rows = [
-                {
-                    "path": path,
-                    "label": editor.FIELDS[path],
-                    "mine": editor.display(path, mine, vocabulary),
-                    "theirs": editor.display(path, current, vocabulary),
-                }
-                for path in conflicts
-            ]
-            return _render(fresh, clinic, 409, conflicts=rows)
-        merged_note = True
-    else:
-        theirs = [p for p in editor.FIELDS if formdata.get(f"resolve-{p}") == "theirs"]
-        mine = editor.take_theirs(mine, current, theirs)
-    actor = f"user:{current_user.id}"
-    with db.atomic():
-        outcome = save_profile(db, mine, actor=actor)
-        if outcome != UNCHANGED and editor.get_path(mine, "practitioners") != editor.get_path(
-            current, "practitioners"
-        ):
-            _practitioners_changed(db, clinic_id, actor)
-        services.discard_draft(db, current_user.id, clinic_id)
+    try:
+        result = services.save_edit(
+            db,
+            clinic_id,
+            editor.edited_fields(form),
+            user_id=current_user.id,
+            version=form.version.data,
+            base=read_token(_secret(), "editor-base", form.base.data),
+            keep_theirs=[p for p in editor.FIELDS if formdata.get(f"resolve-{p}") == "theirs"],
+        )
+    except LookupError:
+        abort(404)
+    if result.problems:
+        return _render(form, clinic, has_errors=True, problems=list(result.problems))
+    if result.conflicts:
+        return _conflict(result, clinic)
     sync_index(db)
-    if outcome == UNCHANGED:
+    if result.saved == UNCHANGED:
         flash("Nothing had changed, so there was nothing to save.", "success")
-    elif merged_note:
+    elif result.merged:
         flash("Saved. A colleague had saved other changes meanwhile; both are kept.", "success")
     else:
         flash("Saved. The profile is up to date.", "success")
     return redirect(url_for("clinic_admin.dashboard", clinic_id=clinic_id))
 
 
-def _profile_problems(profile: dict) -> list[str]:
-    """Check the result against the documented profile format (the importers' rules too)."""
-    try:
-        from directory.clinics.profile import validate_profile
-    except ImportError:  # pragma: no cover - the format module ships with the app
-        return []
-    clean, errors = validate_profile(profile)
-    return [str(e) for e in errors] if clean is None else []
-
-
-def _practitioners_changed(db, clinic_id: str, actor: str) -> None:
-    """Send the licensed-staff claim back to review (vetting decides whether it must)."""
-    try:
-        from directory.vetting.services import on_practitioners_changed
-    except ImportError:  # pragma: no cover - vetting ships with the app
-        return
-    on_practitioners_changed(db, clinic_id, actor=actor)
+def _conflict(result: services.EditResult, clinic: dict):
+    """Show the merged form, with the fields both people changed side by side (409)."""
+    vocabulary = load_vocabulary()
+    fresh = _fresh_form(result.mine, result.version, clinic)
+    fresh.base.data = make_token(_secret(), "editor-base", editor.editable(result.theirs))
+    rows = [
+        {
+            "path": path,
+            "label": editor.FIELDS[path],
+            "mine": editor.display(path, result.mine, vocabulary),
+            "theirs": editor.display(path, result.theirs, vocabulary),
+        }
+        for path in result.conflicts
+    ]
+    return _render(fresh, clinic, 409, conflicts=rows)
 
 
 @bp.post("/<clinic_id>/draft/discard")
 def discard_draft(clinic_id: str):
     clinic_access(clinic_id, "edit")
-    if not forms.ButtonForm().validate_on_submit():
-        abort(400)
+    require_button()
     services.discard_draft(get_db(), current_user.id, clinic_id)
     flash("The kept changes are discarded.", "success")
     return redirect(url_for(".edit_profile", clinic_id=clinic_id))

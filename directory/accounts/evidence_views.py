@@ -1,7 +1,6 @@
-"""/manage/<clinic>/items/<item>: claim a checklist item, send evidence, download documents.
+"""/manage/<clinic>/items/<item>: claim a checklist item and send evidence.
 
-Documents are private: only the clinic's people and moderators can download them, and for
-everyone else (logged in or not) their addresses answer 404, as if they did not exist.
+Documents are downloaded from the one evidence route (directory/evidence/views.py).
 """
 
 from __future__ import annotations
@@ -14,34 +13,30 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
 
 from directory.accounts import forms
 from directory.accounts.access import clinic_access, require_form_post
-from directory.accounts.dashboard import load_checklist, vetting_services
 from directory.accounts.index_sync import sync_index
 from directory.accounts.limits import per_user
 from directory.db import get_db
 from directory.evidence import services as evidence
 from directory.evidence.files import MAX_BYTES, EvidenceFileError
-from directory.evidence.storage import delete_file
+from directory.vetting.checklist import load_checklist
+from directory.vetting.services import VettingError, get_claim
 
 bp = Blueprint("clinic_evidence", __name__, url_prefix="/manage")
 bp.before_request(require_form_post)
-
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
 @bp.route("/<clinic_id>/items/<item_key>", methods=["GET", "POST"])
 @per_user("60 per hour")
 def item(clinic_id: str, item_key: str):
     clinic, role = clinic_access(clinic_id, "edit" if request.method == "POST" else "view")
-    checklist, vetting = load_checklist(), vetting_services()
-    checklist_item = checklist.get(item_key) if checklist and len(item_key) <= 60 else None
-    if checklist_item is None or vetting is None:
+    checklist_item = load_checklist().get(item_key) if len(item_key) <= 60 else None
+    if checklist_item is None:
         abort(404)
     db = get_db()
     form = forms.EvidenceForm()
@@ -52,10 +47,20 @@ def item(clinic_id: str, item_key: str):
             )
         else:
             try:
-                _submit(db, vetting, clinic_id, checklist_item.key, form)
+                evidence.submit_evidence(
+                    db,
+                    current_app.config["EVIDENCE_DIR"],
+                    clinic_id,
+                    checklist_item.key,
+                    user_id=current_user.id,
+                    statement=form.statement.data,
+                    link=form.link.data,
+                    licence_number=form.licence_number.data,
+                    document=form.upload(MAX_BYTES),
+                )
             except EvidenceFileError as exc:
                 form.document.errors.append(f"{exc} Choose the file again.")
-            except vetting.VettingError as exc:
+            except VettingError as exc:
                 form.statement.errors.append(str(exc))
             else:
                 sync_index(db)
@@ -64,7 +69,7 @@ def item(clinic_id: str, item_key: str):
                     "success",
                 )
                 return redirect(url_for("clinic_admin.dashboard", clinic_id=clinic_id))
-    claim = vetting.get_claim(db, clinic_id, checklist_item.key)
+    claim = get_claim(db, clinic_id, checklist_item.key)
     return render_template(
         "clinic_admin/item.html",
         clinic=clinic,
@@ -73,71 +78,3 @@ def item(clinic_id: str, item_key: str):
         claim=claim,
         form=form,
     )
-
-
-def _submit(db, vetting, clinic_id: str, item_key: str, form) -> None:
-    """Store the document (if any) and record the claim and its evidence, all or nothing."""
-    actor = f"user:{current_user.id}"
-    upload = form.document.data
-    stored = None
-    try:
-        with db.atomic():
-            if upload is not None and getattr(upload, "filename", None):
-                data = upload.stream.read(MAX_BYTES + 1)
-                stored = evidence.store_document(
-                    db,
-                    current_app.config["EVIDENCE_DIR"],
-                    clinic_id=clinic_id,
-                    item_key=item_key,
-                    data=data,
-                    filename=upload.filename,
-                    user_id=current_user.id,
-                )
-            if form.statement.data:
-                vetting.claim_item(
-                    db, clinic_id, item_key, statement=form.statement.data, actor=actor
-                )
-            if stored:
-                vetting.attach_evidence(db, clinic_id, item_key, stored, actor=actor)
-            if form.link.data:
-                vetting.attach_evidence(
-                    db, clinic_id, item_key, {"kind": "link", "value": form.link.data}, actor=actor
-                )
-            if form.licence_number.data:
-                vetting.attach_evidence(
-                    db,
-                    clinic_id,
-                    item_key,
-                    {"kind": "licence", "value": form.licence_number.data},
-                    actor=actor,
-                )
-    except Exception:
-        if stored:
-            delete_file(current_app.config["EVIDENCE_DIR"], stored["stored_name"])
-        raise
-
-
-@bp.get("/<clinic_id>/evidence/<stored_name>")
-def document(clinic_id: str, stored_name: str):
-    clinic_access(clinic_id, "view", hide_from_anonymous=True)
-    found = evidence.find_document(
-        get_db(), current_app.config["EVIDENCE_DIR"], clinic_id, stored_name
-    )
-    if found is None:
-        abort(404)
-    row, path = found
-    extension = EXTENSIONS.get(row["mime"], "bin")
-    stem = (row["filename"] or "evidence").rsplit(".", 1)[0] or "evidence"
-    response = send_file(
-        path,
-        mimetype=row["mime"],
-        as_attachment=True,
-        # The extension follows the checked content, never the uploader's name for it.
-        download_name=f"{stem}.{extension}",
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response

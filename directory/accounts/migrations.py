@@ -33,44 +33,38 @@ def m001_users(db: sqlite_utils.Database) -> None:
     )
 
 
+def _request_table(db: sqlite_utils.Database, name: str, **details: type) -> None:
+    """Create a table of requests a moderator decides, with the details this kind carries."""
+    db[name].create(
+        {
+            "id": int,
+            "clinic_id": str,
+            "user_id": int,
+            "state": str,  # pending | approved | rejected
+            **details,
+            "created_at": str,
+            "decided_at": str,
+            "decided_by": str,
+            "reason": str,
+        },
+        pk="id",
+        not_null={"clinic_id", "user_id", "state"},
+        foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
+    )
+    db[name].create_index(["state"])
+
+
 @migrations()
 def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
     # A new listing waits here, unpublished, until a moderator approves it.
-    db["listing_requests"].create(
-        {
-            "id": int,
-            "clinic_id": str,
-            "user_id": int,
-            "state": str,  # pending | approved | rejected
-            "created_at": str,
-            "decided_at": str,
-            "decided_by": str,
-            "reason": str,
-        },
-        pk="id",
-        not_null={"clinic_id", "user_id", "state"},
-        foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
-    )
-    db["listing_requests"].create_index(["state"])
+    _request_table(db, "listing_requests")
     # A request to own an existing clinic (an imported NHS clinic, say).
-    db["ownership_requests"].create(
-        {
-            "id": int,
-            "clinic_id": str,
-            "user_id": int,
-            "state": str,  # pending | approved | rejected
-            "method": str,  # email-domain (approved automatically) | moderator
-            "note": str,  # what the claimant told us about their link to the clinic
-            "created_at": str,
-            "decided_at": str,
-            "decided_by": str,
-            "reason": str,
-        },
-        pk="id",
-        not_null={"clinic_id", "user_id", "state"},
-        foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
+    _request_table(
+        db,
+        "ownership_requests",
+        method=str,  # email-domain (approved automatically) | moderator
+        note=str,  # what the claimant told us about their link to the clinic
     )
-    db["ownership_requests"].create_index(["state"])
     db["ownership_requests"].create_index(["clinic_id", "user_id"])
     db["invites"].create(
         {

@@ -9,6 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 12
+# Hashing cost grows with length: longer input is refused before it reaches Argon2.
+MAX_LENGTH = 256
 
 
 def hash_password(password: str) -> str:

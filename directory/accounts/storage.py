@@ -120,7 +120,7 @@ def find_claimable_clinics(db: sqlite_utils.Database, text: str, *, limit: int =
     )
 
 
-# Listing requests: a new clinic waiting for a moderator.
+# Requests a moderator decides: a new listing, or a claim on an existing clinic (ownership).
 
 
 def insert_listing_request(db: sqlite_utils.Database, clinic_id: str, user_id: int) -> int:
@@ -131,64 +131,6 @@ def insert_listing_request(db: sqlite_utils.Database, clinic_id: str, user_id: i
         )
         .last_pk
     )
-
-
-_REQUEST_JOIN = (
-    "select r.*, c.name as clinic_name, c.city, c.country, c.website, c.status as clinic_status, "
-    "u.email as user_email, u.email_confirmed_at from {table} r "
-    "join clinics c on c.id = r.clinic_id join users u on u.id = r.user_id "
-)
-
-
-def get_listing_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
-    rows = list(
-        db.query(_REQUEST_JOIN.format(table="listing_requests") + "where r.id = ?", [request_id])
-    )
-    return rows[0] if rows else None
-
-
-def list_listing_requests(
-    db: sqlite_utils.Database,
-    *,
-    state: str | None = "pending",
-    clinic_id: str | None = None,
-    user_id: int | None = None,
-) -> list[dict]:
-    """Return listing requests (with clinic name and requester e-mail), oldest first."""
-    return _list_requests(db, "listing_requests", state, clinic_id, user_id)
-
-
-def _list_requests(db, table, state, clinic_id, user_id) -> list[dict]:
-    where, args = [], []
-    for column, value in (("r.state", state), ("r.clinic_id", clinic_id), ("r.user_id", user_id)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            args.append(value)
-    sql = _REQUEST_JOIN.format(table=table)
-    if where:
-        sql += "where " + " and ".join(where) + " "
-    return list(db.query(sql + "order by r.id", args))
-
-
-def decide_request(
-    db: sqlite_utils.Database,
-    table: str,
-    request_id: int,
-    *,
-    state: str,
-    decided_by: str,
-    reason: str | None = None,
-) -> None:
-    """Record a decision on a listing or ownership request."""
-    if table not in ("listing_requests", "ownership_requests"):
-        raise ValueError(table)
-    db.execute(
-        f"update {table} set state = ?, decided_at = ?, decided_by = ?, reason = ? where id = ?",
-        [state, utcnow(), decided_by, reason, request_id],
-    )
-
-
-# Ownership requests: a claim on an existing clinic.
 
 
 def insert_ownership_request(
@@ -210,22 +152,81 @@ def insert_ownership_request(
     )
 
 
-def get_ownership_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
-    rows = list(
-        db.query(_REQUEST_JOIN.format(table="ownership_requests") + "where r.id = ?", [request_id])
-    )
+REQUEST_TABLES = ("listing_requests", "ownership_requests")
+_REQUEST_JOIN = (
+    "select r.*, c.name as clinic_name, c.city, c.country, c.website, c.status as clinic_status, "
+    "u.email as user_email, u.email_confirmed_at from {table} r "
+    "join clinics c on c.id = r.clinic_id join users u on u.id = r.user_id "
+)
+
+
+def _request_table(table: str) -> str:
+    if table not in REQUEST_TABLES:
+        raise ValueError(table)
+    return table
+
+
+def get_request(db: sqlite_utils.Database, table: str, request_id: int) -> dict | None:
+    """Return one listing or ownership request (as list_requests rows are), or None."""
+    sql = _REQUEST_JOIN.format(table=_request_table(table)) + "where r.id = ?"
+    rows = list(db.query(sql, [request_id]))
     return rows[0] if rows else None
 
 
-def list_ownership_requests(
+def list_requests(
     db: sqlite_utils.Database,
+    table: str,
     *,
     state: str | None = "pending",
     clinic_id: str | None = None,
     user_id: int | None = None,
 ) -> list[dict]:
-    """Return ownership requests (with clinic name and claimant e-mail), oldest first."""
-    return _list_requests(db, "ownership_requests", state, clinic_id, user_id)
+    """Return listing or ownership requests (with clinic name and user e-mail), oldest first."""
+    where, args = [], []
+    for column, value in (("r.state", state), ("r.clinic_id", clinic_id), ("r.user_id", user_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
+    sql = _REQUEST_JOIN.format(table=_request_table(table))
+    if where:
+        sql += "where " + " and ".join(where) + " "
+    return list(db.query(sql + "order by r.id", args))
+
+
+# By name, for the callers outside accounts.
+
+
+def get_listing_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    return get_request(db, "listing_requests", request_id)
+
+
+def get_ownership_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    return get_request(db, "ownership_requests", request_id)
+
+
+def list_listing_requests(db: sqlite_utils.Database, **filters) -> list[dict]:
+    return list_requests(db, "listing_requests", **filters)
+
+
+def list_ownership_requests(db: sqlite_utils.Database, **filters) -> list[dict]:
+    return list_requests(db, "ownership_requests", **filters)
+
+
+def decide_request(
+    db: sqlite_utils.Database,
+    table: str,
+    request_id: int,
+    *,
+    state: str,
+    decided_by: str,
+    reason: str | None = None,
+) -> None:
+    """Record a decision on a listing or ownership request."""
+    db.execute(
+        f"update {_request_table(table)} set state = ?, decided_at = ?, decided_by = ?, "
+        "reason = ? where id = ?",
+        [state, utcnow(), decided_by, reason, request_id],
+    )
 
 
 # Invites to edit a clinic.

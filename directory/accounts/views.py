@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -15,28 +14,18 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from directory.accounts import forms, messages, services, storage
-from directory.accounts.access import require_form_post
+from directory.accounts import forms, messages, services
+from directory.accounts.access import require_button, require_form_post
 from directory.accounts.limits import per_account, per_ip
-from directory.accounts.tokens import password_fingerprint, read_token
+from directory.accounts.tokens import read_token
 from directory.db import get_db
 from directory.extensions import User
+from directory.urls import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 bp.before_request(require_form_post)
 
 BAD_LOGIN = "That e-mail address and password do not match an account."
-
-
-def safe_next(target: str | None) -> str | None:
-    """Return target if it is a path on this site (never another site), else None."""
-    if not target or not isinstance(target, str) or len(target) > 1000:
-        return None
-    if not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    if any(ord(c) < 32 or c == "\\" for c in target):
-        return None
-    return target
 
 
 def _start_session(user_row: dict, *, remember: bool) -> None:
@@ -63,7 +52,7 @@ def register():
         if user_id is None:
             messages.send_already_registered(form.email.data)
         else:
-            messages.send_confirmation(storage.get_user(db, user_id))
+            messages.send_confirmation(services.get_user(db, user_id))
         # The same answer either way: the page must not tell who has an account.
         return render_template("accounts/check_inbox.html", email=form.email.data)
     return render_template("accounts/register.html", form=form)
@@ -90,10 +79,8 @@ def confirm_email(token: str):
 @per_ip("10 per hour")
 @per_account("3 per hour")
 def resend_confirmation():
-    form = forms.ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    user = storage.get_user(get_db(), current_user.id)
+    require_button()
+    user = services.get_user(get_db(), current_user.id)
     if services.is_confirmed(user):
         flash("Your e-mail address is already confirmed.", "success")
     else:
@@ -124,9 +111,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    form = forms.ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
+    require_button()
     logout_user()
     session.clear()
     flash("You are logged out.", "success")
@@ -139,8 +124,8 @@ def logout():
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
-        user = storage.get_user_by_email(get_db(), form.email.data)
-        if user is not None and not user["disabled"]:
+        user = services.active_user(get_db(), form.email.data)
+        if user is not None:
             messages.send_reset(user)
         # Same page whether or not the account exists (no user enumeration).
         return render_template("accounts/reset_sent.html", email=form.email.data)
@@ -154,13 +139,8 @@ def reset_password(token: str):
     db = get_db()
     user = None
     if isinstance(payload, dict) and isinstance(payload.get("u"), int):
-        user = storage.get_user(db, payload["u"])
-    # Bound to the password hash: once the password changes, the link is spent.
-    if (
-        user is None
-        or user["disabled"]
-        or payload.get("h") != password_fingerprint(user["password_hash"])
-    ):
+        user = services.user_for_reset(db, payload["u"], payload.get("h"))
+    if user is None:
         return render_template("accounts/link_invalid.html", what="password reset"), 400
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
@@ -191,12 +171,13 @@ def change_password():
     if form.validate_on_submit():
         db = get_db()
         try:
-            services.change_password(db, current_user.id, form.current.data, form.password.data)
+            user = services.change_password(
+                db, current_user.id, form.current.data, form.password.data
+            )
         except services.AccountError as exc:
             field = form.current if "current" in str(exc) else form.password
             field.errors.append(str(exc))
         else:
-            user = storage.get_user(db, current_user.id)
             messages.send_password_changed(user)
             _start_session(user, remember=False)
             flash("Your password is changed.", "success")
@@ -208,12 +189,11 @@ def change_password():
 @login_required
 def account():
     db = get_db()
-    user = storage.get_user(db, current_user.id)
     return render_template(
         "accounts/account.html",
-        user=user,
+        user=services.get_user(db, current_user.id),
         form=forms.ButtonForm(),
-        clinics=storage.clinics_of_user(db, current_user.id),
+        clinics=services.clinics_of_user(db, current_user.id),
     )
 
 
@@ -223,13 +203,13 @@ def invite(token: str):
     db = get_db()
     row = None
     if isinstance(payload, dict) and isinstance(payload.get("i"), int):
-        row = storage.get_invite(db, payload["i"])
-    if row is None or row["state"] != "pending":
+        row = services.pending_invite(db, payload["i"])
+    if row is None:
         return render_template("accounts/link_invalid.html", what="invitation"), 400
     form = forms.ButtonForm()
     if current_user.is_authenticated and form.validate_on_submit():
         try:
-            clinic_id = services.accept_invite(db, row["id"], storage.get_user(db, current_user.id))
+            clinic_id = services.accept_invite(db, row["id"], current_user.id)
         except services.AccountError as exc:
             flash(str(exc), "error")
         else:

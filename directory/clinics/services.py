@@ -128,3 +128,23 @@ def _save_batch(
                 on_practitioners_changed(db, clinic_id, actor=actor)
         storage.enqueue_index(db, changed)
     return outcomes
+
+
+# Reads for the views and the other domains, so they come through this door, not storage.
+
+
+def get_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
+    """Return one clinic as a profile plus its version, score and dates, or None."""
+    return storage.get_clinic(db, clinic_id)
+
+
+def get_profile(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
+    """Return one clinic as a profile (what save_profile takes), or None."""
+    return storage.get_profile(db, clinic_id)
+
+
+def count_clinics(
+    db: sqlite_utils.Database, *, statuses: tuple[str, ...] | None = ("published",)
+) -> int:
+    """Count the clinics in these statuses (None for every clinic)."""
+    return storage.count_clinics(db, statuses=statuses)

@@ -8,16 +8,9 @@ from typing import Any
 
 import sqlite_utils
 
+from directory.clinics.profile import PRACTITIONER_KEYS
 from directory.events import utcnow
 
-PRACTITIONER_FIELDS = (
-    "name",
-    "role",
-    "licence_number",
-    "licence_authority",
-    "licence_expiry",
-    "prescriber",
-)
 META_FIELDS = ("status", "version", "score", "core_verified", "created_at", "updated_at")
 
 
@@ -54,7 +47,7 @@ def _profile_from_rows(row: dict, treatments: list[dict], languages: list[str], 
         ],
         "practitioners": [
             {
-                **{f: p[f] for f in PRACTITIONER_FIELDS if f != "prescriber"},
+                **{f: p[f] for f in PRACTITIONER_KEYS if f != "prescriber"},
                 "prescriber": bool(p["prescriber"]),
             }
             for p in practitioners
@@ -314,7 +307,7 @@ def write_profiles(db: sqlite_utils.Database, items: list[tuple[dict[str, Any], 
         "insert into clinic_languages (clinic_id, language) values (?, ?)",
         [(p["id"], code) for p, _ in items for code in p.get("languages") or []],
     )
-    fields = [f for f in PRACTITIONER_FIELDS if f != "prescriber"]
+    fields = [f for f in PRACTITIONER_KEYS if f != "prescriber"]
     db.conn.executemany(
         f"insert into practitioners (clinic_id, position, {', '.join(fields)}, prescriber) "
         f"values ({', '.join('?' * (len(fields) + 3))})",

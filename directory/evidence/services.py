@@ -1,4 +1,4 @@
-"""Receive an evidence document: check it, store it privately, remember whose it is."""
+"""Receive evidence: check a document, store it privately, and record the claim it backs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ from pathlib import Path
 
 import sqlite_utils
 
+from directory.accounts.services import member_role
 from directory.evidence import storage
-from directory.evidence.files import check_document
+from directory.evidence.files import SIGNATURES, check_document
+from directory.vetting.services import attach_evidence, claim_item
+
+# The extension a download gets, from the type its content was checked to be.
+EXTENSIONS = {mime: extension for _, mime, extension in SIGNATURES}
 
 
 def display_filename(name: str | None) -> str | None:
@@ -71,3 +76,76 @@ def find_document(
     row = storage.get_file_row(db, clinic_id, stored_name)
     path = storage.file_path(evidence_dir, stored_name) if row else None
     return (row, path) if row and path else None
+
+
+def document_for_reader(
+    db: sqlite_utils.Database,
+    evidence_dir: str | Path,
+    clinic_id: str,
+    stored_name: str,
+    *,
+    user_id: int,
+    staff: bool,
+) -> tuple[dict, Path] | None:
+    """Return (row, path) when this person may read the document, else None.
+
+    The clinic's own people may, and staff (moderators and admins past their second factor,
+    which the caller decides); for everyone else the document does not exist.
+    """
+    if not staff and member_role(db, clinic_id, user_id) is None:
+        return None
+    return find_document(db, evidence_dir, clinic_id, stored_name)
+
+
+def download_name(row: dict) -> str:
+    """Return the file name a download gets: the uploader's stem, the checked extension."""
+    stem = (row.get("filename") or "evidence").rsplit(".", 1)[0] or "evidence"
+    return f"{stem}.{EXTENSIONS.get(row['mime'], 'bin')}"
+
+
+def submit_evidence(
+    db: sqlite_utils.Database,
+    evidence_dir: str | Path,
+    clinic_id: str,
+    item_key: str,
+    *,
+    user_id: int,
+    statement: str | None = None,
+    link: str | None = None,
+    licence_number: str | None = None,
+    document: tuple[str | None, bytes] | None = None,
+) -> None:
+    """Store a clinic's document (filename, bytes) if any, and record its claim and evidence.
+
+    All or nothing: when anything is refused (EvidenceFileError for the file, VettingError
+    for the claim), nothing is recorded and the stored file is removed again.
+    """
+    actor = f"user:{user_id}"
+    stored = None
+    try:
+        with db.atomic():
+            if document is not None:
+                filename, data = document
+                stored = store_document(
+                    db,
+                    evidence_dir,
+                    clinic_id=clinic_id,
+                    item_key=item_key,
+                    data=data,
+                    filename=filename,
+                    user_id=user_id,
+                )
+            if statement:
+                claim_item(db, clinic_id, item_key, statement=statement, actor=actor)
+            proofs = [
+                stored,
+                {"kind": "link", "value": link} if link else None,
+                {"kind": "licence", "value": licence_number} if licence_number else None,
+            ]
+            for proof in proofs:
+                if proof:
+                    attach_evidence(db, clinic_id, item_key, proof, actor=actor)
+    except Exception:
+        if stored:
+            storage.delete_file(evidence_dir, stored["stored_name"])
+        raise

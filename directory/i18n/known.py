@@ -52,6 +52,11 @@ ERROR_TEXTS = (
     N_("That action is not available here."),
     N_("Too large"),
     N_("What you sent is larger than we accept."),
+    N_("Address too long"),
+    N_(
+        "The address is longer than we accept (8,000 bytes with its query). "
+        "Send fewer or shorter values."
+    ),
     N_("Too many requests"),
     N_("You have made too many requests. Please wait and try again."),
     N_("Form expired"),
@@ -125,7 +130,7 @@ TRANSPARENCY_CHARTS = (
 )
 
 # Why submit_report refused a report, as the report form shows it
-# (directory/moderation/public_views.py report_error_sentence).
+# (directory/moderation/text.py sentence).
 REPORT_ERRORS = (
     N_("Choose one of the categories."),
     N_("The description needs 10 to 5000 characters."),

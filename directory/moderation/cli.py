@@ -10,6 +10,9 @@ from flask.cli import with_appcontext
 
 from directory.cli_options import today_option
 from directory.db import get_db
+from directory.mail import send_mail
+from directory.moderation.reminders import send_expiry_reminders
+from directory.urls import dashboard_links
 
 
 @click.group("moderation")
@@ -22,14 +25,11 @@ def moderation_group() -> None:
 @with_appcontext
 def reminders(today: date) -> None:
     """E-mail clinics 30, 14 and 7 days before a verification expires and on the day (once)."""
-    from directory.mail import send_mail
-    from directory.moderation.reminders import send_expiry_reminders
-
     summary = send_expiry_reminders(
         get_db(),
         today=today,
         send=send_mail,
-        base_url=current_app.config.get("BASE_URL", "").rstrip("/"),
+        dashboard_url=dashboard_links(current_app.url_map, current_app.config["BASE_URL"]),
     )
     click.echo(
         f"Reminders for {summary['today']}: {summary['reminders']} sent "

@@ -8,6 +8,9 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from directory.db import connect
+from directory.moderation import storage
+
 COLUMNS = ("id", "at", "actor", "action", "target_type", "target_id", "before", "after", "reason")
 # A cell starting with one of these is read as a formula by spreadsheet programs (CSV
 # injection); tab and carriage return can hide such a start.
@@ -42,9 +45,6 @@ def stream_ledger(database: str | Path, clinic_id: str | None = None) -> Iterato
 
     The response is streamed after the request's own store handle has been closed.
     """
-    from directory.db import connect
-    from directory.moderation import storage
-
     handle = connect(database, migrate=False)
     try:
         rows = (

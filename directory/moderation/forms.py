@@ -30,8 +30,9 @@ from wtforms.validators import (
 )
 
 from directory.moderation import reports
+from directory.moderation.claims import REJECT_REASONS
 from directory.moderation.invites import INVITE_ROLES
-from directory.moderation.services import REJECT_REASONS
+from directory.moderation.text import clean_text
 
 
 def _choices(pairs, *, blank: str | None = None) -> list[SelectChoice]:
@@ -40,11 +41,18 @@ def _choices(pairs, *, blank: str | None = None) -> list[SelectChoice]:
 
 
 def _clean(value):
-    return reports.clean_text(value) if isinstance(value, str) else value
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _note(label: str, *, max_length: int, required: str | None = None, field=TextAreaField):
+    """A cleaned free-text field of at most max_length characters; required says what to ask."""
+    validators = [DataRequired(required)] if required else []
+    validators.append(Length(max=max_length, message=f"At most {max_length} characters."))
+    return field(label, validators=validators, filters=[_clean])
 
 
 class CodeForm(FlaskForm):
@@ -105,11 +113,7 @@ class RejectForm(FlaskForm):
         choices=_choices(REJECT_REASONS.items(), blank="Choose a reason"),
         validators=[DataRequired("Choose a reason.")],
     )
-    note = TextAreaField(
-        "Note for the clinic",
-        validators=[Length(max=2000, message="At most 2000 characters.")],
-        filters=[_clean],
-    )
+    note = _note("Note for the clinic", max_length=2000)
 
     def validate_note(self, field):
         if self.reason_code.data == "other" and not field.data:
@@ -118,35 +122,17 @@ class RejectForm(FlaskForm):
 
 class InfoForm(FlaskForm):
     expected_state = HiddenField()
-    note = TextAreaField(
-        "What is missing?",
-        validators=[
-            DataRequired("Say what information is missing."),
-            Length(max=1900, message="At most 1900 characters."),
-        ],
-        filters=[_clean],
-    )
+    note = _note("What is missing?", max_length=1900, required="Say what information is missing.")
 
 
 class ReasonForm(FlaskForm):
     """A four-eyes request or a listing decision: only a reason."""
 
-    reason = TextAreaField(
-        "Reason",
-        validators=[
-            DataRequired("Give a reason."),
-            Length(max=1000, message="At most 1000 characters."),
-        ],
-        filters=[_clean],
-    )
+    reason = _note("Reason", max_length=1000, required="Give a reason.")
 
 
 class OptionalReasonForm(FlaskForm):
-    reason = TextAreaField(
-        "Note (optional)",
-        validators=[Length(max=1000, message="At most 1000 characters.")],
-        filters=[_clean],
-    )
+    reason = _note("Note (optional)", max_length=1000)
 
 
 class EmptyForm(FlaskForm):
@@ -164,11 +150,7 @@ class TriageForm(FlaskForm):
         choices=_choices(reports.TRIAGE_OUTCOMES.items(), blank="Choose"),
         validators=[DataRequired("Choose what happens next.")],
     )
-    note = TextAreaField(
-        "Note (moderators only)",
-        validators=[Length(max=2000, message="At most 2000 characters.")],
-        filters=[_clean],
-    )
+    note = _note("Note (moderators only)", max_length=2000)
 
     def validate_outcome(self, field):
         if field.data == "suspend" and self.risk.data != "high":
@@ -181,11 +163,7 @@ class ConflictForm(FlaskForm):
         validators=[DataRequired("Give the clinic's id."), Length(max=100)],
         filters=[_strip],
     )
-    reason = StringField(
-        "Why (optional)",
-        validators=[Length(max=500, message="At most 500 characters.")],
-        filters=[_clean],
-    )
+    reason = _note("Why (optional)", max_length=500, field=StringField)
 
 
 class InviteForm(FlaskForm):

@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlite_utils
 
+from directory.clinics.services import get_clinic, set_status
 from directory.events import record_event
 from directory.moderation import reports, storage
 from directory.moderation.services import (
@@ -17,6 +18,9 @@ from directory.moderation.services import (
     Refused,
     ensure_may_decide,
 )
+from directory.moderation.text import clean_text, sentence
+from directory.vetting.checklist import load_checklist
+from directory.vetting.services import VettingError, get_claim, reopen_claim
 
 ACTIONS = {
     "suspend": "Suspend the listing",
@@ -60,7 +64,7 @@ def triage_report(
                 user_name=moderator.name,
             )
         except reports.ReportError as exc:
-            raise ModerationError(str(exc)[:1].upper() + str(exc)[1:] + ".") from exc
+            raise ModerationError(sentence(exc)) from exc
         if outcome == "suspend":
             action_id = request_action(
                 db,
@@ -73,9 +77,27 @@ def triage_report(
     return {"report": storage.get_report(db, report_id), "action_id": action_id}
 
 
-def _check_action_applies(db: sqlite_utils.Database, kind: str, clinic_id: str, item_key):
-    from directory.clinics.storage import get_clinic
+def _record(
+    db: sqlite_utils.Database,
+    moderator: Moderator,
+    what: str,
+    clinic_id: str,
+    after: dict,
+    reason: str | None = None,
+) -> None:
+    """Write a four-eyes step ("suspend_requested", ...) to the clinic's ledger."""
+    record_event(
+        db,
+        actor=moderator.actor,
+        action=f"moderation.{what}",
+        target_type="clinic",
+        target_id=clinic_id,
+        after=after,
+        reason=reason,
+    )
 
+
+def _check_action_applies(db: sqlite_utils.Database, kind: str, clinic_id: str, item_key):
     clinic = get_clinic(db, clinic_id)
     if clinic is None:
         raise LookupError(clinic_id)
@@ -84,8 +106,6 @@ def _check_action_applies(db: sqlite_utils.Database, kind: str, clinic_id: str, 
     if kind == "reinstate" and clinic["status"] != "suspended":
         raise ModerationError("Only a suspended listing can be reinstated.")
     if kind == "reverse_verification":
-        from directory.vetting.services import get_claim
-
         claim = get_claim(db, clinic_id, item_key) if item_key else None
         if claim is None or claim["state"] != "verified":
             raise ModerationError("Only a verified claim can have its verification reversed.")
@@ -105,7 +125,7 @@ def request_action(
     """Ask a second moderator to confirm a heavy action; return the pending action's id."""
     if kind not in ACTIONS:
         raise ModerationError("Unknown action.")
-    reason = reports.clean_text(reason)[:1000]
+    reason = clean_text(reason)[:1000]
     if not reason:
         raise ModerationError("Give a reason: the second moderator and the ledger need it.")
     ensure_may_decide(db, moderator, clinic_id)
@@ -127,14 +147,13 @@ def request_action(
             requested_by=moderator.id,
             requested_by_name=moderator.name,
         )
-        record_event(
+        _record(
             db,
-            actor=moderator.actor,
-            action=f"moderation.{kind}_requested",
-            target_type="clinic",
-            target_id=clinic_id,
-            after={"action_id": action_id, "item_key": item_key, "report_id": report_id},
-            reason=reason,
+            moderator,
+            f"{kind}_requested",
+            clinic_id,
+            {"action_id": action_id, "item_key": item_key, "report_id": report_id},
+            reason,
         )
     return action_id
 
@@ -146,8 +165,6 @@ def confirm_action(
 
     The caller drains the search outbox afterwards (the index follows after commit).
     """
-    from directory.vetting.services import VettingError
-
     action = storage.get_action(db, action_id)
     if action is None:
         raise LookupError(action_id)
@@ -168,10 +185,6 @@ def confirm_action(
 
 def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today) -> None:
     """Mark the action confirmed and carry it out, in one transaction."""
-    from directory.clinics.services import set_status
-    from directory.vetting.checklist import load_checklist
-    from directory.vetting.services import get_claim, reopen_claim
-
     action_id = action["id"]
     with db.atomic():
         _check_action_applies(db, action["kind"], action["clinic_id"], action["item_key"])
@@ -183,22 +196,21 @@ def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today
         why += f"confirmed by {moderator.name})"
         if action["kind"] == "suspend":
             set_status(db, action["clinic_id"], "suspended", actor=moderator.actor, reason=why)
-            if action["report_id"]:
-                report = storage.get_report(db, action["report_id"])
-                if report is not None:
-                    keys = reports.related_item_keys(report["category"], load_checklist().keys)
-                    for key in keys:
-                        claim = get_claim(db, action["clinic_id"], key)
-                        if claim is not None and claim["state"] == "verified":
-                            reopen_claim(
-                                db,
-                                action["clinic_id"],
-                                key,
-                                actor=moderator.actor,
-                                reason="A patient report is being investigated.",
-                                today=today,
-                            )
-                    reports.set_outcome(db, report, "listing-suspended", actor=moderator.actor)
+            report = _report_of(db, action)
+            if report is not None:
+                # The claims the report puts in doubt go back to review while it is looked into.
+                for key in reports.related_item_keys(report["category"], load_checklist().keys):
+                    claim = get_claim(db, action["clinic_id"], key)
+                    if claim is not None and claim["state"] == "verified":
+                        reopen_claim(
+                            db,
+                            action["clinic_id"],
+                            key,
+                            actor=moderator.actor,
+                            reason="A patient report is being investigated.",
+                            today=today,
+                        )
+                reports.set_outcome(db, report, "listing-suspended", actor=moderator.actor)
         elif action["kind"] == "reinstate":
             set_status(db, action["clinic_id"], "published", actor=moderator.actor, reason=why)
         else:
@@ -211,15 +223,19 @@ def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today
                 expected_state="verified",
                 today=today,
             )
-        record_event(
+        _record(
             db,
-            actor=moderator.actor,
-            action=f"moderation.{action['kind']}_confirmed",
-            target_type="clinic",
-            target_id=action["clinic_id"],
-            after={"action_id": action_id, "item_key": action["item_key"]},
-            reason=action["reason"],
+            moderator,
+            f"{action['kind']}_confirmed",
+            action["clinic_id"],
+            {"action_id": action_id, "item_key": action["item_key"]},
+            action["reason"],
         )
+
+
+def _report_of(db: sqlite_utils.Database, action: dict) -> dict | None:
+    """Return the patient report that asked for this action, or None."""
+    return storage.get_report(db, action["report_id"]) if action["report_id"] else None
 
 
 def cancel_action(db: sqlite_utils.Database, moderator: Moderator, action_id: int) -> dict:
@@ -230,16 +246,28 @@ def cancel_action(db: sqlite_utils.Database, moderator: Moderator, action_id: in
     with db.atomic():
         if not storage.cancel_action(db, action_id, user_id=moderator.id):
             raise ModerationError(f"This request is already {action['state']}.")
-        if action["report_id"]:
-            report = storage.get_report(db, action["report_id"])
-            if report is not None:
-                reports.set_outcome(db, report, "suspension-cancelled", actor=moderator.actor)
-        record_event(
+        report = _report_of(db, action)
+        if report is not None:
+            reports.set_outcome(db, report, "suspension-cancelled", actor=moderator.actor)
+        _record(
             db,
-            actor=moderator.actor,
-            action=f"moderation.{action['kind']}_cancelled",
-            target_type="clinic",
-            target_id=action["clinic_id"],
-            after={"action_id": action_id},
+            moderator,
+            f"{action['kind']}_cancelled",
+            action["clinic_id"],
+            {"action_id": action_id},
         )
     return storage.get_action(db, action_id)
+
+
+def pending_actions(db: sqlite_utils.Database, clinic_id: str | None = None) -> list[dict]:
+    """Return the requests waiting for a second moderator (of one clinic, or all)."""
+    return storage.list_actions(db, clinic_id=clinic_id)
+
+
+def actions_overview(db: sqlite_utils.Database, *, recent: int = 50) -> dict:
+    """Return the pending requests and the latest decided ones, oldest first."""
+    every = storage.list_actions(db, state=None)
+    return {
+        "pending": [a for a in every if a["state"] == "pending"],
+        "recent": [a for a in every if a["state"] != "pending"][-recent:],
+    }

@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
+from directory.accounts.services import AccountError, create_user
+from directory.accounts.storage import get_user_by_email
 from directory.events import record_event
-from directory.moderation import reports, storage
+from directory.moderation import storage
 from directory.moderation.services import ModerationError, Moderator, Refused
+from directory.moderation.text import clean_text, sentence
 
 INVITE_HOURS = 72
 INVITE_ROLES = ("moderator", "admin")
@@ -29,8 +32,6 @@ def invite_moderator(
     now: datetime | None = None,
 ) -> str:
     """Create a single-use invitation and return the token for its link (kept only hashed)."""
-    from directory.accounts.storage import get_user_by_email
-
     if admin.role != "admin":
         raise Refused("Only an admin can invite moderators.")
     email = (email or "").strip().lower()
@@ -85,8 +86,6 @@ def accept_invite(
     now: datetime | None = None,
 ) -> int:
     """Create the invited account with this password; return its user id."""
-    from directory.accounts.services import AccountError, create_user
-
     invite = find_invite(db, token, now=now)
     if invite is None:
         raise ModerationError("This invitation link is not valid any more.")
@@ -97,12 +96,17 @@ def accept_invite(
                 email=invite["email"],
                 password=password,
                 role=invite["role"],
-                display_name=reports.clean_text(display_name)[:100] or None,
+                display_name=clean_text(display_name)[:100] or None,
                 confirmed=True,
                 actor=f"invite:{invite['id']}",
             )
         except AccountError as exc:
-            raise ModerationError(str(exc)[:1].upper() + str(exc)[1:] + ".") from exc
+            raise ModerationError(sentence(exc)) from exc
         if not storage.mark_invite_used(db, invite["id"], user_id):
             raise ModerationError("This invitation link was used already.")
     return user_id
+
+
+def list_invites(db: sqlite_utils.Database) -> list[dict]:
+    """Return the latest invitations, newest first, with who sent each."""
+    return storage.list_invites(db)

@@ -90,6 +90,26 @@ def is_enrolled(db: sqlite_utils.Database, user_id: int) -> bool:
     return storage.get_factor(db, user_id) is not None
 
 
+def _record(
+    db: sqlite_utils.Database, user_id: int, action: str, after: dict | None = None
+) -> None:
+    record_event(
+        db,
+        actor=f"user:{user_id}",
+        action=action,
+        target_type="user",
+        target_id=str(user_id),
+        after=after,
+    )
+
+
+def _replace_recovery_codes(db: sqlite_utils.Database, user_id: int) -> list[str]:
+    """Store fresh recovery codes (hashed) in place of the old ones; return them in clear."""
+    codes = new_recovery_codes()
+    storage.replace_recovery_codes(db, user_id, [hash_recovery_code(c) for c in codes])
+    return codes
+
+
 def enrol(
     db: sqlite_utils.Database, user_id: int, secret: str, code: str, *, now: float | None = None
 ) -> list[str] | None:
@@ -98,33 +118,31 @@ def enrol(
     step = matching_step(secret, code, now)
     if step is None:
         return None
-    codes = new_recovery_codes()
     with db.atomic():
         storage.save_factor(db, user_id, secret)
         storage.record_factor_success(db, user_id, step)
-        storage.replace_recovery_codes(db, user_id, [hash_recovery_code(c) for c in codes])
-        record_event(
-            db,
-            actor=f"user:{user_id}",
-            action="mfa.enrolled",
-            target_type="user",
-            target_id=str(user_id),
-        )
+        codes = _replace_recovery_codes(db, user_id)
+        _record(db, user_id, "mfa.enrolled")
     return codes
 
 
 def regenerate_recovery_codes(db: sqlite_utils.Database, user_id: int) -> list[str]:
-    codes = new_recovery_codes()
     with db.atomic():
-        storage.replace_recovery_codes(db, user_id, [hash_recovery_code(c) for c in codes])
-        record_event(
-            db,
-            actor=f"user:{user_id}",
-            action="mfa.recovery_codes_replaced",
-            target_type="user",
-            target_id=str(user_id),
-        )
+        codes = _replace_recovery_codes(db, user_id)
+        _record(db, user_id, "mfa.recovery_codes_replaced")
     return codes
+
+
+def codes_left(db: sqlite_utils.Database, user_id: int) -> int:
+    """Return how many unused recovery codes the user has."""
+    return storage.count_recovery_codes(db, user_id)
+
+
+def lock_end(db: sqlite_utils.Database, user_id: int, *, now: float | None = None) -> datetime:
+    """Return when the user's locked factor opens again (now when it is not locked)."""
+    now = time.time() if now is None else now
+    factor = storage.get_factor(db, user_id) or {}
+    return locked_until(factor, now) or datetime.fromtimestamp(now, UTC)
 
 
 def locked_until(factor: dict, now: float) -> datetime | None:
@@ -154,27 +172,15 @@ def check(db: sqlite_utils.Database, user_id: int, code: str, *, now: float | No
     if step is None and normalise_recovery_code(code) and len(normalise_recovery_code(code)) == 16:
         if storage.use_recovery_code(db, user_id, hash_recovery_code(code)):
             storage.record_factor_success(db, user_id, None)
-            record_event(
-                db,
-                actor=f"user:{user_id}",
-                action="mfa.recovery_code_used",
-                target_type="user",
-                target_id=str(user_id),
-                after={"left": storage.count_recovery_codes(db, user_id)},
-            )
+            _record(db, user_id, "mfa.recovery_code_used", {"left": codes_left(db, user_id)})
             return RECOVERY_OK
-    lock = datetime.fromtimestamp(now, UTC) + timedelta(minutes=LOCK_MINUTES)
+    lock = (datetime.fromtimestamp(now, UTC) + timedelta(minutes=LOCK_MINUTES)).replace(
+        microsecond=0
+    )
     count = storage.record_factor_failure(
-        db, user_id, max_failures=MAX_FAILURES, lock_until=lock.replace(microsecond=0).isoformat()
+        db, user_id, max_failures=MAX_FAILURES, lock_until=lock.isoformat()
     )
     if count >= MAX_FAILURES:
-        record_event(
-            db,
-            actor=f"user:{user_id}",
-            action="mfa.locked",
-            target_type="user",
-            target_id=str(user_id),
-            after={"until": lock.replace(microsecond=0).isoformat()},
-        )
+        _record(db, user_id, "mfa.locked", {"until": lock.isoformat()})
         return LOCKED
     return WRONG if step is None else REUSED

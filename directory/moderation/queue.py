@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from directory.accounts.services import list_ownership_requests, list_pending_listings
+from directory.clinics.storage import count_by_country
 from directory.moderation import reports, storage
 from directory.moderation.services import Moderator
+from directory.vetting.services import list_claims
 
 KINDS = {
     "claim": "Claims to review",
@@ -53,8 +56,6 @@ def age(since: str | None, now: datetime) -> str:
 
 
 def _pending_claims(db: sqlite_utils.Database) -> list[dict]:
-    from directory.vetting.services import list_claims
-
     out, offset = [], 0
     while True:
         page = list_claims(db, states=("pending_review",), limit=QUEUE_PAGE, offset=offset)
@@ -65,8 +66,6 @@ def _pending_claims(db: sqlite_utils.Database) -> list[dict]:
 
 
 def _all_entries(db: sqlite_utils.Database) -> list[QueueEntry]:
-    from directory.accounts.services import list_ownership_requests, list_pending_listings
-
     entries = [
         QueueEntry(
             kind="claim",
@@ -81,31 +80,23 @@ def _all_entries(db: sqlite_utils.Database) -> list[QueueEntry]:
         )
         for c in _pending_claims(db)
     ]
-    for row in list_pending_listings(db):
-        entries.append(
+    requests = (
+        ("listing", "New listing", list_pending_listings(db)),
+        ("ownership", "Ownership request", list_ownership_requests(db, state="pending")),
+    )
+    for kind, title, rows in requests:
+        entries.extend(
             QueueEntry(
-                kind="listing",
+                kind=kind,
                 ref=str(row["id"]),
                 clinic_id=row["clinic_id"],
                 clinic_name=row.get("clinic_name") or row["clinic_id"],
                 country=row.get("country"),
                 since=row.get("created_at") or "",
-                title="New listing",
+                title=title,
                 detail=row.get("user_email"),
             )
-        )
-    for row in list_ownership_requests(db, state="pending"):
-        entries.append(
-            QueueEntry(
-                kind="ownership",
-                ref=str(row["id"]),
-                clinic_id=row["clinic_id"],
-                clinic_name=row.get("clinic_name") or row["clinic_id"],
-                country=row.get("country"),
-                since=row.get("created_at") or "",
-                title="Ownership request",
-                detail=row.get("user_email"),
-            )
+            for row in rows
         )
     for row in storage.list_reports(db, state="open"):
         entries.append(
@@ -164,6 +155,4 @@ def work_queue(
 
 def queue_countries(db: sqlite_utils.Database) -> list[str]:
     """Return the countries that have clinics (for the queue's filter)."""
-    from directory.clinics.storage import count_by_country
-
     return sorted({row["country"] for row in count_by_country(db) if row["country"]})

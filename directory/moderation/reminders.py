@@ -3,13 +3,13 @@ the day it does; every reminder is sent once (sent_reminders has a unique key)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import sqlite_utils
 
 from directory.moderation import storage
-from directory.moderation.services import dashboard_link
+from directory.moderation.services import Link, Send
+from directory.vetting.checklist import load_checklist
 
 # (kind, days before expiry); a run that missed a day still sends the most urgent one due.
 SCHEDULE = (("30d", 30), ("14d", 14), ("7d", 7), ("expired", 0))
@@ -52,16 +52,14 @@ def send_expiry_reminders(
     db: sqlite_utils.Database,
     *,
     today: date,
-    send: Callable[[str, str, str], None],
-    base_url: str = "",
+    send: Send,
+    dashboard_url: Link,
 ) -> dict:
     """E-mail each clinic's users about items expiring soon or today; return a summary.
 
-    send(to, subject, body) delivers one message. A reminder whose sending fails is released
-    and tried again on the next run.
+    send(to, subject, body) delivers one message; dashboard_url(clinic_id) is the link each
+    message gives. A reminder whose sending fails is released and tried again on the next run.
     """
-    from directory.vetting.checklist import load_checklist
-
     checklist = load_checklist()
     first = today - timedelta(days=LATE_DAYS - 1)
     last = today + timedelta(days=SCHEDULE[0][1])
@@ -98,7 +96,7 @@ def send_expiry_reminders(
             kind,
             expires_at,
             today,
-            dashboard_link(base_url, claim["clinic_id"]),
+            dashboard_url(claim["clinic_id"]),
         )
         try:
             for email in recipients:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import sqlite_utils
 
+from directory.clinics.services import get_clinic
 from directory.events import record_event
 from directory.moderation import storage
+from directory.moderation.services import Moderator, conflict_reason
+from directory.moderation.text import clean_text
+from directory.vetting.checklist import load_checklist
 
 CATEGORIES = {
     "adverse-reaction": "Adverse reaction or infection",
@@ -50,22 +51,11 @@ OUTCOMES = {
 MAX_DESCRIPTION = 5000
 MAX_CONTACT = 200
 MIN_DESCRIPTION = 10
-
-# Characters that can hide or reorder text on a moderator's screen: C0/C1 controls (except
-# tab and newline), bidirectional overrides and isolates, zero-width characters.
-_HIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
-)
+MAX_CLINIC_ID = 200
 
 
 class ReportError(ValueError):
     """A report or a triage decision was refused; the message says why."""
-
-
-def clean_text(value: str | None) -> str:
-    """Return value in NFC with hidden and control characters removed and ends trimmed."""
-    value = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _HIDDEN.sub("", value).strip()
 
 
 def submit_report(
@@ -101,6 +91,32 @@ def submit_report(
             after={"category": category},
         )
     return report_id
+
+
+def reportable_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
+    """Return the clinic a patient may report a concern about, or None."""
+    clinic = get_clinic(db, clinic_id) if len(clinic_id) <= MAX_CLINIC_ID else None
+    # Suspended listings can still be reported; unpublished ones are not public at all.
+    if clinic is None or clinic["status"] == "unpublished":
+        return None
+    return clinic
+
+
+def report_context(db: sqlite_utils.Database, moderator: Moderator, report_id: int) -> dict | None:
+    """Return what a report's page shows (its clinic, the clinic's other reports), or None."""
+    report = storage.get_report(db, report_id)
+    if report is None:
+        return None
+    clinic_id = report["clinic_id"]
+    return {
+        "report": report,
+        "clinic": get_clinic(db, clinic_id),
+        "related": related_item_keys(report["category"], load_checklist().keys),
+        "conflict": conflict_reason(db, moderator, clinic_id),
+        "other_reports": [
+            r for r in storage.list_reports(db, clinic_id=clinic_id) if r["id"] != report_id
+        ],
+    }
 
 
 def related_item_keys(category: str, checklist_keys: tuple[str, ...]) -> list[str]:

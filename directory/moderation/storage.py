@@ -16,6 +16,17 @@ def _one(db: sqlite_utils.Database, sql: str, args: list[Any]) -> dict | None:
     return rows[0] if rows else None
 
 
+def _where(conditions: dict[str, Any]) -> tuple[str, list[Any]]:
+    """Return " where a = ? and ..." for the conditions given a value (or ""), and the values.
+
+    The column names come from this module, never from input.
+    """
+    used = {column: value for column, value in conditions.items() if value}
+    if not used:
+        return "", []
+    return " where " + " and ".join(f"{c} = ?" for c in used), list(used.values())
+
+
 # Second factor ------------------------------------------------------------------------------
 
 
@@ -195,24 +206,22 @@ def has_conflict(db: sqlite_utils.Database, user_id: int, clinic_id: str) -> dic
     )
 
 
+def clinic_user_emails(
+    db: sqlite_utils.Database, clinic_id: str, *, enabled_only: bool = True
+) -> list[str]:
+    """Return the e-mail addresses of the accounts linked to a clinic (enabled ones only)."""
+    rows = db.execute(
+        "select u.email from clinic_users cu join users u on u.id = cu.user_id "
+        "where cu.clinic_id = ? and (? = 0 or coalesce(u.disabled, 0) = 0) order by u.email",
+        [clinic_id, int(enabled_only)],
+    ).fetchall()
+    return [email for (email,) in rows if email]
+
+
 def clinic_user_domains(db: sqlite_utils.Database, clinic_id: str) -> set[str]:
-    """Return the lower-cased e-mail domains of the accounts linked to a clinic."""
-    rows = db.execute(
-        "select u.email from clinic_users cu join users u on u.id = cu.user_id "
-        "where cu.clinic_id = ?",
-        [clinic_id],
-    ).fetchall()
-    return {email.rpartition("@")[2].lower() for (email,) in rows if email and "@" in email}
-
-
-def clinic_user_emails(db: sqlite_utils.Database, clinic_id: str) -> list[str]:
-    """Return the e-mail addresses of the enabled accounts linked to a clinic."""
-    rows = db.execute(
-        "select u.email from clinic_users cu join users u on u.id = cu.user_id "
-        "where cu.clinic_id = ? and coalesce(u.disabled, 0) = 0 order by u.email",
-        [clinic_id],
-    ).fetchall()
-    return [email for (email,) in rows]
+    """Return the lower-cased e-mail domains of the accounts linked to a clinic (disabled too)."""
+    emails = clinic_user_emails(db, clinic_id, enabled_only=False)
+    return {email.rpartition("@")[2].lower() for email in emails if "@" in email}
 
 
 # Patient reports ----------------------------------------------------------------------------
@@ -250,15 +259,8 @@ def get_report(db: sqlite_utils.Database, report_id: int) -> dict | None:
 def list_reports(
     db: sqlite_utils.Database, *, state: str | None = None, clinic_id: str | None = None
 ) -> list[dict]:
-    where, args = [], []
-    if state:
-        where.append("state = ?")
-        args.append(state)
-    if clinic_id:
-        where.append("clinic_id = ?")
-        args.append(clinic_id)
-    sql = "select * from reports" + (" where " + " and ".join(where) if where else "")
-    return list(db.query(sql + " order by created_at, id", args))
+    where, args = _where({"state": state, "clinic_id": clinic_id})
+    return list(db.query(f"select * from reports{where} order by created_at, id", args))
 
 
 def triage_report(
@@ -335,18 +337,10 @@ def find_pending_action(
 def list_actions(
     db: sqlite_utils.Database, *, state: str | None = "pending", clinic_id: str | None = None
 ) -> list[dict]:
-    where, args = [], []
-    if state:
-        where.append("a.state = ?")
-        args.append(state)
-    if clinic_id:
-        where.append("a.clinic_id = ?")
-        args.append(clinic_id)
+    where, args = _where({"a.state": state, "a.clinic_id": clinic_id})
     sql = (
         "select a.*, c.name as clinic_name, c.country as country from pending_actions a "
-        "left join clinics c on c.id = a.clinic_id"
-        + (" where " + " and ".join(where) if where else "")
-        + " order by a.requested_at, a.id"
+        f"left join clinics c on c.id = a.clinic_id{where} order by a.requested_at, a.id"
     )
     return list(db.query(sql, args))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -22,6 +21,7 @@ from directory.db import get_db
 from directory.patients import services
 from directory.patients.guide import GUIDE_PAGES, SCREENING_ITEM, SELF_CHECK_ANSWERS, neighbours
 from directory.patients.places import Near, NearError, parse_near
+from directory.urls import safe_next
 from directory.vocabulary import load_vocabulary
 
 bp = Blueprint("patients", __name__)
@@ -43,19 +43,7 @@ def _store_ids(ids: list[str]) -> None:
 
 def _safe_next(default: str) -> str:
     """Return the form's next= when it is a path on this site, else default."""
-    target = (request.form.get("next") or "").strip()
-    parts = urlsplit(target)
-    if (
-        not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-        or parts.scheme
-        or parts.netloc
-        or len(target) > 2000
-        or any(ord(ch) < 32 for ch in target)
-    ):
-        return default
-    return target
+    return safe_next((request.form.get("next") or "").strip(), default)
 
 
 def _posted_clinic_id() -> str:

@@ -13,6 +13,7 @@ from directory.db import get_db
 from directory.mail import send_mail
 from directory.search.services import drain_outbox, open_search_index
 from directory.services import daily_sweep
+from directory.urls import dashboard_links
 
 
 @click.group("vetting")
@@ -26,7 +27,12 @@ def vetting_group() -> None:
 def sweep(today: date) -> None:
     """Expire old verifications, recompute scores, e-mail expiry reminders (daily, from cron)."""
     db = get_db()
-    summary = daily_sweep(db, today=today, send=send_mail, base_url=current_app.config["BASE_URL"])
+    summary = daily_sweep(
+        db,
+        today=today,
+        send=send_mail,
+        dashboard_url=dashboard_links(current_app.url_map, current_app.config["BASE_URL"]),
+    )
     reindexed = drain_outbox(db, open_search_index(current_app))
     reminders = summary["reminders"]
     click.echo(

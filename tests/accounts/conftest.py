@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 
+from directory.accounts import passwords
+from directory.accounts.services import create_user
+from directory.accounts.storage import link_clinic
+from directory.clinics.services import save_profile
 from tests.accounts.helpers import PASSWORD
 from tests.conftest import make_profile
 
@@ -19,9 +24,6 @@ def fast_hashing(request, monkeypatch):
     """Cheap Argon2id parameters: the same algorithm and code path, a fraction of the cost."""
     if request.node.get_closest_marker("real_hashing"):
         return
-    from argon2 import PasswordHasher
-
-    from directory.accounts import passwords
 
     monkeypatch.setattr(
         passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -31,7 +33,6 @@ def fast_hashing(request, monkeypatch):
 @pytest.fixture
 def clinic(db) -> str:
     """A published clinic whose website is on harley.example."""
-    from directory.clinics.services import save_profile
 
     profile = make_profile("c-1")
     profile["contact"] = {**profile["contact"], "website": "https://www.harley.example/"}
@@ -41,8 +42,6 @@ def clinic(db) -> str:
 
 @pytest.fixture
 def other_clinic(db) -> str:
-    from directory.clinics.services import save_profile
-
     save_profile(db, make_profile("c-2", name="Other Clinic", practitioners=[]), actor="test")
     return "c-2"
 
@@ -50,8 +49,6 @@ def other_clinic(db) -> str:
 @pytest.fixture
 def people(db, clinic, other_clinic) -> dict[str, str]:
     """One confirmed account per role; returns role -> e-mail address."""
-    from directory.accounts.services import create_user
-    from directory.accounts.storage import link_clinic
 
     emails = {
         "owner": "owner@harley.example",

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from argon2 import extract_parameters
 
+from directory.accounts import tokens
+from directory.accounts.passwords import check_password, hash_password
+from directory.accounts.services import create_user
 from tests.accounts.helpers import PASSWORD, body, field_errors, link_path, log_in, mails, value_of
 from tests.soup import parse_html, text_of
 
@@ -84,8 +88,6 @@ def test_register_refuses_bad_input_beside_the_field(
 
 
 def confirmed_user(db, email="ana@clinic.example"):
-    from directory.accounts.services import create_user
-
     return create_user(db, email=email, password=PASSWORD, role="clinic", confirmed=True)
 
 
@@ -217,7 +219,6 @@ def test_expired_links_are_refused(app, client, db, monkeypatch):
     confirmed_user(db)
     client.post("/account/reset", data={"email": "ana@clinic.example"})
     path = link_path(mails(app)[-1])
-    from directory.accounts import tokens
 
     monkeypatch.setitem(tokens.PURPOSES, "reset-password", -1)
     assert client.get(path).status_code == 400
@@ -263,10 +264,6 @@ def test_nav_shows_the_right_links(client, db):
 
 @pytest.mark.real_hashing
 def test_passwords_are_hashed_with_memory_hard_argon2id():
-    from argon2 import extract_parameters
-
-    from directory.accounts.passwords import check_password, hash_password
-
     hashed = hash_password(PASSWORD)
     params = extract_parameters(hashed)
     assert hashed.startswith("$argon2id$")

@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from directory.evidence.services import store_document
+from directory.vetting.services import attach_evidence
 from tests.accounts.helpers import PNG, log_in_as
 
 ROLES = ("anonymous", "other", "editor", "owner", "moderator", "admin")
@@ -81,7 +83,7 @@ ROUTES = [
         expect(LOGIN, 404, ("→", "/manage/c-1"), ("→", "/manage/c-1"), 403, 403),
     ),
     # an evidence document: 404 for everyone who may not see it, even anonymous people
-    ("GET", "/manage/c-1/evidence/{document}", None, expect(404, 404, 200, 200, 200, 200)),
+    ("GET", "/evidence/c-1/{document}", None, expect(404, 404, 200, 200, 200, 200)),
     # a clinic that does not exist
     ("GET", "/manage/no-such-clinic", None, expect(LOGIN, 404, 404, 404, 404, 404)),
     # one's account page
@@ -110,9 +112,6 @@ ROUTES = [
 
 
 def _document(app, db):
-    from directory.evidence.services import store_document
-    from directory.vetting.services import attach_evidence
-
     evidence = store_document(
         db,
         app.config["EVIDENCE_DIR"],

@@ -6,31 +6,27 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.accounts.helpers import log_in
+from directory.accounts.dashboard import clinic_dashboard
+from directory.vetting import services
+from directory.vetting.services import get_claim
+from tests.accounts.helpers import log_in, submit_item, verify_item
 from tests.soup import parse_html, text_of
 
 
 @pytest.fixture
 def vetted_clinic(db, clinic):
     """c-1 with licensed staff verified but expiring soon, and informed consent rejected."""
-    from directory.vetting import services
 
     today = date.today()
     for key in ("licensed-staff", "informed-consent"):
-        services.claim_item(db, clinic, key, statement="We do this.", actor="clinic")
-        services.attach_evidence(
-            db, clinic, key, {"kind": "statement", "value": "Procedure."}, actor="clinic"
-        )
-    services.verify_claim(
+        submit_item(db, clinic, key, {"kind": "statement", "value": "Procedure."})
+    verify_item(
         db,
         clinic,
         "licensed-staff",
-        moderator_id=7,
-        moderator_name="Mo",
         verified_at=today - timedelta(days=300),
         fades_from=today + timedelta(days=10),
         expires_at=today + timedelta(days=40),
-        today=today,
     )
     services.reject_claim(
         db,
@@ -67,8 +63,6 @@ def test_dashboard_shows_states_reasons_gains_and_expiries(client, db, people, v
 
 
 def test_dashboard_gains_are_ordered_by_points(db, vetted_clinic):
-    from directory.accounts.dashboard import clinic_dashboard
-
     data = clinic_dashboard(db, vetted_clinic, date.today())
     gains = [row["gain"] for row in data["raise_score"]]
     assert gains == sorted(gains, reverse=True) and gains[0] > 0
@@ -80,8 +74,6 @@ def test_dashboard_gains_are_ordered_by_points(db, vetted_clinic):
 
 
 def test_renewing_sends_new_evidence_to_review(client, db, people, vetted_clinic):
-    from directory.vetting.services import get_claim
-
     log_in(client, people["owner"])
     page = parse_html(client.get(f"/manage/{vetted_clinic}/items/licensed-staff").data)
     assert "Renew: send new evidence" in text_of(page.find("main"))

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 
-from tests.accounts.helpers import field_errors, form_data, log_in, value_of
+from directory import create_app
+from directory.clinics.services import get_clinic, save_profile
+from directory.vetting import services
+from tests.accounts.helpers import (
+    field_errors,
+    form_data,
+    log_in,
+    submit_item,
+    value_of,
+    verify_item,
+)
+from tests.conftest import make_profile
 from tests.soup import parse_html, text_of
 
 
@@ -22,9 +31,16 @@ def editor_form(client, clinic="c-1", query="") -> dict:
     return form_data(parse_html(response.data))
 
 
-def stored(db, clinic="c-1"):
-    from directory.clinics.storage import get_clinic
+def colleague_saves(app, people, **changes: str) -> None:
+    """Have the clinic's editor save these changes to c-1 from another browser."""
+    colleague = app.test_client()
+    log_in(colleague, people["editor"])
+    theirs = editor_form(colleague)
+    theirs.update({field: [value] for field, value in changes.items()})
+    assert colleague.post("/manage/c-1/edit", data=theirs).status_code == 302
 
+
+def stored(db, clinic="c-1"):
     return get_clinic(db, clinic)
 
 
@@ -229,9 +245,6 @@ def test_tampered_form_fields_never_crash(owner, db, clinic, field, value):
 
 
 def test_stored_markup_is_shown_as_text_on_every_page(client, db, people, clinic):
-    from directory.clinics.services import save_profile
-    from tests.conftest import make_profile
-
     evil = "<script>alert(1)</script><b onmouseover=alert(2)>x</b>"
     save_profile(db, make_profile("c-1", name=evil, description=evil, brand=evil), actor="import")
     log_in(client, people["owner"])
@@ -283,23 +296,8 @@ def test_blank_practitioner_rows_are_dropped(owner, db, clinic):
 
 
 def test_changing_practitioners_sends_licensed_staff_back_to_review(owner, db, clinic):
-    from directory.vetting import services
-
-    services.claim_item(db, clinic, "licensed-staff", statement="All licensed.", actor="clinic")
-    services.attach_evidence(
-        db, clinic, "licensed-staff", {"kind": "licence", "value": "GMC 7654321"}, actor="clinic"
-    )
-    today = date.today()
-    services.verify_claim(
-        db,
-        clinic,
-        "licensed-staff",
-        moderator_id=7,
-        moderator_name="Mo",
-        verified_at=today - timedelta(days=1),
-        expires_at=today + timedelta(days=300),
-        today=today,
-    )
+    submit_item(db, clinic, "licensed-staff", {"kind": "licence", "value": "GMC 7654321"})
+    verify_item(db, clinic, "licensed-staff")
     assert services.get_claim(db, clinic, "licensed-staff")["state"] == "verified"
     # Another field changes: the claim stays verified.
     data = editor_form(owner)
@@ -316,11 +314,7 @@ def test_changing_practitioners_sends_licensed_staff_back_to_review(owner, db, c
 
 def test_a_colleagues_save_in_between_is_merged_when_fields_differ(client, app, db, people, clinic):
     mine = editor_form(log_in(client, people["owner"]) and client)
-    colleague = app.test_client()
-    log_in(colleague, people["editor"])
-    theirs = editor_form(colleague)
-    theirs["opening_hours"] = ["Colleague's hours"]
-    assert colleague.post("/manage/c-1/edit", data=theirs).status_code == 302
+    colleague_saves(app, people, opening_hours="Colleague's hours")
     mine["brand"] = ["My brand"]
     response = client.post("/manage/c-1/edit", data=mine, follow_redirects=True)
     assert "both are kept" in response.get_data(as_text=True)
@@ -335,12 +329,7 @@ def test_a_colleagues_save_in_between_is_merged_when_fields_differ(client, app, 
 def test_a_conflict_shows_both_versions_and_lets_me_choose(client, app, db, people, clinic):
     log_in(client, people["owner"])
     mine = editor_form(client)
-    colleague = app.test_client()
-    log_in(colleague, people["editor"])
-    theirs = editor_form(colleague)
-    theirs["name"] = ["Their Name"]
-    theirs["city"] = ["Westminster"]
-    colleague.post("/manage/c-1/edit", data=theirs)
+    colleague_saves(app, people, name="Their Name", city="Westminster")
     mine["name"] = ["My Name"]
     mine["description"] = ["My description"]
     response = client.post("/manage/c-1/edit", data=mine)
@@ -368,11 +357,7 @@ def test_a_conflict_shows_both_versions_and_lets_me_choose(client, app, db, peop
 def test_keep_mine_after_a_conflict(client, app, db, people, clinic):
     log_in(client, people["owner"])
     mine = editor_form(client)
-    colleague = app.test_client()
-    log_in(colleague, people["editor"])
-    theirs = editor_form(colleague)
-    theirs["name"] = ["Their Name"]
-    colleague.post("/manage/c-1/edit", data=theirs)
+    colleague_saves(app, people, name="Their Name")
     mine["name"] = ["My Name"]
     page = parse_html(client.post("/manage/c-1/edit", data=mine).data)
     assert client.post("/manage/c-1/edit", data=form_data(page)).status_code == 302
@@ -418,8 +403,6 @@ def test_a_forged_draft_key_keeps_nothing(client, db, clinic):
 
 
 def test_editor_checks_csrf_itself_and_loses_nothing(data_dir, db, people, clinic):
-    from directory import create_app
-
     app = create_app(
         {
             "TESTING": True,

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from directory.evidence.services import submit_evidence
+from directory.vetting.services import VettingError, get_claim
 from tests.accounts.helpers import PDF, PNG, field_errors, log_in, log_in_as
 from tests.soup import parse_html, text_of
 
@@ -25,8 +27,6 @@ def upload(client, clinic, item, **fields):
 def test_upload_stores_the_file_privately_and_sends_the_claim_to_review(
     app, client, db, people, clinic
 ):
-    from directory.vetting.services import get_claim
-
     log_in(client, people["editor"])
     response = upload(
         client,
@@ -96,8 +96,6 @@ def test_bad_evidence_is_a_form_error(client, db, people, clinic, fields, field,
 
 
 def test_a_licence_number_alone_is_evidence(client, db, people, clinic):
-    from directory.vetting.services import get_claim
-
     log_in(client, people["owner"])
     assert upload(client, clinic, "licensed-staff", licence_number="GMC 7654321").status_code == 302
     claim = get_claim(db, clinic, "licensed-staff")
@@ -110,13 +108,29 @@ def test_unknown_items_are_not_found(client, people, clinic):
     assert client.get(f"/manage/{clinic}/items/" + "x" * 500).status_code == 404
 
 
+def test_a_refused_claim_removes_the_stored_document(db, clinic, tmp_path):
+    evidence_dir = tmp_path / "evidence"
+    with pytest.raises(VettingError):
+        submit_evidence(
+            db,
+            evidence_dir,
+            clinic,
+            "no-such-item",
+            user_id=1,
+            statement="Stored first, refused after.",
+            document=("consent.pdf", PDF),
+        )
+    assert list(evidence_dir.iterdir()) == []
+    assert db.execute("select count(*) from evidence_files").fetchone()[0] == 0
+
+
 @pytest.fixture
 def stored_document(app, client, db, people, clinic):
     log_in(client, people["owner"])
     upload(client, clinic, "informed-consent", document=(io.BytesIO(PNG), "scan.png"))
     client.post("/account/logout")
     row = db.execute("select stored_name from evidence_files").fetchone()
-    return f"/manage/{clinic}/evidence/{row[0]}"
+    return f"/evidence/{clinic}/{row[0]}"
 
 
 @pytest.mark.parametrize(
@@ -153,9 +167,9 @@ def test_guessed_evidence_addresses_are_404(
     name = stored_document.rsplit("/", 1)[-1]
     log_in(client, people["other"])
     for path in (
-        f"/manage/{other_clinic}/evidence/{name}",  # my clinic, their file
-        f"/manage/{clinic}/evidence/{'0' * 32}",  # a made-up name
-        f"/manage/{clinic}/evidence/..%2F..%2Fvetted.db",  # a path
-        f"/manage/no-such-clinic/evidence/{name}",
+        f"/evidence/{other_clinic}/{name}",  # my clinic, their file
+        f"/evidence/{clinic}/{'0' * 32}",  # a made-up name
+        f"/evidence/{clinic}/..%2F..%2Fvetted.db",  # a path
+        f"/evidence/no-such-clinic/{name}",
     ):
         assert client.get(path).status_code == 404, path

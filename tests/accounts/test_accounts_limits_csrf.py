@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from directory import create_app
+from directory.accounts.limits import limiter
+from directory.accounts.services import create_user
 from tests.accounts.helpers import PASSWORD, log_in
 from tests.soup import parse_html, text_of
 
@@ -34,8 +36,6 @@ def make_app(data_dir):
 
 
 def test_login_is_limited_per_account_with_a_clear_message(make_app):
-    from directory.accounts.limits import limiter
-
     app = make_app(RATELIMIT_ENABLED=True)
     limiter.reset()
     client = app.test_client()
@@ -53,8 +53,6 @@ def test_login_is_limited_per_account_with_a_clear_message(make_app):
 
 
 def test_mail_forms_are_limited_per_account(make_app):
-    from directory.accounts.limits import limiter
-
     app = make_app(RATELIMIT_ENABLED=True)
     limiter.reset()
     client = app.test_client()
@@ -68,8 +66,6 @@ def test_mail_forms_are_limited_per_account(make_app):
 
 
 def test_a_post_without_csrf_token_is_refused(make_app, db):
-    from directory.accounts.services import create_user
-
     app = make_app(RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True)
     create_user(db, email="ana@clinic.example", password=PASSWORD, role="clinic", confirmed=True)
     client = app.test_client()

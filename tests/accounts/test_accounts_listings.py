@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from directory.accounts import services
+from directory.accounts.services import create_user
 from tests.accounts.helpers import PASSWORD, log_in, log_in_as
 from tests.soup import parse_html
 
@@ -19,8 +21,6 @@ NEW = {
 
 
 def make_user(db, email, *, confirmed=True):
-    from directory.accounts.services import create_user
-
     return create_user(db, email=email, password=PASSWORD, role="clinic", confirmed=confirmed)
 
 
@@ -173,8 +173,6 @@ def test_cli_approves_and_rejects_ownership(client, db, runner, clinic, other_cl
 
 
 def test_moderation_services_for_the_workbench(db, clinic):
-    from directory.accounts import services
-
     user = {
         "id": make_user(db, "ana@gmail.com"),
         "email": "ana@gmail.com",
@@ -203,3 +201,16 @@ def test_moderators_see_any_dashboard_read_only(client, db, people, clinic):
     log_in_as(client, db, people["moderator"])
     html = client.get(f"/manage/{clinic}").get_data(as_text=True)
     assert "Harley Skin Clinic" in html and "Edit the profile" not in html
+
+
+def test_a_decided_request_cannot_be_decided_again(db, clinic):
+    user = {"id": make_user(db, "ana@gmail.com"), "email": "ana@gmail.com"}
+    user["email_confirmed_at"] = "2026-01-01"
+    row = services.request_ownership(db, user, clinic)
+    assert services.decide_request(db, "ownership", row["id"], "approved", actor="user:9") == clinic
+    with pytest.raises(services.AccountError, match="already approved"):
+        services.decide_request(db, "ownership", row["id"], "rejected", actor="user:9", reason="x")
+    with pytest.raises(LookupError):
+        services.decide_request(db, "listing", 999, "approved", actor="user:9")
+    owners = db.execute("select user_id from clinic_users where role = 'owner'").fetchall()
+    assert owners == [(user["id"],)]

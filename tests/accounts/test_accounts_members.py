@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from directory.accounts.services import create_user
 from tests.accounts.helpers import PASSWORD, field_errors, link_path, log_in, mails
 from tests.soup import parse_html
 
@@ -31,7 +32,6 @@ def test_owner_invites_an_editor_who_accepts_by_the_mailed_link(app, client, db,
     # Not logged in: the page explains how to accept, and accepts nothing.
     page = client.get(path).get_data(as_text=True)
     assert "Log in" in page and "new.person@harley.example" in page
-    from directory.accounts.services import create_user
 
     create_user(db, email="new.person@harley.example", password=PASSWORD, role="clinic")
     log_in(client, "new.person@harley.example")

@@ -1,13 +1,16 @@
-"""Pure rules of accounts: plain text, claim domains, tokens, mail, the three-way merge."""
+"""Pure rules of accounts: plain text, claim domains, tokens, mail, the editor's merge, fields."""
 
 from __future__ import annotations
 
 import pytest
 
+from directory import mail
 from directory.accounts.editor import merge, take_theirs
+from directory.accounts.forms import PractitionerForm
 from directory.accounts.services import domain_matches
 from directory.accounts.text import text_problem
 from directory.accounts.tokens import make_token, password_fingerprint, read_token
+from directory.clinics.profile import PRACTITIONER_KEYS
 from tests.conftest import make_profile
 
 
@@ -77,8 +80,6 @@ def test_password_fingerprint_changes_with_the_hash():
 
 
 def test_mail_goes_through_smtp_when_configured(app, monkeypatch):
-    from directory import mail
-
     sent = []
 
     class FakeSMTP:
@@ -114,8 +115,6 @@ def test_mail_goes_through_smtp_when_configured(app, monkeypatch):
 
 
 def test_mail_without_smtp_is_written_and_its_link_printed(app, capsys):
-    from directory import mail
-
     with app.app_context():
         mail.send_mail("ana@clinic.example", "Your link", "Open https://vetted.example/x?a=1\n")
     message = mail.last_message(app.config["MAIL_DIR"], "ana@clinic.example")
@@ -165,3 +164,7 @@ def test_merge_without_a_base_treats_every_difference_as_a_conflict():
     merged, conflicts = merge(None, base, theirs)
     assert conflicts == ["name"] and merged["name"] == base["name"]
     assert take_theirs(base, theirs, ["name", "not-a-field"])["name"] == "Theirs"
+
+
+def test_the_practitioner_form_and_the_profile_format_share_their_fields():
+    assert [field.name for field in PractitionerForm()] == list(PRACTITIONER_KEYS)

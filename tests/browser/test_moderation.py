@@ -6,8 +6,10 @@ import re
 
 import pytest
 
+from directory.db import connect
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
+    PASSWORD,
     add_user,
     claim_state,
     current_code,
@@ -31,8 +33,6 @@ def store(live_app):
 
     Yields the store handle; `SECRETS` maps each moderator to their authenticator secret.
     """
-    from directory.db import connect
-
     db = connect(live_app.config["DATABASE"])
     link_to_clinic(db, add_user(db, "owner@harley.example", role="clinic"), "c-1")
     SECRETS.clear()
@@ -46,8 +46,6 @@ def store(live_app):
 
 def log_in(page, live_server: str, email: str, secret: str) -> None:
     """Log in through the real pages: password, then the authenticator code."""
-    from tests.moderation.helpers import PASSWORD
-
     page.goto(f"{live_server}/moderation/")
     page.wait_for_url(re.compile(r"/account/login"))
     page.get_by_label("E-mail address").fill(email)

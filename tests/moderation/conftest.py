@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 
+from directory.accounts import passwords
+from directory.clinics.services import save_profile
 from tests.conftest import make_profile
-from tests.moderation.helpers import add_user, link_to_clinic, log_in, log_in_with_mfa
+from tests.moderation.helpers import add_user, link_to_clinic, log_in, staff_client
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):
     """Cheap Argon2 settings: these tests create many accounts (strength is tested elsewhere)."""
-    from argon2 import PasswordHasher
-
-    from directory.accounts import passwords
-
     monkeypatch.setattr(
         passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
@@ -23,8 +22,6 @@ def fast_passwords(monkeypatch):
 @pytest.fixture
 def clinic(db):
     """One published clinic, c-1, with its owner account owner@harley.example."""
-    from directory.clinics.services import save_profile
-
     save_profile(db, make_profile("c-1"), actor="test")
     owner = add_user(db, "owner@harley.example", role="clinic", name="Clinic Owner")
     link_to_clinic(db, owner, "c-1")
@@ -45,24 +42,18 @@ def people(db):
 @pytest.fixture
 def mod_client(app, db, people):
     """A client logged in as the moderator with the second factor done."""
-    client = app.test_client()
-    log_in_with_mfa(client, db, "mo@vetted.example", people["moderator"])
-    return client
+    return staff_client(app, db, "mo@vetted.example", people["moderator"])
 
 
 @pytest.fixture
 def mod2_client(app, db, people):
     """A second moderator, logged in with the second factor done."""
-    client = app.test_client()
-    log_in_with_mfa(client, db, "second@vetted.example", people["moderator2"])
-    return client
+    return staff_client(app, db, "second@vetted.example", people["moderator2"])
 
 
 @pytest.fixture
 def admin_client(app, db, people):
-    client = app.test_client()
-    log_in_with_mfa(client, db, "ad@vetted.example", people["admin"])
-    return client
+    return staff_client(app, db, "ad@vetted.example", people["admin"])
 
 
 @pytest.fixture

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
+from directory.accounts.services import create_user
+from directory.accounts.storage import link_clinic
+from directory.evidence.services import store_document as store
+from directory.moderation import mfa
+from directory.vetting.services import attach_evidence, claim_item, get_claim, verify_claim
 from tests import pdfs
 
 PASSWORD = "correct horse battery staple"
@@ -17,8 +23,6 @@ PDF = pdfs.PDF  # a real PDF: uploads are parsed
 
 def add_user(db, email: str, role: str = "moderator", name: str | None = None) -> int:
     """Create a confirmed account and return its id."""
-    from directory.accounts.services import create_user
-
     return create_user(
         db,
         email=email,
@@ -30,8 +34,6 @@ def add_user(db, email: str, role: str = "moderator", name: str | None = None) -
 
 
 def link_to_clinic(db, user_id: int, clinic_id: str, role: str = "owner") -> None:
-    from directory.accounts.storage import link_clinic
-
     link_clinic(db, clinic_id, user_id, role)
 
 
@@ -42,8 +44,6 @@ def log_in(client, email: str, password: str = PASSWORD):
 
 def enrol(db, user_id: int) -> str:
     """Enrol an authenticator for the user (as a step in the past); return the secret."""
-    from directory.moderation import mfa
-
     secret = mfa.new_secret()
     # Enrolled two steps ago, so the current code is still unused.
     past = time.time() - 2 * mfa.STEP_SECONDS
@@ -52,8 +52,6 @@ def enrol(db, user_id: int) -> str:
 
 
 def current_code(secret: str, offset_steps: int = 0) -> str:
-    from directory.moderation import mfa
-
     return mfa.code_at(secret, time.time() + offset_steps * mfa.STEP_SECONDS)
 
 
@@ -67,18 +65,35 @@ def log_in_with_mfa(client, db, email: str, user_id: int) -> str:
     return secret
 
 
+def staff_client(app, db, email: str, user_id: int):
+    """Return a test client logged in as this moderator, second factor done."""
+    client = app.test_client()
+    log_in_with_mfa(client, db, email, user_id)
+    return client
+
+
 def pending_claim(db, clinic_id: str, item_key: str = "informed-consent", *, document=None):
     """Claim an item and attach evidence, so it waits for review; return the evidence id."""
-    from directory.vetting.services import attach_evidence, claim_item
-
     claim_item(db, clinic_id, item_key, statement="We give written information.", actor="test")
     evidence = document or {"kind": "link", "value": "https://clinic.example/consent.pdf"}
     return attach_evidence(db, clinic_id, item_key, evidence, actor="test")
 
 
-def store_document(app, db, clinic_id: str, item_key: str, data: bytes, filename: str) -> dict:
-    from directory.evidence.services import store_document as store
+def verify(db, clinic_id: str, item_key: str, *, on: date, until: date, by: str = "Mo") -> None:
+    """Verify a claim waiting for review as a moderator would have, on a given day."""
+    verify_claim(
+        db,
+        clinic_id,
+        item_key,
+        moderator_id=None,
+        moderator_name=by,
+        verified_at=on,
+        expires_at=until,
+        today=on,
+    )
 
+
+def store_document(app, db, clinic_id: str, item_key: str, data: bytes, filename: str) -> dict:
     return store(
         db,
         app.config["EVIDENCE_DIR"],
@@ -91,7 +106,5 @@ def store_document(app, db, clinic_id: str, item_key: str, data: bytes, filename
 
 
 def claim_state(db, clinic_id: str, item_key: str) -> str | None:
-    from directory.vetting.services import get_claim
-
     claim = get_claim(db, clinic_id, item_key)
     return claim["state"] if claim else None

@@ -6,6 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from directory import create_app
+from directory.accounts.services import create_listing, request_ownership
+from directory.accounts.storage import get_user, list_listing_requests
+from directory.clinics.services import save_profile
+from directory.moderation.reports import submit_report
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
     PNG,
@@ -13,6 +18,7 @@ from tests.moderation.helpers import (
     current_code,
     enrol,
     log_in,
+    log_in_with_mfa,
     pending_claim,
     store_document,
 )
@@ -24,7 +30,7 @@ ROLES = ("anonymous", "clinic", "moderator_no_mfa", "moderator", "admin_no_mfa",
 
 # Staff routes: (method, url, outcome for a moderator, outcome for an admin). Anonymous people
 # go to the login page, clinic users get 403, staff without the second factor go to /mfa/verify.
-# {ev}, {listing}, {ownership}, {report} are filled with real ids. POSTs send an empty form.
+# {listing}, {ownership}, {report} are filled with real ids. POSTs send an empty form.
 STAFF_ROUTES = [
     ("GET", "/moderation/", 200, 200),  # the queue
     ("GET", "/moderation/?kind=nonsense", 400, 400),  # a bad filter is refused, not ignored
@@ -34,8 +40,6 @@ STAFF_ROUTES = [
     ("POST", "/moderation/claims/c-1/informed-consent/reject", 400, 400),  # reason missing
     ("POST", "/moderation/claims/c-1/informed-consent/info", 400, 400),  # note missing
     ("POST", "/moderation/claims/c-1/informed-consent/reverse", 400, 400),  # reason missing
-    ("GET", "/moderation/evidence/{ev}", 200, 200),  # an evidence document, inline
-    ("GET", "/moderation/evidence/99999", 404, 404),  # no such evidence
     ("GET", "/moderation/listings/{listing}", 200, 200),  # a new listing
     ("POST", "/moderation/listings/{listing}/reject", 400, 400),  # a rejection needs a reason
     ("GET", "/moderation/ownership/{ownership}", 200, 200),  # an ownership request
@@ -66,9 +70,36 @@ PUBLIC_ROUTES = [
     ("GET", "/transparency", 200),  # the public figures
     ("GET", "/moderation/join/not-a-token", 404),  # an invitation that does not exist
 ]
-# The second-factor pages: (method, url, {role: outcome}).
-MFA_ROUTES = [
-    # Verifying: only staff; once done it sends you on.
+# Pages with their own rule: (method, url, {role: outcome}). {document} is a stored file of c-1.
+ROLE_ROUTES = [
+    # An evidence document: staff past the second factor (and c-1's people, tested in
+    # tests/evidence); for everyone else it does not exist.
+    (
+        "GET",
+        "/evidence/c-1/{document}",
+        {
+            "anonymous": 404,
+            "clinic": 404,
+            "moderator_no_mfa": MFA,
+            "moderator": 200,
+            "admin_no_mfa": MFA,
+            "admin": 200,
+        },
+    ),
+    # A made-up document name: 404 for everyone who gets that far.
+    (
+        "GET",
+        "/evidence/c-1/" + "0" * 32,
+        {
+            "anonymous": 404,
+            "clinic": 404,
+            "moderator_no_mfa": MFA,
+            "moderator": 404,
+            "admin_no_mfa": MFA,
+            "admin": 404,
+        },
+    ),
+    # The second-factor pages. Verifying: only staff; once done it sends you on.
     (
         "GET",
         "/mfa/verify",
@@ -100,11 +131,6 @@ MFA_ROUTES = [
 @pytest.fixture
 def world(app, db):
     """A clinic with a pending claim, a document, a listing, an ownership claim and a report."""
-    from directory.accounts.services import create_listing, request_ownership
-    from directory.accounts.storage import get_user
-    from directory.clinics.services import save_profile
-    from directory.moderation.reports import submit_report
-
     save_profile(
         db,
         make_profile(
@@ -114,7 +140,7 @@ def world(app, db):
     )
     pending_claim(db, "c-1")
     document = store_document(app, db, "c-1", "licensed-staff", PNG, "licence.png")
-    ev = pending_claim(db, "c-1", "licensed-staff", document=document)
+    pending_claim(db, "c-1", "licensed-staff", document=document)
     newcomer = add_user(db, "new@newclinic.example", role="clinic")
     profile = make_profile("ignored")
     del profile["id"], profile["status"]
@@ -122,10 +148,13 @@ def world(app, db):
     claimant = add_user(db, "claimant@elsewhere.example", role="clinic")
     ownership = request_ownership(db, get_user(db, claimant), "c-1")
     report = submit_report(db, "c-1", category="other", description="Something was not right.")
-    from directory.accounts.storage import list_listing_requests
-
     listing = list_listing_requests(db, clinic_id=new_clinic)[0]["id"]
-    return {"ev": ev, "listing": listing, "ownership": ownership["id"], "report": report}
+    return {
+        "document": document["stored_name"],
+        "listing": listing,
+        "ownership": ownership["id"],
+        "report": report,
+    }
 
 
 def _client_for(role: str, app, db):
@@ -182,8 +211,8 @@ def test_every_moderation_route_gives_each_role_its_exact_outcome(role, app, db,
         expected = MFA if role.endswith("no_mfa") else status
         if _outcome(response) != expected:
             wrong.append((method, url, expected, _outcome(response)))
-    for method, url, outcomes in MFA_ROUTES:
-        response = client.open(url, method=method)
+    for method, url, outcomes in ROLE_ROUTES:
+        response = client.open(url.format(**world), method=method)
         if _outcome(response) != outcomes[role]:
             wrong.append((method, url, outcomes[role], _outcome(response)))
     assert wrong == []
@@ -196,10 +225,16 @@ def test_anonymous_is_sent_to_login_with_the_page_to_come_back_to(client, world)
     assert "moderation" in response.headers["Location"]
 
 
-def test_staff_without_a_factor_are_sent_to_enrol_with_the_page_to_come_back_to(app, db):
-    add_user(db, "fresh@vetted.example")
+def _moderator_before_the_factor(app, db, email: str):
+    """A moderator who logged in with a password and has no authenticator yet."""
+    add_user(db, email)
     client = app.test_client()
-    log_in(client, "fresh@vetted.example")
+    log_in(client, email)
+    return client
+
+
+def test_staff_without_a_factor_are_sent_to_enrol_with_the_page_to_come_back_to(app, db):
+    client = _moderator_before_the_factor(app, db, "fresh@vetted.example")
     response = client.get("/moderation/actions")
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
@@ -208,9 +243,7 @@ def test_staff_without_a_factor_are_sent_to_enrol_with_the_page_to_come_back_to(
 
 
 def test_logout_stays_reachable_before_the_second_factor(app, db):
-    add_user(db, "leaving@vetted.example")
-    client = app.test_client()
-    log_in(client, "leaving@vetted.example")
+    client = _moderator_before_the_factor(app, db, "leaving@vetted.example")
     response = client.post("/account/logout")
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/"
@@ -218,8 +251,6 @@ def test_logout_stays_reachable_before_the_second_factor(app, db):
 
 
 def test_workbench_link_is_shown_only_to_staff(app, db, client):
-    from tests.moderation.helpers import log_in_with_mfa
-
     add_user(db, "clinic@someclinic.example", role="clinic")
     mod = add_user(db, "nav@vetted.example")
     log_in(client, "clinic@someclinic.example")
@@ -233,9 +264,6 @@ def test_workbench_link_is_shown_only_to_staff(app, db, client):
 
 
 def test_a_post_without_csrf_token_is_refused(data_dir, db):
-    from directory import create_app
-    from directory.clinics.services import save_profile
-
     app = create_app(
         {
             "TESTING": True,

@@ -7,7 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.moderation.helpers import claim_state, pending_claim
+from directory.clinics.services import set_status
+from directory.moderation import four_eyes, services
+from directory.search.services import drain_outbox, open_search_index
+from tests.moderation.helpers import claim_state, pending_claim, verify
 from tests.soup import parse_html, text_of
 
 
@@ -20,14 +23,10 @@ def _pending_ids(db) -> list[int]:
 
 
 def _searchable(app, clinic_id: str) -> bool:
-    from directory.search.services import open_search_index
-
     return clinic_id in open_search_index(app).check({}).extra
 
 
 def test_suspension_needs_a_second_moderator(app, db, clinic, mod_client, mod2_client):
-    from directory.search.services import drain_outbox, open_search_index
-
     drain_outbox(db, open_search_index(app))
     assert _searchable(app, "c-1")
     assert app.test_client().get("/api/v1/clinics/c-1").status_code == 200
@@ -66,8 +65,6 @@ def test_suspension_needs_a_second_moderator(app, db, clinic, mod_client, mod2_c
 
 
 def test_reinstating_needs_a_second_moderator_too(app, db, clinic, mod_client, mod2_client):
-    from directory.clinics.services import set_status
-
     set_status(db, "c-1", "suspended", actor="test")
     mod2_client.post("/moderation/clinics/c-1/reinstate", data={"reason": "Investigated: fine."})
     [action_id] = _pending_ids(db)
@@ -78,18 +75,15 @@ def test_reinstating_needs_a_second_moderator_too(app, db, clinic, mod_client, m
 
 
 def test_reversing_a_verification_needs_a_second_moderator(db, clinic, mod_client, mod2_client):
-    from directory.vetting.services import verify_claim
-
     pending_claim(db, clinic)
     today = date.today()
-    verify_claim(
+    verify(
         db,
         "c-1",
         "informed-consent",
-        moderator_id=None,
-        moderator_name="Earlier Moderator",
-        verified_at=today,
-        expires_at=today + timedelta(days=300),
+        on=today,
+        until=today + timedelta(days=300),
+        by="Earlier Moderator",
     )
     response = mod_client.post(
         "/moderation/claims/c-1/informed-consent/reverse",
@@ -134,8 +128,6 @@ def test_a_request_can_be_withdrawn_and_then_not_confirmed(db, clinic, mod_clien
 
 
 def test_the_database_refuses_a_self_confirmation(db, clinic, people):
-    from directory.moderation import four_eyes, services
-
     mo = services.Moderator(id=people["moderator"], email="mo@vetted.example", name="Mo")
     action_id = four_eyes.request_action(db, mo, "suspend", "c-1", reason="test")
     with pytest.raises(sqlite3.IntegrityError, match="cannot confirm their own"):
@@ -145,8 +137,6 @@ def test_the_database_refuses_a_self_confirmation(db, clinic, people):
 
 
 def test_the_service_refuses_a_self_confirmation(db, clinic, people):
-    from directory.moderation import four_eyes, services
-
     mo = services.Moderator(id=people["moderator"], email="mo@vetted.example", name="Mo")
     action_id = four_eyes.request_action(db, mo, "suspend", "c-1", reason="test")
     with pytest.raises(services.Refused):

@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from directory.mail import links_in, read_messages
+from directory.moderation import invites, services
 from tests.moderation.helpers import PASSWORD
 from tests.soup import parse_html, text_of
 
 
 def _invite_link(app, email: str) -> str:
-    from directory.mail import links_in, read_messages
-
     [message] = read_messages(app.config["MAIL_DIR"], to=email)
     [link] = [link for link in links_in(message) if "/moderation/join/" in link]
     return urlsplit(link).path
@@ -54,8 +54,6 @@ def test_an_admin_invites_a_moderator_who_joins_once(app, db, admin_client):
 
 
 def test_an_expired_invitation_is_refused(app, db, people):
-    from directory.moderation import invites, services
-
     admin = services.Moderator(
         id=people["admin"], email="ad@vetted.example", name="Ada", role="admin"
     )
@@ -84,8 +82,6 @@ def test_bad_invitations_are_refused_beside_the_field(app, admin_client, email, 
 
 
 def test_only_admins_can_invite(db, people):
-    from directory.moderation import invites, services
-
     mo = services.Moderator(id=people["moderator"], email="mo@vetted.example", name="Mo")
     with pytest.raises(services.Refused):
         invites.invite_moderator(db, mo, "x@vetted.example")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from directory.moderation import mfa
-from tests.moderation.helpers import add_user, current_code, enrol, log_in
+from tests.moderation.helpers import add_user, current_code, enrol, log_in, log_in_with_mfa
 from tests.soup import parse_html, text_of
 
 T0 = 1_800_000_000.0  # a fixed clock for the unit tests (a step boundary: 60_000_000 * 30)
@@ -176,8 +176,6 @@ def test_qr_svg_is_markup_without_xml_declaration():
 
 
 def test_recovery_codes_can_be_replaced(app, db, moderator):
-    from tests.moderation.helpers import log_in_with_mfa
-
     client = app.test_client()
     log_in_with_mfa(client, db, "mo@vetted.example", moderator)
     old = {r[0] for r in db.execute("select code_hash from mfa_recovery_codes")}
@@ -185,3 +183,18 @@ def test_recovery_codes_can_be_replaced(app, db, moderator):
     assert response.status_code == 200
     new = {r[0] for r in db.execute("select code_hash from mfa_recovery_codes")}
     assert len(new) == 10 and not old & new
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%0a",  # a newline would split the Location header (it was a 500)
+        "/%0d%0aSet-Cookie:%20x=1",  # a header smuggled after a CR LF
+        "/moderation/%09",  # a tab
+        "/%7f",  # DEL
+    ],
+)
+def test_a_next_with_a_control_character_is_ignored_not_a_500(mod_client, target):
+    response = mod_client.get(f"/mfa/verify?next={target}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/moderation/"

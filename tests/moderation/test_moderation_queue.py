@@ -6,8 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from directory.accounts.services import create_listing, request_ownership
+from directory.accounts.storage import get_user, list_listing_requests, list_ownership_requests
+from directory.clinics.services import save_profile
+from directory.moderation.queue import age
+from directory.moderation.reports import submit_report
 from tests.conftest import make_profile
-from tests.moderation.helpers import add_user, pending_claim
+from tests.moderation.helpers import add_user, log_in_with_mfa, pending_claim
 from tests.soup import parse_html, text_of
 
 DUBAI = {
@@ -22,11 +27,6 @@ DUBAI = {
 @pytest.fixture
 def work(db, clinic, monkeypatch):
     """One item of each kind, made in a known order, with known waiting times."""
-    from directory.accounts.services import create_listing, request_ownership
-    from directory.accounts.storage import get_user
-    from directory.clinics.services import save_profile
-    from directory.moderation.reports import submit_report
-
     save_profile(db, make_profile("ae-1", name="Dubai Glow", address=DUBAI), actor="test")
     pending_claim(db, "ae-1", "licensed-staff")
     pending_claim(db, "c-1", "informed-consent")
@@ -139,15 +139,11 @@ def test_bad_filters_are_400(work, mod_client, query):
     ],
 )
 def test_age_wording(seconds, text):
-    from directory.moderation.queue import age
-
     now = datetime(2026, 11, 22, 12, tzinfo=UTC)
     assert age((now - timedelta(seconds=seconds)).isoformat(), now) == text
 
 
 def test_listing_and_ownership_decisions_from_the_queue(app, db, work, mod_client):
-    from directory.accounts.storage import list_listing_requests, list_ownership_requests
-
     [listing] = list_listing_requests(db)
     assert mod_client.get(f"/moderation/listings/{listing['id']}").status_code == 200
     response = mod_client.post(f"/moderation/listings/{listing['id']}/approve", data={})
@@ -166,9 +162,6 @@ def test_listing_and_ownership_decisions_from_the_queue(app, db, work, mod_clien
 
 
 def test_an_ownership_claimant_on_the_moderators_domain_is_a_conflict(app, db, work):
-    from directory.accounts.storage import list_ownership_requests
-    from tests.moderation.helpers import log_in_with_mfa
-
     insider = add_user(db, "mod@gmail.com")  # the claimant is someone@gmail.com
     client = app.test_client()
     log_in_with_mfa(client, db, "mod@gmail.com", insider)

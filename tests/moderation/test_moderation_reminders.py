@@ -6,10 +6,25 @@ from datetime import date, timedelta
 
 import pytest
 
+from directory.mail import read_messages
 from directory.moderation.reminders import reminder_kind, send_expiry_reminders
-from tests.moderation.helpers import add_user, link_to_clinic, pending_claim
+from directory.urls import dashboard_links
+from directory.vetting.services import attach_evidence
+from tests.moderation.helpers import add_user, link_to_clinic, pending_claim, verify
 
 EXPIRES = date(2027, 3, 1)
+BASE_URL = "https://vetted.example"
+
+
+@pytest.fixture
+def remind(app, db):
+    """Run the reminders of a day into an outbox, linking to dashboards under BASE_URL."""
+    links = dashboard_links(app.url_map, BASE_URL)
+
+    def run(today: date, outbox: Outbox) -> dict:
+        return send_expiry_reminders(db, today=today, send=outbox, dashboard_url=links)
+
+    return run
 
 
 class Outbox:
@@ -28,20 +43,9 @@ class Outbox:
 @pytest.fixture
 def expiring(db, clinic):
     """c-1's informed-consent verified until EXPIRES; a second user (an editor) on c-1."""
-    from directory.vetting.services import verify_claim
-
     link_to_clinic(db, add_user(db, "editor@harley.example", role="clinic"), "c-1", "editor")
     pending_claim(db, clinic)
-    verify_claim(
-        db,
-        "c-1",
-        "informed-consent",
-        moderator_id=None,
-        moderator_name="Mo",
-        verified_at=EXPIRES - timedelta(days=700),
-        expires_at=EXPIRES,
-        today=EXPIRES - timedelta(days=700),
-    )
+    verify(db, "c-1", "informed-consent", on=EXPIRES - timedelta(days=700), until=EXPIRES)
     return "c-1"
 
 
@@ -64,13 +68,13 @@ def test_reminder_kind_rule(days_left, kind):
     assert reminder_kind(days_left) == kind
 
 
-def test_reminders_go_out_once_on_the_right_days(db, expiring):
+def test_reminders_go_out_once_on_the_right_days(db, expiring, remind):
     outbox = Outbox()
     days_with_mail = {}
     for offset in range(-40, 11):  # run daily, as cron would, from 40 days before to 10 after
         today = EXPIRES + timedelta(days=offset)
         before = len(outbox.sent)
-        send_expiry_reminders(db, today=today, send=outbox)
+        remind(today, outbox)
         if len(outbox.sent) > before:
             days_with_mail[offset] = outbox.sent[before:]
     assert sorted(days_with_mail) == [-30, -14, -7, 0]
@@ -80,38 +84,36 @@ def test_reminders_go_out_once_on_the_right_days(db, expiring):
             "owner@harley.example",
         ]
     assert "expires in 30 days" in days_with_mail[-30][0][1]
-    assert "/manage/c-1" in days_with_mail[-30][0][2]  # a link to the clinic dashboard
+    assert f"{BASE_URL}/manage/c-1\n" in days_with_mail[-30][0][2]  # the clinic's dashboard
     assert "expires in 7 days" in days_with_mail[-7][0][1]
     assert "has expired" in days_with_mail[0][0][1]
     kinds = [r["kind"] for r in db.query("select kind from sent_reminders order by id")]
     assert kinds == ["30d", "14d", "7d", "expired"]
 
 
-def test_running_twice_on_a_day_sends_nothing_more(db, expiring):
+def test_running_twice_on_a_day_sends_nothing_more(db, expiring, remind):
     outbox = Outbox()
-    first = send_expiry_reminders(db, today=EXPIRES - timedelta(days=14), send=outbox)
-    second = send_expiry_reminders(db, today=EXPIRES - timedelta(days=14), send=outbox)
+    first = remind(EXPIRES - timedelta(days=14), outbox)
+    second = remind(EXPIRES - timedelta(days=14), outbox)
     assert (first["reminders"], first["mails"]) == (1, 2)
     assert (second["reminders"], second["already_sent"]) == (0, 1)
     assert len(outbox.sent) == 2
 
 
-def test_a_failed_send_is_tried_again_next_run(db, expiring):
+def test_a_failed_send_is_tried_again_next_run(db, expiring, remind):
     outbox = Outbox()
     outbox.fail = True
-    summary = send_expiry_reminders(db, today=EXPIRES - timedelta(days=7), send=outbox)
+    summary = remind(EXPIRES - timedelta(days=7), outbox)
     assert summary["failed"] == 1
     assert db.execute("select count(*) from sent_reminders").fetchone()[0] == 0
     outbox.fail = False
-    summary = send_expiry_reminders(db, today=EXPIRES - timedelta(days=6), send=outbox)
+    summary = remind(EXPIRES - timedelta(days=6), outbox)
     assert summary["reminders"] == 1 and len(outbox.sent) == 2
 
 
-def test_a_renewed_verification_gets_its_own_reminders(db, expiring):
-    from directory.vetting.services import attach_evidence, verify_claim
-
+def test_a_renewed_verification_gets_its_own_reminders(db, expiring, remind):
     outbox = Outbox()
-    send_expiry_reminders(db, today=EXPIRES - timedelta(days=7), send=outbox)
+    remind(EXPIRES - timedelta(days=7), outbox)
     attach_evidence(
         db,
         "c-1",
@@ -121,30 +123,19 @@ def test_a_renewed_verification_gets_its_own_reminders(db, expiring):
         today=EXPIRES - timedelta(days=6),
     )
     later = EXPIRES + timedelta(days=30)
-    verify_claim(
-        db,
-        "c-1",
-        "informed-consent",
-        moderator_id=None,
-        moderator_name="Mo",
-        verified_at=EXPIRES - timedelta(days=6),
-        expires_at=later,
-        today=EXPIRES - timedelta(days=6),
-    )
-    send_expiry_reminders(db, today=later - timedelta(days=7), send=outbox)
+    verify(db, "c-1", "informed-consent", on=EXPIRES - timedelta(days=6), until=later)
+    remind(later - timedelta(days=7), outbox)
     assert len(outbox.sent) == 4
 
 
-def test_clinics_without_users_are_counted_not_mailed(db, expiring):
+def test_clinics_without_users_are_counted_not_mailed(db, expiring, remind):
     db.execute("delete from clinic_users")
     outbox = Outbox()
-    summary = send_expiry_reminders(db, today=EXPIRES, send=outbox)
+    summary = remind(EXPIRES, outbox)
     assert summary["no_recipients"] == 1 and outbox.sent == []
 
 
 def test_the_cli_sends_the_reminders_due_on_the_given_day(app, runner, db, expiring):
-    from directory.mail import read_messages
-
     result = runner.invoke(
         args=["moderation", "reminders", "--today", (EXPIRES - timedelta(days=30)).isoformat()]
     )
@@ -152,6 +143,8 @@ def test_the_cli_sends_the_reminders_due_on_the_given_day(app, runner, db, expir
     assert "1 sent (2 e-mails)" in result.output
     mails = read_messages(app.config["MAIL_DIR"])
     assert sorted(m["To"] for m in mails) == ["editor@harley.example", "owner@harley.example"]
+    # Outside any request, the link still comes from the URL map under BASE_URL.
+    assert f"{app.config['BASE_URL']}/manage/c-1\n" in mails[0].get_content()
     again = runner.invoke(
         args=["moderation", "reminders", "--today", (EXPIRES - timedelta(days=30)).isoformat()]
     )

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask import render_template
 
-from tests.moderation.helpers import claim_state, pending_claim
+from directory import create_app
+from directory.clinics.services import save_profile, set_status
+from tests.conftest import make_profile
+from tests.moderation.helpers import claim_state, pending_claim, verify
 from tests.soup import parse_html, text_of
 
 GOOD = {
@@ -46,8 +50,6 @@ def test_a_patient_reports_a_concern_without_an_account(client, db, clinic):
 
 def test_the_report_link_partial_points_at_the_form(app, clinic):
     with app.test_request_context():
-        from flask import render_template
-
         html = render_template("moderation/_report_link.html", clinic={"id": "c-1"})
     assert parse_html(html).find("a")["href"] == "/clinics/c-1/report"
 
@@ -117,24 +119,17 @@ def test_hostile_report_text_is_cleaned_and_shown_as_text(
 
 
 def test_unpublished_clinics_cannot_be_reported(client, db):
-    from directory.clinics.services import save_profile
-    from tests.conftest import make_profile
-
     save_profile(db, make_profile("hidden", status="unpublished"), actor="test")
     assert client.get("/clinics/hidden/report").status_code == 404
     assert client.post("/clinics/hidden/report", data=GOOD).status_code == 404
 
 
 def test_suspended_clinics_can_still_be_reported(client, db, clinic):
-    from directory.clinics.services import set_status
-
     set_status(db, "c-1", "suspended", actor="test")
     assert client.post("/clinics/c-1/report", data=GOOD).status_code == 302
 
 
 def test_reports_are_rate_limited_per_address(data_dir, db, clinic):
-    from directory import create_app
-
     app = create_app(
         {
             "TESTING": True,
@@ -186,20 +181,10 @@ def test_only_a_high_risk_report_can_suspend(client, db, clinic, mod_client):
 def test_a_high_risk_report_suspends_once_confirmed_and_reopens_related_claims(
     app, client, db, clinic, mod_client, mod2_client
 ):
-    from directory.vetting.services import verify_claim
-
     today = date.today()
     for key in ("sterile-approved-products", "informed-consent"):
         pending_claim(db, clinic, key)
-        verify_claim(
-            db,
-            "c-1",
-            key,
-            moderator_id=None,
-            moderator_name="Earlier",
-            verified_at=today,
-            expires_at=today + timedelta(days=200),
-        )
+        verify(db, "c-1", key, on=today, until=today + timedelta(days=200), by="Earlier")
     client.post("/clinics/c-1/report", data=GOOD)  # an adverse reaction
     response = mod_client.post(
         "/moderation/reports/1/triage",

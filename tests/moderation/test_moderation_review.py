@@ -6,6 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from directory.clinics.services import save_profile
+from directory.mail import read_messages
+from directory.moderation import services, storage
+from directory.moderation.claims import default_dates
+from directory.moderation.reports import submit_report
+from directory.vetting.checklist import load_checklist
+from directory.vetting.services import attach_evidence, get_claim
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
     PDF,
@@ -13,6 +20,8 @@ from tests.moderation.helpers import (
     add_user,
     claim_state,
     link_to_clinic,
+    log_in,
+    log_in_with_mfa,
     pending_claim,
     store_document,
 )
@@ -31,11 +40,14 @@ def _verify_data(today: date | None = None, days: int = 365, state: str = "pendi
     }
 
 
+def _reject_data(reason_code: str, note: str, state: str = "pending_review") -> dict:
+    data = {"reject-expected_state": state, "reject-note": note}
+    return data | ({"reject-reason_code": reason_code} if reason_code else {})
+
+
 def test_review_screen_shows_claim_definition_evidence_history_and_reports(
     app, db, clinic, mod_client
 ):
-    from directory.moderation.reports import submit_report
-
     pending_claim(db, clinic)
     submit_report(db, clinic, category="misleading-claims", description="They promised miracles.")
     page = parse_html(mod_client.get(REVIEW).get_data(as_text=True))
@@ -51,43 +63,42 @@ def test_review_screen_shows_claim_definition_evidence_history_and_reports(
     assert page.find("input", id="verify-expected_state")["value"] == "pending_review"
 
 
-def test_documents_are_previewed_from_a_moderator_only_route(app, db, clinic, mod_client):
+def test_documents_are_previewed_and_downloaded_from_the_evidence_route(
+    app, db, clinic, mod_client
+):
     image = store_document(app, db, clinic, ITEM, PNG, "consent.png")
     pending_claim(db, clinic, document=image)
     pdf = store_document(app, db, clinic, ITEM, PDF, "consent.pdf")
-    from directory.vetting.services import attach_evidence
-
-    pdf_id = attach_evidence(db, clinic, ITEM, pdf, actor="test")
+    attach_evidence(db, clinic, ITEM, pdf, actor="test")
+    png_url = f"/evidence/{clinic}/{image['stored_name']}"
+    pdf_url = f"/evidence/{clinic}/{pdf['stored_name']}"
     page = parse_html(mod_client.get(REVIEW).get_data(as_text=True))
-    img = page.find("img")
-    assert img["src"] == "/moderation/evidence/1"
-    frame = page.find("iframe")
-    assert frame["src"] == f"/moderation/evidence/{pdf_id}"
-    # Present and empty (bs4 reads sandbox as a list of tokens): everything disallowed.
-    assert frame["sandbox"] == []
+    assert page.find("img")["src"] == png_url
+    # A PDF is never shown in the page, where something in it could run: a download only.
+    assert page.find("iframe") is None
+    downloads = [a["href"] for a in page.find("section", class_="evidence").find_all("a")]
+    assert downloads == [png_url, pdf_url]
 
-    png = mod_client.get("/moderation/evidence/1")
+    png = mod_client.get(png_url)
     assert png.status_code == 200 and png.data == PNG
     assert png.mimetype == "image/png"
     assert png.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in png.headers["Content-Security-Policy"]
     assert "default-src 'none'" in png.headers["Content-Security-Policy"]
-    served = mod_client.get(f"/moderation/evidence/{pdf_id}")
+    served = mod_client.get(pdf_url)
+    assert served.status_code == 200 and served.data == PDF
     assert served.mimetype == "application/pdf"
-    assert served.headers["Content-Disposition"].startswith("inline")
+    assert served.headers["Content-Disposition"].startswith("attachment")
+    assert "consent.pdf" in served.headers["Content-Disposition"]
     assert served.headers["Content-Security-Policy"].endswith("sandbox")
-    download = mod_client.get(f"/moderation/evidence/{pdf_id}?download=1")
-    assert download.headers["Content-Disposition"].startswith("attachment")
 
 
-def test_the_clinics_own_user_cannot_use_the_moderator_evidence_route(app, db, clinic):
-    from tests.moderation.helpers import log_in
-
+def test_another_clinics_user_cannot_read_the_evidence(app, db, clinic, people):
     image = store_document(app, db, clinic, ITEM, PNG, "consent.png")
     pending_claim(db, clinic, document=image)
-    owner = app.test_client()
-    log_in(owner, "owner@harley.example")
-    assert owner.get("/moderation/evidence/1").status_code == 403
+    other = app.test_client()
+    log_in(other, "someone@other-clinic.example")
+    assert other.get(f"/evidence/{clinic}/{image['stored_name']}").status_code == 404
 
 
 def test_verify_stores_the_dates_and_leaves_the_queue(app, db, clinic, mod_client):
@@ -96,8 +107,6 @@ def test_verify_stores_the_dates_and_leaves_the_queue(app, db, clinic, mod_clien
     response = mod_client.post(f"{REVIEW}/verify", data=_verify_data(today, 400))
     assert response.status_code == 302
     assert response.headers["Location"] == "/moderation/?kind=claim"
-    from directory.vetting.services import get_claim
-
     claim = get_claim(db, clinic, ITEM)
     assert claim["state"] == "verified"
     assert claim["verified_at"] == today.isoformat()
@@ -120,8 +129,6 @@ def test_verify_with_bad_dates_keeps_the_typed_values_and_says_why(db, clinic, m
 
 
 def test_verify_prefill_takes_the_earlier_of_checklist_and_licence_expiry(db, mod_client):
-    from directory.clinics.services import save_profile
-
     soon = date.today() + timedelta(days=40)
     doctor = make_profile()["practitioners"][0] | {"licence_expiry": soon.isoformat()}
     save_profile(db, make_profile("c-1", practitioners=[doctor]), actor="test")
@@ -147,9 +154,6 @@ def test_verify_prefill_takes_the_earlier_of_checklist_and_licence_expiry(db, mo
     ],
 )
 def test_default_dates_rule(licence_expiry, days_from_today):
-    from directory.moderation.services import default_dates
-    from directory.vetting.checklist import load_checklist
-
     today = date(2026, 11, 22)
     if licence_expiry == "+40":
         licence_expiry = (today + timedelta(days=40)).isoformat()
@@ -161,22 +165,12 @@ def test_default_dates_rule(licence_expiry, days_from_today):
 
 
 def test_reject_needs_a_reason_code_and_tells_the_clinic(app, db, clinic, mod_client):
-    from directory.mail import read_messages
-    from directory.vetting.services import get_claim
-
     pending_claim(db, clinic)
-    refused = mod_client.post(
-        f"{REVIEW}/reject", data={"reject-expected_state": "pending_review", "reject-note": "x"}
-    )
+    refused = mod_client.post(f"{REVIEW}/reject", data=_reject_data("", "x"))
     assert refused.status_code == 400
     assert claim_state(db, clinic, ITEM) == "pending_review"
     response = mod_client.post(
-        f"{REVIEW}/reject",
-        data={
-            "reject-expected_state": "pending_review",
-            "reject-reason_code": "evidence-outdated",
-            "reject-note": "The consent form is from 2019.",
-        },
+        f"{REVIEW}/reject", data=_reject_data("evidence-outdated", "The consent form is from 2019.")
     )
     assert response.status_code == 302
     claim = get_claim(db, clinic, ITEM)
@@ -201,9 +195,6 @@ def test_other_reason_needs_a_note(db, clinic, mod_client):
 def test_asking_for_more_information_returns_the_claim_and_emails_the_clinic(
     app, db, clinic, mod_client
 ):
-    from directory.mail import read_messages
-    from directory.vetting.services import get_claim
-
     pending_claim(db, clinic)
     response = mod_client.post(
         f"{REVIEW}/info",
@@ -231,19 +222,10 @@ def test_second_moderator_sees_who_decided_first_and_nothing_is_overwritten(
         page = parse_html(client.get(REVIEW).get_data(as_text=True))
         assert page.find("input", id="reject-expected_state")["value"] == "pending_review"
     assert mod_client.post(f"{REVIEW}/verify", data=_verify_data()).status_code == 302
-    late = mod2_client.post(
-        f"{REVIEW}/reject",
-        data={
-            "reject-expected_state": "pending_review",
-            "reject-reason_code": "not-met",
-            "reject-note": "No consent form.",
-        },
-    )
+    late = mod2_client.post(f"{REVIEW}/reject", data=_reject_data("not-met", "No consent form."))
     assert late.status_code == 409
     message = parse_html(late.get_data(as_text=True)).find("p", class_="notice conflict-message")
     assert "already decided" in text_of(message) and "Mo Derator" in text_of(message)
-    from directory.vetting.services import get_claim
-
     claim = get_claim(db, clinic, ITEM)
     assert claim["state"] == "verified" and claim["verified_by_name"] == "Mo Derator"
     actions = [
@@ -274,8 +256,6 @@ def test_a_declared_conflict_stops_every_decision(db, clinic, mod_client):
 
 
 def test_a_clinic_account_on_the_moderators_email_domain_stops_decisions(app, db, clinic):
-    from tests.moderation.helpers import log_in_with_mfa
-
     pending_claim(db, clinic)
     insider = add_user(db, "friend@harley.example", name="Insider")  # owner@harley.example
     client = app.test_client()
@@ -297,9 +277,6 @@ def test_a_clinic_account_on_the_moderators_email_domain_stops_decisions(app, db
     ],
 )
 def test_conflict_of_interest_rule(db, moderator_email, declared, clinic_user_emails, refused):
-    from directory.clinics.services import save_profile
-    from directory.moderation import services, storage
-
     save_profile(db, make_profile("c-9"), actor="test")
     mod_id = add_user(db, moderator_email.lower())
     for n, email in enumerate(clinic_user_emails):

@@ -11,7 +11,7 @@ import pytest
 from directory.events import record_event
 from directory.moderation import transparency
 from directory.moderation.export import safe_cell
-from tests.moderation.helpers import pending_claim
+from tests.moderation.helpers import pending_claim, verify
 from tests.soup import parse_html, text_of
 
 TODAY = date(2026, 11, 22)
@@ -98,19 +98,9 @@ def test_report_figures_follow_each_reports_latest_outcome():
 def test_the_public_page_shows_live_figures_as_svg_charts_with_tables(
     client, db, clinic, mod_client
 ):
-    from directory.vetting.services import verify_claim
-
     pending_claim(db, clinic)
     today = date.today()
-    verify_claim(
-        db,
-        "c-1",
-        "informed-consent",
-        moderator_id=None,
-        moderator_name="M",
-        verified_at=today,
-        expires_at=today + timedelta(days=100),
-    )
+    verify(db, "c-1", "informed-consent", on=today, until=today + timedelta(days=100), by="M")
     client.post(
         "/clinics/c-1/report",
         data={"category": "other", "description": "Rude reception staff."},

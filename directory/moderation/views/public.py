@@ -8,32 +8,24 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_login import login_user
 
 from directory.accounts.limits import per_ip
+from directory.accounts.services import get_user
 from directory.db import get_db
 from directory.extensions import User
 from directory.i18n import translate
-from directory.moderation import invites, reports, services
+from directory.moderation import invites, reports
 from directory.moderation.forms import AcceptInviteForm, ReportForm
+from directory.moderation.services import ModerationError
+from directory.moderation.text import sentence
 from directory.moderation.transparency import transparency_figures
 
 bp = Blueprint("moderation_public", __name__)
 
 
 def _reportable_clinic(clinic_id: str) -> dict:
-    from directory.clinics.storage import get_clinic
-
-    if len(clinic_id) > 200:
-        abort(404)
-    clinic = get_clinic(get_db(), clinic_id)
-    # Suspended listings can still be reported; unpublished ones are not public at all.
-    if clinic is None or clinic["status"] == "unpublished":
+    clinic = reports.reportable_clinic(get_db(), clinic_id)
+    if clinic is None:
         abort(404)
     return clinic
-
-
-def report_error_sentence(exc: reports.ReportError) -> str:
-    """Return a refused report's reason as a sentence (the English msgid in the catalogs)."""
-    text = str(exc)
-    return text[:1].upper() + text[1:] + "."
 
 
 @bp.route("/clinics/<clinic_id>/report", methods=["GET", "POST"])
@@ -54,7 +46,8 @@ def report(clinic_id: str):
                 contact=form.contact.data,
             )
         except reports.ReportError as exc:
-            form.form_errors.append(translate(report_error_sentence(exc)))
+            # The sentence is the English msgid in the catalogs.
+            form.form_errors.append(translate(sentence(exc)))
         else:
             return redirect(url_for("moderation_public.report_sent", clinic_id=clinic_id))
     status = 400 if form.errors else 200
@@ -91,11 +84,9 @@ def join(token: str):
             user_id = invites.accept_invite(
                 db, token, password=form.password.data, display_name=form.display_name.data
             )
-        except services.ModerationError as exc:
+        except ModerationError as exc:
             form.password.errors.append(str(exc))
         else:
-            from directory.accounts.storage import get_user
-
             # A fresh session for the new account; the second-factor guard takes it from here.
             session.clear()
             login_user(User(get_user(db, user_id)))

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
+from datetime import UTC
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from directory.db import get_db
-from directory.extensions import login_manager
-from directory.moderation import mfa, storage
-from directory.moderation.access import (
+from directory.moderation import mfa
+from directory.moderation.forms import CodeForm, EmptyForm
+from directory.moderation.views.access import (
     MFA_MARK,
     is_staff,
     mfa_done,
-    safe_next,
     second_factor_redirect,
+    staff_only,
 )
-from directory.moderation.forms import CodeForm, EmptyForm
+from directory.urls import safe_next
 
 bp = Blueprint("mfa", __name__, url_prefix="/mfa")
 PENDING_SECRET = "mfa_pending_secret"
@@ -38,23 +37,13 @@ def require_second_factor():
     return second_factor_redirect()
 
 
-def _staff_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not is_staff():
-        abort(403)
-    return None
-
-
 def _next() -> str:
     return safe_next(request.values.get("next"), url_for("moderation.queue"))
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
+@staff_only
 def enrol():
-    refused = _staff_only()
-    if refused is not None:
-        return refused
     db = get_db()
     # An enrolled factor is replaced only from a session that already passed it: a stolen
     # password alone must not be enough to swap in the thief's authenticator.
@@ -89,10 +78,8 @@ def enrol():
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@staff_only
 def verify():
-    refused = _staff_only()
-    if refused is not None:
-        return refused
     db = get_db()
     if not mfa.is_enrolled(db, current_user.id):
         return redirect(url_for("mfa.enrol", next=request.values.get("next")))
@@ -105,7 +92,7 @@ def verify():
         if outcome in (mfa.OK, mfa.RECOVERY_OK):
             session[MFA_MARK] = current_user.id
             if outcome == mfa.RECOVERY_OK:
-                left = storage.count_recovery_codes(db, current_user.id)
+                left = mfa.codes_left(db, current_user.id)
                 flash(
                     f"You used a recovery code; {left} left. Each works once"
                     + (" — make new ones soon." if left < 4 else "."),
@@ -113,8 +100,7 @@ def verify():
                 )
             return redirect(_next())
         if outcome == mfa.LOCKED:
-            factor = storage.get_factor(db, current_user.id) or {}
-            until = mfa.locked_until(factor, time.time()) or datetime.now(UTC)
+            until = mfa.lock_end(db, current_user.id)
             form.code.errors.append(
                 "Too many wrong codes. Wait until "
                 f"{until.astimezone(UTC).strftime('%H:%M')} UTC, then try again."
@@ -132,10 +118,8 @@ def verify():
 
 
 @bp.post("/recovery-codes")
+@staff_only
 def recovery_codes():
-    refused = _staff_only()
-    if refused is not None:
-        return refused
     if not mfa_done():
         return second_factor_redirect()
     form = EmptyForm()

@@ -1,0 +1,72 @@
+"""Forms of the /account pages: register, log in, reset and change the password, buttons."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from directory.accounts.forms.fields import email_field, new_password_field, repeat_field
+from directory.accounts.passwords import MAX_LENGTH
+
+
+class RegisterForm(FlaskForm):
+    email = email_field()
+    password = new_password_field()
+    confirm = repeat_field()
+    submit = SubmitField(lazy_gettext("Create account"))
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        lazy_gettext("E-mail address"),
+        validators=[
+            InputRequired(message=lazy_gettext("Enter your e-mail address.")),
+            Length(max=254),
+        ],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        lazy_gettext("Password"),
+        validators=[
+            InputRequired(message=lazy_gettext("Enter your password.")),
+            Length(max=MAX_LENGTH),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(lazy_gettext("Keep me logged in on this device for 30 days"))
+    next = HiddenField()
+    submit = SubmitField(lazy_gettext("Log in"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField(lazy_gettext("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field("New password")
+    confirm = repeat_field()
+    submit = SubmitField("Set my new password")
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        "Current password",
+        validators=[
+            InputRequired(message="Enter your current password."),
+            Length(max=MAX_LENGTH),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field("New password")
+    confirm = repeat_field()
+    submit = SubmitField("Change password")
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (and its CSRF token): confirm, accept, log out, remove."""
+
+    submit = SubmitField("Continue")

@@ -1,0 +1,103 @@
+"""Account use cases shared by the CLI and the web: the one door into the accounts domain.
+
+Each module holds one idea: users (register, confirm, authenticate, passwords), domains
+(does an address prove a clinic's website), listings (getting a listing and a moderator's
+decision on it), members (a clinic's people and invitations), drafts and editing (the profile
+editor) and demo (the demo logins). No Flask here: views send the mails and build the pages.
+"""
+
+from directory.accounts.services.demo import DEMO_LOGINS, ensure_demo_logins
+from directory.accounts.services.domains import domain_matches
+from directory.accounts.services.drafts import discard_draft, get_draft, keep_draft
+from directory.accounts.services.editing import EditResult, save_edit
+from directory.accounts.services.errors import AccountError
+from directory.accounts.services.listings import (
+    approve_listing,
+    approve_ownership,
+    claimable_clinic,
+    create_listing,
+    decide_request,
+    find_claimable_clinics,
+    get_listing_request,
+    get_ownership_request,
+    get_request,
+    list_ownership_requests,
+    list_pending_listings,
+    list_requests,
+    reject_listing,
+    reject_ownership,
+    request_ownership,
+)
+from directory.accounts.services.members import (
+    accept_invite,
+    clinic_members,
+    clinics_of_user,
+    invite_editor,
+    list_invites,
+    member_role,
+    pending_invite,
+    remove_member,
+    revoke_invite,
+)
+from directory.accounts.services.users import (
+    ROLES,
+    active_user,
+    authenticate,
+    change_password,
+    confirm_email,
+    create_user,
+    get_user,
+    is_confirmed,
+    password_problem,
+    register_clinic_user,
+    set_password,
+    user_for_reset,
+)
+
+__all__ = [
+    "DEMO_LOGINS",
+    "ROLES",
+    "AccountError",
+    "EditResult",
+    "accept_invite",
+    "active_user",
+    "approve_listing",
+    "approve_ownership",
+    "authenticate",
+    "change_password",
+    "claimable_clinic",
+    "clinic_members",
+    "clinics_of_user",
+    "confirm_email",
+    "create_listing",
+    "create_user",
+    "decide_request",
+    "discard_draft",
+    "domain_matches",
+    "ensure_demo_logins",
+    "find_claimable_clinics",
+    "get_draft",
+    "get_listing_request",
+    "get_ownership_request",
+    "get_request",
+    "get_user",
+    "invite_editor",
+    "is_confirmed",
+    "keep_draft",
+    "list_invites",
+    "member_role",
+    "list_ownership_requests",
+    "list_pending_listings",
+    "list_requests",
+    "password_problem",
+    "pending_invite",
+    "register_clinic_user",
+    "reject_listing",
+    "reject_ownership",
+    "remove_member",
+    "request_ownership",
+    "revoke_invite",
+    "save_edit",
+    "set_password",
+    "user_for_reset",
+]

@@ -1,0 +1,194 @@
+"""Reviewing a claim: what the review screen shows, and the moderator's decisions on it:
+verify, or decide with a note the clinic reads (reject with a reason; hand it back asking for
+more information)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlite_utils
+
+from directory.clinics.services import get_clinic
+from directory.moderation import storage
+from directory.moderation.services import (
+    Link,
+    ModerationError,
+    Moderator,
+    Send,
+    conflict_reason,
+    ensure_may_decide,
+    tell_clinic,
+)
+from directory.moderation.text import clean_text
+from directory.vetting import services as vetting
+from directory.vetting.checklist import load_checklist
+
+REJECT_REASONS = {
+    "evidence-missing": "The evidence is missing or cannot be read",
+    "evidence-outdated": "The evidence is out of date",
+    "evidence-mismatch": "The evidence is for another clinic, person or treatment",
+    "licence-not-found": "The licence could not be found on the authority's register",
+    "not-met": "The evidence shows the requirement is not met",
+    "other": "Other (see the note)",
+}
+# (subject, body) of the e-mail each decision with a note sends to the clinic.
+REJECTED_MAIL = (
+    "Vetted: a claim was not accepted ({title})",
+    "A moderator reviewed your claim \u201c{title}\u201d and did not accept it.\n\n"
+    "Reason: {note}\n\nYou can add evidence and send it for review again from your dashboard: "
+    "{link}\n",
+)
+INFO_MAIL = (
+    "Vetted: more information needed ({title})",
+    "A moderator reviewing your claim \u201c{title}\u201d needs more information before "
+    "deciding:\n\n{note}\n\nPlease add it from your dashboard: {link}\n",
+)
+
+
+def default_dates(item, clinic: dict, today: date) -> dict:
+    """Prefill a verification: today, and the expiry from the checklist or a licence.
+
+    For a practitioner-based item, the earliest licence expiry given (of prescribers only for
+    the prescriber item) wins when it is earlier than the checklist's expiry.
+    """
+    expires = today + timedelta(days=item.expires_days)
+    source = f"the checklist ({item.expires_days} days)"
+    if item.practitioner_based:
+        people = clinic.get("practitioners") or []
+        if item.key == "physician-prescriber":
+            people = [p for p in people if p.get("prescriber")]
+        licences = []
+        for person in people:
+            try:
+                licences.append((date.fromisoformat(str(person.get("licence_expiry"))), person))
+            except ValueError:
+                continue
+        if licences:
+            first, person = min(licences, key=lambda pair: pair[0])
+            if first < expires:
+                expires = first
+                source = f"the licence of {person.get('name') or 'a practitioner'}"
+    return {"verified_at": today, "expires_at": expires, "source": source}
+
+
+def review_context(
+    db: sqlite_utils.Database, moderator: Moderator, clinic_id: str, item_key: str, *, today: date
+) -> dict | None:
+    """Return everything the review screen shows, or None when there is no such claim."""
+    item = load_checklist().get(item_key)
+    clinic = get_clinic(db, clinic_id)
+    if item is None or clinic is None:
+        return None
+    claim = vetting.get_claim(db, clinic_id, item_key)
+    if claim is None:
+        return None
+    return {
+        "clinic": clinic,
+        "item": item,
+        "claim": claim,
+        "evidence": claim["evidence"],
+        "history": vetting.claim_events(db, clinic_id, item_key),
+        "reports": storage.list_reports(db, clinic_id=clinic_id),
+        "defaults": default_dates(item, clinic, today),
+        "pending_actions": storage.list_actions(db, clinic_id=clinic_id),
+        "conflict": conflict_reason(db, moderator, clinic_id),
+    }
+
+
+def verify(
+    db: sqlite_utils.Database,
+    moderator: Moderator,
+    clinic_id: str,
+    item_key: str,
+    *,
+    verified_at: date,
+    expires_at: date,
+    expected_state: str | None,
+    today: date | None = None,
+) -> dict:
+    """Verify a claim (raises vetting's ConflictError if someone decided it meanwhile)."""
+    ensure_may_decide(db, moderator, clinic_id)
+    return vetting.verify_claim(
+        db,
+        clinic_id,
+        item_key,
+        moderator_id=moderator.id,
+        moderator_name=moderator.name,
+        verified_at=verified_at,
+        expires_at=expires_at,
+        expected_state=expected_state,
+        today=today,
+    )
+
+
+@dataclass(frozen=True)
+class NoteDecision:
+    """A decision with a note the clinic reads: vetting's step, the note, and its e-mail."""
+
+    decide: Callable[..., dict]
+    note: str
+    mail: tuple[str, str]
+
+
+def rejection(reason_code: str, note: str) -> NoteDecision:
+    """Reject a claim with a reason from the list and a note the clinic reads."""
+    if reason_code not in REJECT_REASONS:
+        raise ModerationError("Choose a reason from the list.")
+    note = clean_text(note)
+    if reason_code == "other" and not note:
+        raise ModerationError("Write a note: the clinic needs to know what is wrong.")
+    reason = REJECT_REASONS[reason_code] + (f". {note}" if note else ".")
+    return NoteDecision(vetting.reject_claim, reason, REJECTED_MAIL)
+
+
+def information_request(note: str) -> NoteDecision:
+    """Hand a claim back to the clinic asking for more information.
+
+    The claim goes back to "claimed" (vetting.request_information), not "rejected": the
+    clinic answers by adding evidence, which sends it back to review.
+    """
+    note = clean_text(note)
+    if not note:
+        raise ModerationError("Say what information is missing: the clinic reads this note.")
+    return NoteDecision(vetting.request_information, note, INFO_MAIL)
+
+
+def decide_with_note(
+    db: sqlite_utils.Database,
+    moderator: Moderator,
+    clinic_id: str,
+    item_key: str,
+    decision: NoteDecision,
+    *,
+    expected_state: str | None,
+    today: date | None = None,
+    send: Send | None = None,
+    dashboard_url: Link | None = None,
+) -> dict:
+    """Apply a decision with a note (rejection, information_request); return the claim.
+
+    With send and dashboard_url, the clinic's people are e-mailed the note and a link.
+    """
+    ensure_may_decide(db, moderator, clinic_id)
+    claim = decision.decide(
+        db,
+        clinic_id,
+        item_key,
+        moderator_id=moderator.id,
+        moderator_name=moderator.name,
+        reason=decision.note,
+        expected_state=expected_state,
+        today=today,
+    )
+    if send is not None and dashboard_url is not None:
+        item = load_checklist().get(item_key)
+        fields = {
+            "title": item.title if item else item_key,
+            "note": decision.note,
+            "link": dashboard_url(clinic_id),
+        }
+        subject, body = (part.format(**fields) for part in decision.mail)
+        tell_clinic(db, clinic_id, subject, body, send)
+    return claim

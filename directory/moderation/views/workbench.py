@@ -1,0 +1,80 @@
+"""The workbench blueprint (/moderation, staff only) and what its route modules share.
+
+The routes attach to `bp` from one module per idea: queue, claims, requests, reports,
+clinics, actions, conflicts, invites (views/__init__.py imports them all).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash
+
+from directory.db import get_db
+from directory.moderation.services import Link, ModerationError, Refused
+from directory.search.services import drain_outbox, get_index
+from directory.urls import dashboard_links
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+ID_MAX = 200
+
+
+def today() -> date:
+    return date.today()
+
+
+def bounded(value: str) -> str:
+    """Return an id from the path, or stop with 404 when it is absurdly long."""
+    if len(value) > ID_MAX:
+        abort(404)
+    return value
+
+
+def base_url() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def dashboard_url() -> Link:
+    """Return the builder of clinic dashboard links for e-mails."""
+    return dashboard_links(current_app.url_map, base_url())
+
+
+def attempt(act, page, errors: list | None = None):
+    """Run act(); return (its result, None), or (None, the page that says why it was refused).
+
+    No such thing is a 404. A conflict of interest is flashed, with 403. Another refusal goes
+    into errors when given (a field's), else is flashed, with 400. page(status) makes the page.
+    """
+    try:
+        return act(), None
+    except LookupError:
+        abort(404)
+    except Refused as exc:
+        flash(str(exc), "error")
+        return None, page(403)
+    except ModerationError as exc:
+        if errors is None:
+            flash(str(exc), "error")
+        else:
+            errors.append(str(exc))
+        return None, page(400)
+
+
+def submitted(form, field, act) -> bool:
+    """Run act() for a valid submission and say whether it ran; a refusal goes beside field."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        act()
+    except ModerationError as exc:
+        field.errors.append(str(exc))
+        return False
+    return True
+
+
+def _drain() -> None:
+    """Bring the search index up to date after a change (the outbox keeps it on failure)."""
+    try:
+        drain_outbox(get_db(), get_index())
+    except Exception:  # the change is committed; the outbox replays it on the next drain
+        current_app.logger.exception("could not update the search index")
