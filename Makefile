@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock serve dev test test-fast lint format bench clean
+.PHONY: help venv lock serve dev test test-fast lint format bench lighthouse vendor clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,15 @@ format: venv ## Apply ruff fixes and formatting
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# Browser code from npm is served from our own static files (no CDN): `make vendor` copies the
+# exact versions package-lock.json names; the copy is committed so the wheel and `make serve`
+# need no npm, and tests/browser/test_maps.py checks it still matches node_modules.
+vendor: node_modules/axe-core/axe.min.js ## Copy Leaflet from node_modules into directory/static/vendor
+	rm -rf directory/static/vendor/leaflet
+	mkdir -p directory/static/vendor/leaflet/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE directory/static/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/*.png directory/static/vendor/leaflet/images/
+
 test: venv lint node_modules/axe-core/axe.min.js ## Lint, then run the whole suite (browser tests and axe audit included)
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
@@ -53,6 +62,9 @@ test-fast: venv ## The suite without the browser tests
 bench: venv ## Run the benchmarks (import, search at 10k clinics)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/search_bench.py --clinics 10000
+
+lighthouse: venv node_modules/axe-core/axe.min.js ## Lighthouse mobile scores of the patient pages (home, search, clinic, compare, guide)
+	$(BIN)/python bench/lighthouse.py
 
 clean: ## Remove the virtual environment and caches (keeps instance/)
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .coverage htmlcov build dist *.egg-info

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from directory.settings import data_dir_from_env, load_or_create_secret
+from directory.settings import data_dir_from_env, load_or_create_secret, setting_default
 
 
 def _template_folder() -> str:
@@ -37,6 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAIL_DIR=str(data_dir / "mail"),
         SMTP_URL=os.environ.get("VETTED_SMTP_URL"),
         BASE_URL=os.environ.get("VETTED_BASE_URL", "http://127.0.0.1:5000"),
+        MAP_TILES=os.environ.get("VETTED_MAP_TILES", setting_default("MAP_TILES")),
+        MAP_ATTRIBUTION=os.environ.get(
+            "VETTED_MAP_ATTRIBUTION", setting_default("MAP_ATTRIBUTION")
+        ),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=11 * 1024 * 1024,
@@ -65,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_search(app)
     for name in ("i18n", "vetting", "accounts", "moderation.views", "patients"):
         _register_optional(app, name)
+    _register_optional(app, "hsds")
 
     from directory.cli import register_commands
 

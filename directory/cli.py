@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "directory.vetting.cli",
     "directory.moderation.cli",
     "directory.backups.cli",
+    "directory.registers.cli",
 )
 
 

@@ -17,9 +17,10 @@ def migration_sets() -> list[Migrations]:
     from directory.clinics.migrations import migrations as clinics
     from directory.events import migrations as events
     from directory.moderation.migrations import migrations as moderation
+    from directory.registers.migrations import migrations as registers
     from directory.vetting.migrations import migrations as vetting
 
-    return [events, clinics, accounts, vetting, moderation]
+    return [events, clinics, accounts, vetting, moderation, registers]
 
 
 def connect(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Database:

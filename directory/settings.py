@@ -42,12 +42,29 @@ SETTINGS = [
         "Public address used in links inside e-mails.",
     ),
     Setting(
+        "MAP_TILES",
+        "VETTED_MAP_TILES",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tile URL template ({z}/{x}/{y}); empty turns the maps off (addresses still show).",
+    ),
+    Setting(
+        "MAP_ATTRIBUTION",
+        "VETTED_MAP_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "Credit shown on every map for its tiles (HTML); the tile provider's terms require one.",
+    ),
+    Setting(
         "REPLICA_URL",
         "VETTED_REPLICA_URL",
         None,
         "Where `vetted replicate` streams the store with Litestream: file:///path or s3://…",
     ),
 ]
+
+
+def setting_default(name: str) -> str | None:
+    """Return the declared default of a setting."""
+    return next(s.default for s in SETTINGS if s.name == name)
 
 
 def data_dir_from_env(default: Path) -> Path:

@@ -19,3 +19,12 @@ def parse_html(text: str | bytes) -> BeautifulSoup:
 def text_of(node: Tag, separator: str = "") -> str:
     """Return a node's text with runs of whitespace collapsed to one space, as a reader sees it."""
     return " ".join(node.get_text(separator).split())
+
+
+def foreign_scripts(tree: BeautifulSoup) -> list[Tag]:
+    """Return the <script> elements that are not our own static files (what an injection adds)."""
+    return [
+        script
+        for script in tree.find_all("script")
+        if not (script.get("src") or "").startswith("/static/") or script.string
+    ]

@@ -173,3 +173,15 @@ def test_behind_gunicorn_an_api_caller_gets_json_for_long_addresses(gunicorn):
     # Over the app's cap, under gunicorn's: the app's JSON 414, with its reason.
     status, content_type, body = _raw_get(gunicorn, "/api/v1/clinics?q=" + "x" * MAX_URL_BYTES)
     assert status == 414 and content_type == "application/json" and "longer than we accept" in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/changes?limit=%C2%B2",  # "²": a digit to str.isdigit, not a number to int()
+        "/api/hsds/services?page=%C2%B2",
+        "/api/hsds/services?per_page=%D9%A3",  # an Arabic-Indic three
+    ],
+)
+def test_digits_that_are_not_numbers_are_a_400_not_a_500(client, url):
+    assert_json_error(client.get(url), 400)

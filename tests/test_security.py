@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from argon2 import PasswordHasher
 from werkzeug.routing import AnyConverter, IntegerConverter
@@ -20,8 +23,10 @@ from tests.moderation.helpers import (
     store_document,
 )
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+CSP = (  # with the default map tiles (MAP_TILES), whose host serves the map images
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: https://tile.openstreetmap.org; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 # Evidence documents set a stricter policy of their own, and no referrer at all.
@@ -127,3 +132,17 @@ def test_the_map_tile_host_is_allowed_for_images(template, origin):
     images = security_headers({"MAP_TILES": template})["Content-Security-Policy"]
     expected = "img-src 'self' data:" + (f" {origin}" if origin else "") + ";"
     assert expected in images
+
+
+INLINE = re.compile(r"<style|<script(?![^>]*\bsrc=)|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+
+
+def test_no_template_needs_what_the_csp_refuses():
+    # Inline <style>, <script> without src, style="" and on*="" handlers are blocked by the CSP.
+    found = [
+        f"{path.relative_to(TEMPLATES)}:{n}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if INLINE.search(line)
+    ]
+    assert found == []

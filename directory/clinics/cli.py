@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from directory.clinics import importers
 from directory.clinics.exporting import export_profiles
 from directory.db import get_db
+from directory.hsds import cli as hsds_cli
 from directory.search.services import open_search_index
 
 # Per-record reasons printed on screen before "... and N more".
@@ -27,11 +28,11 @@ SHOWN = 20
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(importers.FORMATS),
+    type=click.Choice(importers.FORMATS + hsds_cli.FORMATS),
     default="jsonl",
     show_default=True,
     help="jsonl: profiles, one JSON object per line (or one object per file); "
-    "nhs-csv: an NHS website clinic or hospital list.",
+    "nhs-csv: an NHS website clinic or hospital list; " + hsds_cli.IMPORT_HELP,
 )
 @click.option("--strict", is_flag=True, help="Import nothing if any record is invalid.")
 @click.option("--dry-run", is_flag=True, help="Check and report without writing anything.")
@@ -53,6 +54,10 @@ def import_command(
     """
     if report_file is not None and not report_file.resolve().parent.is_dir():
         raise click.ClickException(f"{report_file}: the folder for the report does not exist")
+    if fmt in hsds_cli.FORMATS:
+        return hsds_cli.run_import(
+            file, fmt, strict=strict, dry_run=dry_run, verbose=verbose, report_file=report_file
+        )
     db = get_db()
     started = time.perf_counter()
     try:
@@ -133,12 +138,24 @@ def _show(report: importers.ImportReport, verbose: bool, report_file: Path | Non
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Write to this file (replaced whole, only once complete) instead of standard output.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("jsonl", *hsds_cli.FORMATS)),
+    default="jsonl",
+    show_default=True,
+    help=hsds_cli.EXPORT_HELP,
+)
 @with_appcontext
-def export_command(output: Path | None) -> None:
-    """Export every clinic as JSON Lines in the profile format, ordered by id."""
+def export_command(output: Path | None, fmt: str) -> None:
+    """Export every clinic as JSON Lines in the profile format, ordered by id (or as HSDS)."""
+    if fmt in hsds_cli.FORMATS:
+        return hsds_cli.run_export(output, fmt)
+    if output is not None and output.is_dir():
+        raise click.ClickException(f"{output}: is a folder; name a file")
     db = get_db()
     if output is None:
         with click.open_file("-", "wb") as stdout:

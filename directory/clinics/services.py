@@ -148,3 +148,8 @@ def count_clinics(
 ) -> int:
     """Count the clinics in these statuses (None for every clinic)."""
     return storage.count_clinics(db, statuses=statuses)
+
+
+def get_clinics(db: sqlite_utils.Database, ids: list[str]) -> list[dict]:
+    """Return these clinics (profile plus status and dates) in the order of ids."""
+    return storage.get_clinics(db, ids)

@@ -190,6 +190,14 @@ def set_score(db: sqlite_utils.Database, clinic_id: str, score: float | None, co
     )
 
 
+# The orders a clinic list can be read in (a key the caller passes -> ORDER BY).
+LIST_ORDERS = {
+    "name": "name collate nocase, id",
+    "score": "score is null, score desc, name collate nocase, id",
+    "city": "city is null, city collate nocase, name collate nocase, id",
+}
+
+
 def list_clinics(
     db: sqlite_utils.Database,
     *,
@@ -197,8 +205,9 @@ def list_clinics(
     offset: int = 0,
     statuses: tuple[str, ...] = ("published",),
     country: str | None = None,
+    order: str = "name",
 ) -> list[dict]:
-    """Return one page of clinic summary rows, by name."""
+    """Return one page of clinic summary rows, in one of LIST_ORDERS (by name by default)."""
     where = [f"status in ({','.join('?' * len(statuses))})"]
     args: list[Any] = list(statuses)
     if country:
@@ -207,7 +216,7 @@ def list_clinics(
     sql = (
         "select id, name, brand, city, country, score, core_verified from clinics where "
         + " and ".join(where)
-        + " order by name collate nocase, id limit ? offset ?"
+        + f" order by {LIST_ORDERS[order]} limit ? offset ?"
     )
     return list(db.query(sql, [*args, limit, offset]))
 

@@ -124,7 +124,7 @@ def language_links() -> list[dict]:
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel, the template helpers and the language cookie."""
-    from directory.i18n import names
+    from directory.i18n import formatting, labels, names
 
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -137,6 +137,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["treatment_label"] = names.treatment_label
     app.add_template_global(names.country_label, "country_label")
     app.add_template_global(names.language_label, "language_label")
+    formatting.init_app(app)
+    labels.init_app(app)
 
     @app.context_processor
     def _language_context() -> dict:

@@ -17,6 +17,7 @@ def N_(text: str) -> str:
 STATE_LABELS = (
     N_("No information"),
     N_("Claimed, not verified"),
+    N_("Claimed, evidence under review"),
     N_("Verified"),
     N_("Verified, due for re-check"),
     N_("Verification expired"),
@@ -72,6 +73,7 @@ ERROR_TEXTS = (
 # (directory/patients/places.py) that do not depend on what was typed.
 VIEW_MESSAGES = (
     N_("page must be a whole number from 1 to 10000."),
+    N_("sort must be name, score or city."),
     N_("country must be a two-letter ISO code, such as GB or AE."),
     N_("Choose a clinic to compare."),
     N_("Your comparison is now empty."),

@@ -30,6 +30,7 @@ REJECT_REASONS = {
     "evidence-outdated": "The evidence is out of date",
     "evidence-mismatch": "The evidence is for another clinic, person or treatment",
     "licence-not-found": "The licence could not be found on the authority's register",
+    "register-mismatch": "The register's entry does not match (name, status or speciality)",
     "not-met": "The evidence shows the requirement is not met",
     "other": "Other (see the note)",
 }

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 from directory.errors import MAX_URL_BYTES
+from directory.hsds.changes_api import DEFAULT_LIMIT as CHANGES_DEFAULT_LIMIT
+from directory.hsds.changes_api import MAX_CURSOR
+from directory.hsds.changes_api import MAX_LIMIT as CHANGES_MAX_LIMIT
 from directory.patients.places import MAX_NEAR_LENGTH
 from directory.search import params as p
 from directory.vocabulary import Vocabulary
@@ -380,6 +383,36 @@ def _schemas() -> dict:
                 "items": {"type": "array", "items": _ref("ChecklistItem")},
             },
         },
+        "Change": {
+            "type": "object",
+            "required": ["cursor", "at", "type", "clinic_id", "hsds_organization_id", "url"],
+            "properties": {
+                "cursor": {"type": "string", "description": "Resume after this change."},
+                "at": {"type": "string", "format": "date-time"},
+                "type": {"enum": ["created", "updated", "suspended", "removed", "score_changed"]},
+                "clinic_id": {"type": "string"},
+                "hsds_organization_id": {"type": "string", "format": "uuid"},
+                "url": {"type": "string"},
+                "fields": {"type": "array", "items": {"type": "string"}},
+                "item": {"type": "string", "description": "The checklist item (score_changed)."},
+                "state": NULLABLE_STRING,
+            },
+            "additionalProperties": False,
+        },
+        "Changes": {
+            "type": "object",
+            "required": ["changes", "next", "has_more", "links"],
+            "properties": {
+                "changes": {"type": "array", "items": _ref("Change")},
+                "next": {"type": "string", "description": "The cursor to pass as since."},
+                "has_more": {"type": "boolean"},
+                "links": {
+                    "type": "object",
+                    "required": ["next"],
+                    "properties": {"next": {"type": "string"}},
+                },
+            },
+        },
     }
 
 
@@ -465,6 +498,41 @@ def openapi_document(vocabulary: Vocabulary) -> dict:
                             _ref("Error"),
                             "near is missing or empty, or " + NEAR_400 + "; or a parameter "
                             "other than near was sent.",
+                        ),
+                        "414": too_long,
+                    },
+                }
+            },
+            "/api/v1/changes": {
+                "get": {
+                    "operationId": "listChanges",
+                    "summary": "Published changes in ledger order (created, updated, suspended, "
+                    "removed, score_changed), from an opaque cursor; resume with next.",
+                    "parameters": [
+                        _query(
+                            "since",
+                            "A cursor from an earlier page; without it, from the beginning.",
+                            {"type": "string", "maxLength": MAX_CURSOR},
+                            empty=False,
+                        ),
+                        _query(
+                            "limit",
+                            "Changes per page.",
+                            {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": CHANGES_MAX_LIMIT,
+                                "default": CHANGES_DEFAULT_LIMIT,
+                            },
+                            empty=False,
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json(_ref("Changes"), "One page of changes."),
+                        "400": _json(
+                            _ref("Error"),
+                            f"limit is not a whole number from 1 to {CHANGES_MAX_LIMIT}, or "
+                            "since is not a cursor this API gave out (an empty one included).",
                         ),
                         "414": too_long,
                     },

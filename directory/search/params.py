@@ -219,16 +219,23 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
     return SearchParams(request=request, near_place=near_place)
 
 
+def whole_number(raw: str, low: int, high: int) -> int | None:
+    """Return raw as a whole number in [low, high], or None; 2.0 counts, as in JSON Schema."""
+    value = _number(raw)
+    if value is None or not value.is_integer() or not low <= value <= high:
+        return None
+    return int(value)
+
+
 def _integer(args: Args, name: str, low: int, high: int, default: int, errors) -> int:
     raw = _single(args, name, errors)
     if not raw:
         return default
-    value = _number(raw)
-    # 2.0 is the whole number 2, as JSON Schema (and so the OpenAPI document) counts it.
-    if value is None or not value.is_integer() or not low <= value <= high:
+    value = whole_number(raw, low, high)
+    if value is None:
         errors[name] = f"{name} must be a whole number from {low} to {high}."
         return default
-    return int(value)
+    return value
 
 
 def _near(raw: str | None, errors: dict[str, str]) -> tuple[tuple[float, float] | None, str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pycountry
@@ -93,11 +94,49 @@ def search_page():
     except InvalidSearch as exc:
         return _render(errors=exc.errors), 400
     found = queries.run_search(db, get_index(), params.request)
+    if found.total and params.request.page > found.pages:
+        # Past the last page: show the last one rather than "Page 999 of 19".
+        params = replace(params, request=replace(params.request, page=found.pages))
+        found = queries.run_search(db, get_index(), params.request)
     facets = {
         field: _facet_options(field, found.facets.get(field), getattr(params.request, field))
         for field in FACET_FIELDS
     }
     return _render(params=params, found=found, facets=facets)
+
+
+def matched_treatments(params: SearchParams | None) -> set[str]:
+    """Return the treatments a search asked for: its filters, and the ones its words name."""
+    if params is None:
+        return set()
+    vocabulary = load_vocabulary()
+    wanted = set(params.request.treatment)
+    words = f" {(params.request.q or '').lower()} "
+    for key, phrases in vocabulary.synonym_groups().items():
+        if key in vocabulary.treatments and any(f" {p.lower()} " in words for p in phrases):
+            wanted.add(key)
+    # "mesotherapy" also matches hair mesotherapy, mesolifting... (its narrower treatments).
+    wanted |= {k for k, t in vocabulary.treatments.items() if t.broader in wanted}
+    return wanted
+
+
+def map_points(found) -> list[dict]:
+    """Return the results that have a location, numbered as in the list, for the map."""
+    points = []
+    for result in found.results if found else []:
+        clinic = result.clinic
+        if clinic.get("location"):
+            points.append(
+                {
+                    "lat": clinic["location"]["lat"],
+                    "lon": clinic["location"]["lon"],
+                    "name": clinic["name"],
+                    "url": url_for("clinics.clinic_detail", clinic_id=clinic["id"]),
+                    "label": str(result.rank),
+                    "id": clinic["id"],
+                }
+            )
+    return points
 
 
 def _render(*, errors=None, params=None, found=None, facets=None):
@@ -119,6 +158,12 @@ def _render(*, errors=None, params=None, found=None, facets=None):
             for field in FACET_FIELDS
         }
     filters = list(active_filters(params)) if params else []
+    if params:
+        filter_count = sum(1 for f in filters if f.field != "q")
+    else:
+        ignored = ("q", "sort", "page", "per_page", "lang")
+        filter_count = sum(1 for k, v in args.items(multi=True) if v and k not in ignored)
+    points = map_points(found)
     titles = checklist_titles()
     verified_options = None
     if titles is not None:
@@ -135,6 +180,9 @@ def _render(*, errors=None, params=None, found=None, facets=None):
         facets=facets,
         facet_titles=FACET_TITLES,
         filters=filters,
+        filter_count=filter_count,
+        matched=matched_treatments(params),
+        map_points=points,
         verified_options=verified_options,
         relaxations=relaxations(params) if params else [],
         search_url=search_url,

@@ -37,7 +37,7 @@ FADING = "fading"
 LABELS = {
     NO_INFORMATION: "No information",
     CLAIMED: "Claimed, not verified",
-    PENDING: "Claimed, not verified",
+    PENDING: "Claimed, evidence under review",
     VERIFIED: "Verified",
     FADING: "Verified, due for re-check",
     EXPIRED: "Verification expired",

@@ -86,9 +86,24 @@ def live_app(tmp_path: Path, live_server_profiles, live_server_config):
             "DATA_DIR": str(tmp_path / "live-data"),
             "SECRET_KEY": "browser-test-secret",
             "RATELIMIT_ENABLED": False,
+            # Maps draw from a tile on this server: browser tests never reach the network.
+            "MAP_TILES": "/static/favicon.svg?z={z}&x={x}&y={y}",
             **live_server_config,
         }
     )
+
+    @app.after_request
+    def _read_files_whole(response):
+        # The test server sends static files (Leaflet is 147 kB) from memory: a browser that
+        # moves on mid-download would otherwise leave the open file to the garbage collector,
+        # and its ResourceWarning would fail whichever test happens to be running.
+        if response.direct_passthrough and response.status_code == 200:
+            body = b"".join(response.response)
+            response.response.close()
+            response.direct_passthrough = False
+            response.set_data(body)
+        return response
+
     db = connect(app.config["DATABASE"])
     try:
         for profile in live_server_profiles:

@@ -144,7 +144,7 @@ def test_compare_table_shows_each_clinic_side_by_side(client, clinics):
     assert "differs" not in practitioners["class"]
     assert "Dr Amira Haddad: dermatologist (prescriber)" in text_of(practitioners)
     face = tree.find("tr", **{"data-treatment": "mesotherapy-face"})
-    assert [text_of(td) for td in face.find_all("td")] == ["GBP 150–250", "GBP 150–250"]
+    assert [text_of(td) for td in face.find_all("td")] == ["£150 – £250", "£150 – £250"]
     share = tree.find("input", id="share-link")
     assert share["value"].endswith("/compare?ids=c-1,c-2")
 
@@ -156,9 +156,9 @@ def table_ids_from(tree) -> list[str]:
 def test_compare_table_has_a_print_stylesheet(client, clinics):
     add(client, "c-1")
     tree = parse_html(client.get("/compare").data)
-    href = tree.find("link", attrs={"rel": "stylesheet", "href": "/static/patients/patients.css"})
+    href = tree.find("link", attrs={"rel": "stylesheet", "href": "/static/style.css"})
     assert href is not None
-    with client.get("/static/patients/patients.css") as response:
+    with client.get("/static/style.css") as response:
         css = response.get_data(as_text=True)
     print_block = css[css.index("@media print") :]
     assert ".no-print" in print_block and "header.site" in print_block

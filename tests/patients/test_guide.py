@@ -162,7 +162,7 @@ def test_questions_page_asks_about_every_checklist_item_once(client):
 
 def test_questions_page_prints_on_one_page(client):
     tree = parse_html(client.get("/guide/questions").data)
-    assert tree.find("link", href="/static/patients/patients.css") is not None
+    assert tree.find("link", href="/static/style.css") is not None
     assert len(text_of(tree.find("ol", class_="questions")).split()) < 400
     assert "no-print" in tree.find("nav", class_="guide-pager")["class"]
 

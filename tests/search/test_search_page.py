@@ -11,7 +11,7 @@ from directory.search.services import EXTENSION_KEY
 from index.types import Hit
 from tests.conftest import make_profile
 from tests.search.helpers import PUBLISHED, FakeIndex, needs_real_index
-from tests.soup import parse_html, text_of
+from tests.soup import foreign_scripts, parse_html, text_of
 
 
 def get_page(client, url: str, status: int = 200):
@@ -53,15 +53,15 @@ def test_result_cards_show_name_place_treatments_score_and_badge(client, db, cli
     assert (text_of(link), link["href"]) == ("Harley Skin Clinic", "/clinics/gb-1")
     assert text_of(card.find("p", class_="place")).startswith("London, United Kingdom")
     assert text_of(card.find("span", class_="distance")) == "0.0 km away"
-    assert [text_of(li) for li in card.find("ul", class_="treatments").find_all("li")] == [
-        "Face mesotherapy",
-        "Microneedling",
-    ]
-    assert text_of(card.find("span", class_="score")) == "Score 92/100"
-    assert text_of(card.find("span", class_="core-verified")) == "Core verified"
+    offers = card.find("ul", class_="treatments").find_all("li")
+    assert [text_of(li.find("span")) for li in offers] == ["Face mesotherapy", "Microneedling"]
+    assert all(li.find(class_="price") for li in offers)  # each with its price, or "not given"
+    # Rounded down, like the score itself: a badge never overstates.
+    assert text_of(card.find(class_="score-badge")) == "Score 91 /100"
+    assert text_of(card.find(class_="core-verified")) == "✓ Core checks verified"
     other = page.find("li", class_="result", **{"data-clinic-id": "gb-2"})
-    assert other.find("span", class_="core-verified") is None
-    assert text_of(other.find("span", class_="score")) == "Not scored yet"
+    assert other.find(class_="core-verified") is None
+    assert text_of(other.find(class_="score-badge")) == "Not scored yet"
     assert get_page(client, "/search").find("span", class_="distance") is None
 
 
@@ -198,15 +198,21 @@ def test_form_is_accessible_without_javascript(client, clinics):
     page = get_page(client, "/search?q=meso")
     form = page.find("form", role="search")
     assert form["method"] == "get" and form["action"] == "/search"
-    labelled = {label.get("for") for label in form.find_all("label")}
-    for control in form.find_all("input") + form.find_all("select"):
-        if control.get("type") in ("hidden",):
+    # The filters join the form with form="search-form": the form closes before the results,
+    # so each result's own "Add to compare" form is not swallowed by it.
+    assert form.find("li", class_="result") is None and form.find("form") is None
+    controls = form.find_all(["input", "select"]) + page.find_all(attrs={"form": form["id"]})
+    assert len(controls) > 5
+    labelled = {label.get("for") for label in page.find_all("label")}
+    for control in controls:
+        if control.get("type") in ("hidden", "submit"):
             continue
-        wrapped = control.parent.name == "label"
+        wrapped = control.find_parent("label") is not None
         assert wrapped or control.get("id") in labelled, control.attrs
-    for fieldset in form.find_all("fieldset"):
+        assert control.find_parent("form") in (None, form), control.attrs
+    for fieldset in page.find("aside", id="filters").find_all("fieldset"):
         assert text_of(fieldset.find("legend"))
-    assert page.find("script") is None
+    assert foreign_scripts(page) == []
 
 
 @needs_real_index

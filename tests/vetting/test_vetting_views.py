@@ -105,7 +105,7 @@ def test_clinic_page_shows_state_rows_and_who_verified_what(client, db):
     assert text_of(section.find("span", class_="score")) == f"{expected.score:.1f}"
     assert section.find("span", class_="core-verified") is None
 
-    rows = {tr["data-item"]: tr for tr in section.find_all("tr") if "data-item" in tr.attrs}
+    rows = {li["data-item"]: li for li in section.find_all("li", class_="check-item")}
     assert set(rows) == {row.key for row in expected.items}
     assert "physician-prescriber" not in rows  # no mesobotox offered
     states = {key: tr["data-state"] for key, tr in rows.items()}
@@ -117,27 +117,28 @@ def test_clinic_page_shows_state_rows_and_who_verified_what(client, db):
 
     staff = rows["licensed-staff"]
     verified_at = today - timedelta(days=12)
-    assert text_of(staff.find("td", class_="verified-by")) == "Ana Reyes"
-    assert staff.find("td", class_="verified-at").find("time")["datetime"] == (
-        verified_at.isoformat()
+    assert text_of(staff.find(class_="verified-by")) == "Ana Reyes"
+
+    def shown_date(name: str) -> str:
+        return staff.find(class_=name).find("time")["datetime"]
+
+    assert shown_date("verified-at") == verified_at.isoformat()
+    assert shown_date("fades-from") == (verified_at + timedelta(days=180)).isoformat()
+    assert shown_date("expires-at") == (verified_at + timedelta(days=365)).isoformat()
+    assert shown_date("clinic-changed") == today.isoformat()
+    # Dates read as words for people ("14 May 2026" style), not ISO.
+    assert (
+        text_of(staff.find(class_="verified-at"))
+        == f"{verified_at:%b} {verified_at.day}, {verified_at:%Y}"
     )
-    assert text_of(staff.find("td", class_="fades-from")) == (
-        (verified_at + timedelta(days=180)).isoformat()
-    )
-    assert text_of(staff.find("td", class_="expires-at")) == (
-        (verified_at + timedelta(days=365)).isoformat()
-    )
-    assert text_of(staff.find("td", class_="clinic-changed")) == today.isoformat()
-    assert text_of(staff.find("td", class_="evidence")) == "Licence number"
+    # Each item shows the points it earns of its maximum.
+    assert text_of(staff.find(class_="points")) == "20 of 20 points"
+    assert text_of(staff.find(class_="evidence")) == "Licence number"
     assert "GMC 7654321" not in text_of(staff)  # the evidence itself stays private
-    assert text_of(rows["transparent-pricing"].find("td", class_="state")) == (
-        "Claimed, not verified"
-    )
-    assert "No written procedure." in text_of(
-        rows["complaints-procedure"].find("td", class_="state")
-    )
+    assert text_of(rows["transparent-pricing"].find(class_="state")) == "Claimed, not verified"
+    assert "No written procedure." in text_of(rows["complaints-procedure"].find(class_="state"))
     assert "Not met" in text_of(rows["complaints-procedure"])
-    assert text_of(rows["facility-registered"].find("td", class_="state")) == "No information"
+    assert text_of(rows["facility-registered"].find(class_="state")) == "No information"
     assert "supervised by a physician" in text_of(section.find("p", class_="not-applicable"))
 
 
@@ -154,7 +155,7 @@ def test_clinic_page_draws_score_history_with_a_text_alternative(client, db):
     points = [tuple(map(float, p.split(","))) for p in svg.find("polyline")["points"].split()]
     assert points[0][0] < points[-1][0] and points[0][1] > points[-1][1]  # later and higher
     history = figure.find("table", class_="history")
-    dates = [text_of(tr.find("td")) for tr in history.find("tbody").find_all("tr")]
+    dates = [tr.find("td").find("time")["datetime"] for tr in history.find("tbody").find_all("tr")]
     assert dates[0] == today.isoformat()
     assert (today - timedelta(days=20)).isoformat() in dates
     assert text_of(svg.find("desc")).startswith("Score from")
@@ -165,6 +166,6 @@ def test_clinic_page_without_claims_says_no_information(client, db):
     page = parse_html(client.get("/clinics/c-1").get_data(as_text=True))
     section = page.find("section", class_="vetting")
     assert text_of(section.find("span", class_="score")) == "0.0"
-    states = {tr["data-state"] for tr in section.find_all("tr") if "data-item" in tr.attrs}
+    states = {li["data-state"] for li in section.find_all("li", class_="check-item")}
     assert states == {"no_information"}
     assert section.find("figure") is None  # no history yet, no empty chart

@@ -19,6 +19,7 @@ from directory.moderation.views.workbench import (
     dashboard_url,
     today,
 )
+from directory.registers import services as registers
 from directory.vetting.errors import ConflictError, VettingError
 
 
@@ -56,6 +57,7 @@ def _review(
         reverse_form=forms.get("reverse") or ReasonForm(formdata=None, prefix="reverse"),
         reject_reasons=claims.REJECT_REASONS,
         categories=reports.CATEGORIES,
+        register_checks=registers.review_checks(get_db(), clinic_id, item_key),
     ), status
 
 

@@ -1,0 +1,1 @@
+"""Practitioner registers: loaded extracts and the answers they give about a licence."""
