@@ -1,8 +1,10 @@
-"""Click options shared by several `vetted` commands."""
+"""Click options and output shared by several `vetted` commands."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -19,3 +21,10 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def today_option(help_text: str):
     """A --today YYYY-MM-DD option (default: the system date), passed on as a date."""
     return click.option("--today", callback=_parse_day, metavar="YYYY-MM-DD", help=help_text)
+
+
+def echo_imported(path: Path, summary: str, started: float, *, dry_run: bool) -> None:
+    """Print an import's last line: what happened to its records, and how long it took."""
+    took = time.perf_counter() - started
+    prefix = "Dry run (nothing written)" if dry_run else "Imported"
+    click.echo(f"{prefix} {path}: {summary} ({took:.1f} s).")

@@ -1,26 +1,33 @@
-"""The SQLite store: opening connections, migrations, and the per-request handle."""
+"""The SQLite store: opening connections, migrations, and the per-context handle."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
 from flask import Flask, current_app, g
 from sqlite_utils.migrations import Migrations
 
+from directory import events
+from directory.accounts import migrations as accounts
+from directory.clinics import migrations as clinics
+from directory.moderation import migrations as moderation
+from directory.registers import migrations as registers
+from directory.vetting import migrations as vetting
 
-def migration_sets() -> list[Migrations]:
-    """Return every domain's migration set, in the order they must apply."""
-    # Imported here so each domain owns its schema and db.py stays free of domain imports.
-    from directory.accounts.migrations import migrations as accounts
-    from directory.clinics.migrations import migrations as clinics
-    from directory.events import migrations as events
-    from directory.moderation.migrations import migrations as moderation
-    from directory.registers.migrations import migrations as registers
-    from directory.vetting.migrations import migrations as vetting
-
-    return [events, clinics, accounts, vetting, moderation, registers]
+# Every domain's migration set, in the order they must apply; each domain owns its schema.
+MIGRATIONS: tuple[Migrations, ...] = (
+    events.migrations,
+    clinics.migrations,
+    accounts.migrations,
+    vetting.migrations,
+    moderation.migrations,
+    registers.migrations,
+)
+# app.extensions key: what to call with the handle when a context first opens the store.
+OPENED = "vetted.store_opened"
 
 
 def connect(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Database:
@@ -42,15 +49,22 @@ def connect(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Da
 
 def apply_migrations(db: sqlite_utils.Database) -> None:
     """Bring the schema up to date; safe to call any number of times."""
-    for migrations in migration_sets():
+    for migrations in MIGRATIONS:
         migrations.apply(db)
 
 
 def get_db() -> sqlite_utils.Database:
-    """Return this request's store handle, opening it on first use."""
+    """Return this request's (or command's) store handle, opening it on first use."""
     if "db" not in g:
         g.db = connect(current_app.config["DATABASE"], migrate=False)
+        for callback in current_app.extensions.get(OPENED, ()):
+            callback(g.db)
     return g.db
+
+
+def on_store_opened(app: Flask, callback: Callable[[sqlite_utils.Database], None]) -> None:
+    """Call callback(handle) whenever a request or command first opens the store."""
+    app.extensions.setdefault(OPENED, []).append(callback)
 
 
 def close_db(exc: BaseException | None = None) -> None:

@@ -11,7 +11,6 @@ from flask.cli import with_appcontext
 from directory.accounts.services import ensure_demo_logins
 from directory.clinics.services import count_clinics
 from directory.db import get_db
-from directory.search.services import drain_outbox, open_search_index
 from directory.services import load_demo_data
 
 
@@ -32,9 +31,7 @@ def demo(count: int, seed: int, if_empty: bool) -> None:
     if if_empty and count_clinics(db, statuses=None):
         click.echo("The store already has clinics; demo data not loaded.")
         return
-    summary = load_demo_data(db, count=count, seed=seed)
-    drain_outbox(db, open_search_index(current_app))
-    click.echo(f"Demo data: {summary}.")
+    click.echo(f"Demo data: {load_demo_data(db, count=count, seed=seed)}.")
 
 
 @click.command("setup")
@@ -45,7 +42,6 @@ def setup() -> None:
     if not count_clinics(db, statuses=None):
         click.echo("Empty store: loading the demo directory…")
         click.echo(f"Demo data: {load_demo_data(db, count=400, seed=2026)}.")
-    drain_outbox(db, open_search_index(current_app))
     logins = ensure_demo_logins(db, Path(current_app.config["DATA_DIR"]))
     click.echo("")
     click.echo("Demo logins (random passwords, generated on first run):")

@@ -6,6 +6,10 @@ from flask import Flask
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
 
+from directory.accounts.storage import get_user
+from directory.accounts.tokens import password_fingerprint
+from directory.db import get_db
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
@@ -26,8 +30,6 @@ class User(UserMixin):
     def get_id(self) -> str:
         # The session names the password too: changing or resetting it ends every other
         # session and "remember me" cookie of this account.
-        from directory.accounts.tokens import password_fingerprint
-
         return f"{self.id}.{password_fingerprint(self.row.get('password_hash'))}"
 
     @property
@@ -41,9 +43,6 @@ class User(UserMixin):
 
 @login_manager.user_loader
 def _load_user(session_id: str):
-    from directory.accounts.storage import get_user
-    from directory.db import get_db
-
     user_id, _, fingerprint = session_id.partition(".")
     if not user_id.isdigit() or len(user_id) > 18:
         return None

@@ -7,6 +7,7 @@ from datetime import date
 import sqlite_utils
 
 from directory.clinics.services import save_profile
+from directory.demo import generate_profiles
 from directory.moderation.reminders import send_expiry_reminders
 from directory.vetting import services as vetting
 from directory.vetting.demo import apply_demo_vetting
@@ -14,8 +15,6 @@ from directory.vetting.demo import apply_demo_vetting
 
 def load_demo_data(db: sqlite_utils.Database, *, count: int, seed: int) -> str:
     """Write the demo clinics and their vetting states; return a summary."""
-    from directory.demo import generate_profiles
-
     outcomes: dict[str, int] = {}
     profiles = generate_profiles(count=count, seed=seed)
     with db.atomic():
@@ -32,8 +31,8 @@ def daily_sweep(db: sqlite_utils.Database, *, today: date, send, dashboard_url) 
     """Expire old verifications, recompute scores, and send expiry reminders (once each).
 
     send(to, subject, body) delivers one e-mail; dashboard_url(clinic_id) makes the link in
-    it. Returns the vetting summary with the reminders summary under "reminders". The caller
-    drains the index outbox afterwards.
+    it. Returns the vetting summary with the reminders summary under "reminders". The index
+    follows once the outbox is drained.
     """
     summary = dict(vetting.sweep(db, today=today))
     summary["reminders"] = send_expiry_reminders(

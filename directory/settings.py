@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,14 +63,42 @@ SETTINGS = [
 ]
 
 
-def setting_default(name: str) -> str | None:
-    """Return the declared default of a setting."""
-    return next(s.default for s in SETTINGS if s.name == name)
+def read_settings(environ: Mapping[str, str], *, instance_path: str | Path) -> dict:
+    """Return {name: value} for every setting, from the environment or its default.
+
+    DATA_DIR's default, instance/, is the application's instance folder; a value given in the
+    environment is resolved against the current directory.
+    """
+    # A variable set but empty counts as given (an empty VETTED_MAP_TILES turns maps off).
+    values = {s.name: environ.get(s.env, s.default) for s in SETTINGS}
+    given = environ.get("VETTED_DATA_DIR")
+    values["DATA_DIR"] = Path(given).expanduser().resolve() if given else Path(instance_path)
+    return values
 
 
-def data_dir_from_env(default: Path) -> Path:
-    value = os.environ.get("VETTED_DATA_DIR")
-    return Path(value).expanduser().resolve() if value else default
+def runtime_config(values: Mapping[str, object]) -> dict:
+    """Return the application's config: fixed Flask options, the settings, the data paths."""
+    config = {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JSON_SORT_KEYS": False,
+        **values,
+    }
+    data_dir = Path(str(config["DATA_DIR"]))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config["DATA_DIR"] = str(data_dir)
+    for name, child in (
+        ("DATABASE", "vetted.db"),
+        ("INDEX_DIR", "index"),
+        ("EVIDENCE_DIR", "evidence"),
+        ("MAIL_DIR", "mail"),
+    ):
+        config.setdefault(name, str(data_dir / child))
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = load_or_create_secret(data_dir)
+    return config
 
 
 def load_or_create_secret(data_dir: Path) -> str:

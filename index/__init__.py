@@ -18,12 +18,21 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 from index import searching
+from index.geo import haversine_km
 from index.store import Store
 from index.types import DriftReport, Hit, SearchRequest, SearchResponse
 from index.view import View
 from index.vocab import compile_vocabulary
 
-__all__ = ["DriftReport", "Hit", "SearchIndex", "SearchRequest", "SearchResponse", "open_index"]
+__all__ = [
+    "DriftReport",
+    "Hit",
+    "SearchIndex",
+    "SearchRequest",
+    "SearchResponse",
+    "haversine_km",
+    "open_index",
+]
 
 RESULT_CACHE_SIZE = 512
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from index import ranking, snippets, text
+from index.geo import haversine_km
 from index.query import (
     MAX_QUERY_CHARS,
     Concept,
@@ -24,7 +25,7 @@ from index.query import (
 )
 from index.schema import FILTER_FIELDS, FLAG, FLAG_TRUE, city_facet_value
 from index.types import FACET_FIELDS, SORTS, Hit, SearchRequest, SearchResponse
-from index.view import View, haversine_km
+from index.view import View
 from index.vocab import Vocab
 
 MAX_PER_PAGE = 100

@@ -9,6 +9,8 @@ On disk (INDEX_DIR):
                          into the new generation before it is swapped in
 
 A RAM store (path None) keeps the same shape in memory, for tests and benchmarks.
+Opening a store removes what a killed process left behind: a rebuild's marker, journal and
+half-built generation, and an unfinished CURRENT replacement.
 """
 
 from __future__ import annotations
@@ -87,6 +89,12 @@ def _apply(writer, ops: list[tuple[str, object]]) -> None:
                 writer.delete_by_term("id", clinic_id)
 
 
+def _number(name: str) -> int:
+    """Return a generation's number (gen-000012 -> 12; 0 for a name that is not one)."""
+    digits = name.split("-", 1)[-1]
+    return int(digits) if digits.isdigit() else 0
+
+
 class Store:
     """The generations of one index (on disk, or in memory when path is None)."""
 
@@ -103,6 +111,7 @@ class Store:
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
         with self.write_lock():
+            self._remove_leftovers()
             self._ensure_current()
 
     # Generations
@@ -118,14 +127,10 @@ class Store:
 
     def _next_name(self) -> str:
         if self.path is None:
-            numbers = [int(n.split("-")[1]) for n in self._indexes]
+            names = list(self._indexes)
         else:
-            numbers = [
-                int(p.name.split("-")[1])
-                for p in self.path.glob("gen-*")
-                if p.is_dir() and p.name.split("-")[1].isdigit()
-            ]
-        return f"gen-{max(numbers, default=0) + 1:06d}"
+            names = [p.name for p in self.path.glob("gen-*") if p.is_dir()]
+        return f"gen-{max(map(_number, names), default=0) + 1:06d}"
 
     def _create(self, name: str):
         if self.path is None:
@@ -154,6 +159,26 @@ class Store:
             if ix is None:
                 ix = self._indexes[name] = whoosh_index.open_dir(str(self.path / name))
             return ix
+
+    def _remove_leftovers(self) -> None:
+        """Remove the files of rebuilds and swaps whose process died (call under the lock)."""
+        if self.path is None:
+            return
+        marker = self._rebuild_marker()  # None when no rebuild runs (a dead one's is removed)
+        running = marker["gen"] if marker else None
+        current = self.current_name()
+        for leftover in self.path.glob(f"{CURRENT}.*"):
+            leftover.unlink(missing_ok=True)  # a CURRENT replacement never moved into place
+        for journal in self.path.glob("gen-*.journal"):
+            if journal.stem != running:
+                journal.unlink(missing_ok=True)
+        for folder in self.path.glob("gen-*"):
+            name = folder.name
+            if not folder.is_dir() or name in (current, running):
+                continue
+            if current is None or _number(name) > _number(current):
+                log.warning("removing %s, left by a rebuild that did not finish", name)
+                self._drop_generation(name)
 
     def _ensure_current(self) -> None:
         name = self.current_name()

@@ -17,19 +17,12 @@ from collections.abc import Iterable
 
 from whoosh import query as wq
 
+from index.geo import haversine_km
 from index.schema import FACET_SOURCES, SPELL_FIELD
 from index.text import stem
 
-EARTH_RADIUS_KM = 6371.0088
 MAX_CACHED_SETS = 4096  # per segment and per searcher; cleared when full
 MAX_CACHED_DOCS = 3_000_000  # document numbers held by a segment's term sets (~100 MB)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 class SegmentCache:

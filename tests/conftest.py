@@ -30,9 +30,14 @@ def app(data_dir: Path):
         }
     )
     yield app
-    idx = app.extensions.get("vetted.index")
-    if idx is not None:
-        idx.close()
+    close_index(app)
+
+
+def close_index(app) -> None:
+    """Close the app's search index if a test opened it (its files stay in tmp_path)."""
+    search_index = app.extensions.get("vetted.index")
+    if search_index is not None:
+        search_index.close()
 
 
 @pytest.fixture
@@ -55,9 +60,21 @@ def db(app):
 
 
 @pytest.fixture
+def store():
+    """A private in-memory store with every migration applied (no app needed)."""
+    from directory.db import connect
+
+    handle = connect(None)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not beside the checkout")
+    # CI always has ../shared beside the checkout: its absence is a failure, not a skip.
+    assert SHARED_DATA.is_dir(), (
+        f"{SHARED_DATA} is missing: the real data must be beside the checkout"
+    )
     return SHARED_DATA
 
 

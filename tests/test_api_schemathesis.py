@@ -26,8 +26,9 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 from schemathesis.config import SchemathesisConfig
 
 from directory.errors import MAX_URL_BYTES
+from directory.search.extension import open_search_index
 from directory.search.openapi import openapi_document
-from directory.search.services import open_search_index, rebuild_index
+from directory.search.services import rebuild_index
 from directory.services import load_demo_data
 from directory.vocabulary import load_vocabulary
 

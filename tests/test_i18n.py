@@ -15,9 +15,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import abort
-from werkzeug.routing import BuildError
 
 from directory.i18n import COOKIE, LANGUAGES, TRANSLATIONS, known
+from directory.patients.guide import GUIDE_PAGES as GUIDE
 from tests.patients.helpers import save
 from tests.soup import parse_html, text_of
 
@@ -31,11 +31,7 @@ PUBLIC_PAGES = [
     "/search",
     "/methodology",
     "/guide",
-    "/guide/mesotherapy",
-    "/guide/who-should-not",
-    "/guide/side-effects",
-    "/guide/before-and-after",
-    "/guide/questions",
+    *(f"/guide/{slug}" for slug in GUIDE),
     "/compare",
     "/self-check",
     "/transparency",
@@ -400,10 +396,7 @@ def test_staff_pages_beside_translated_ones_stay_english(app, client, endpoint, 
     from flask import url_for
 
     with app.test_request_context():
-        try:
-            path = url_for(endpoint, token="not-a-token")
-        except BuildError:  # that domain is not installed
-            pytest.skip(f"no {endpoint} page")
+        path = url_for(endpoint, token="not-a-token")
     client.set_cookie(COOKIE, "ar")
     assert html_lang(page(client, path, "ar", status=status)) == ("en", "ltr")
 

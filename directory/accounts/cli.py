@@ -70,14 +70,6 @@ def _echo_pending(rows: list[dict], what: str, details) -> None:
     click.echo(f"{len(rows)} pending {what}(s).")
 
 
-def _sync_index() -> None:
-    from flask import current_app
-
-    from directory.search.services import drain_outbox, open_search_index
-
-    drain_outbox(get_db(), open_search_index(current_app))
-
-
 @click.group("listings")
 def listings() -> None:
     """Approve or reject new clinic listings (until the moderation workbench does)."""
@@ -103,7 +95,6 @@ def _listing_line(row: dict) -> str:
 def listings_approve(request_id: int, reason: str | None) -> None:
     """Publish the listing of request REQUEST_ID (see `vetted listings pending`)."""
     clinic_id = _decide(services.approve_listing, request_id, reason=reason)
-    _sync_index()
     click.echo(f"Published {clinic_id}.")
 
 

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from directory.accounts import forms, messages, services
 from directory.accounts.access import clinic_access, require_button, require_form_post
 from directory.accounts.dashboard import clinic_dashboard
-from directory.accounts.index_sync import sync_index
 from directory.accounts.limits import per_account, per_ip, per_user
 from directory.db import get_db
 
@@ -49,7 +48,6 @@ def new_listing():
         except services.AccountError as exc:
             flash(str(exc), "error")
         else:
-            sync_index(db)
             flash(
                 "Your listing is saved. It stays unpublished until a moderator approves it; "
                 "meanwhile, complete the profile.",

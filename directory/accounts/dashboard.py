@@ -1,7 +1,7 @@
 """What a clinic's dashboard shows about vetting: states, reasons, gains and expiries.
 
 Vetting (directory.vetting) owns the checklist and the claims; this module only arranges
-what it returns for the clinic's people. Imported lazily, so accounts work without it.
+what it returns for the clinic's people.
 """
 
 from __future__ import annotations
@@ -10,26 +10,17 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
+from directory.vetting import services
+from directory.vetting.checklist import load_checklist
+
 RENEW_WITHIN = timedelta(days=60)
 # States in which new evidence renews or repairs a claim.
 RENEWABLE = ("verified", "fading", "expired", "rejected")
 
 
 def vetting_services():
-    """Return directory.vetting.services, or None while vetting is not installed."""
-    try:
-        from directory.vetting import services
-    except ImportError:  # pragma: no cover - vetting ships with the app
-        return None
+    """Return directory.vetting.services (the evidence views reach vetting through here)."""
     return services
-
-
-def load_checklist():
-    try:
-        from directory.vetting.checklist import load_checklist as load
-    except ImportError:  # pragma: no cover - vetting ships with the app
-        return None
-    return load()
 
 
 def _soon(value: str | None, today: date) -> bool:
@@ -38,9 +29,7 @@ def _soon(value: str | None, today: date) -> bool:
 
 def clinic_dashboard(db: sqlite_utils.Database, clinic_id: str, today: date) -> dict | None:
     """Return {score, core_verified, items, raise_score, expiring} for one clinic, or None."""
-    services, checklist = vetting_services(), load_checklist()
-    if services is None or checklist is None:
-        return None
+    checklist = load_checklist()
     vetting = services.clinic_vetting(db, clinic_id, today)
     rows = vetting["items"]
     total = sum(row["weight"] for row in rows) or 1.0

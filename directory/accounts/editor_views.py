@@ -19,7 +19,6 @@ from werkzeug.datastructures import MultiDict
 
 from directory.accounts import editor, forms, services
 from directory.accounts.access import clinic_access, require_button, require_form_post
-from directory.accounts.index_sync import sync_index
 from directory.accounts.tokens import make_token, read_token
 from directory.clinics.services import UNCHANGED
 from directory.db import get_db
@@ -173,7 +172,6 @@ def _save(form, formdata: MultiDict, clinic: dict):
         return _render(form, clinic, has_errors=True, problems=list(result.problems))
     if result.conflicts:
         return _conflict(result, clinic)
-    sync_index(db)
     if result.saved == UNCHANGED:
         flash("Nothing had changed, so there was nothing to save.", "success")
     elif result.merged:

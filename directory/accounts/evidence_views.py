@@ -19,7 +19,6 @@ from flask_login import current_user
 
 from directory.accounts import forms
 from directory.accounts.access import clinic_access, require_form_post
-from directory.accounts.index_sync import sync_index
 from directory.accounts.limits import per_user
 from directory.db import get_db
 from directory.evidence import services as evidence
@@ -63,7 +62,6 @@ def item(clinic_id: str, item_key: str):
             except VettingError as exc:
                 form.statement.errors.append(str(exc))
             else:
-                sync_index(db)
                 flash(
                     f"Sent for review: {checklist_item.title}. A moderator will check it.",
                     "success",

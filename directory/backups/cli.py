@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 
 from directory.backups import services
 from directory.db import apply_migrations, get_db
-from directory.search.services import open_search_index, rebuild_index
+from directory.search.extension import open_search_index
+from directory.search.services import rebuild_index
 
 
 def _paths() -> dict:
@@ -63,7 +64,7 @@ def restore(src: Path, force: bool) -> None:
 
 
 @click.command("replicate")
-@click.argument("replica_url", envvar="VETTED_REPLICA_URL", required=False)
+@click.argument("replica_url", required=False)
 @click.option(
     "--config",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -75,6 +76,7 @@ def replicate(replica_url: str | None, config: Path | None) -> None:
 
     REPLICA_URL is file:///path or s3://bucket/path (default: VETTED_REPLICA_URL).
     """
+    replica_url = replica_url or current_app.config.get("REPLICA_URL")
     try:
         command = services.replicate_command(_paths()["db_path"], replica_url, config)
     except services.BackupError as exc:

@@ -10,14 +10,14 @@ import time
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
+from directory.cli_options import echo_imported
 from directory.clinics import importers
 from directory.clinics.exporting import export_profiles
+from directory.clinics.records import ImportFileError, count_lines
 from directory.db import get_db
 from directory.hsds import cli as hsds_cli
-from directory.search.services import open_search_index
 
 # Per-record reasons printed on screen before "... and N more".
 SHOWN = 20
@@ -50,7 +50,8 @@ def import_command(
     """Import clinic profiles from FILE; re-importing the same file changes nothing.
 
     Every record is checked: a bad one is reported with its line, field and reason and
-    is not written, while the good ones are (unless --strict).
+    is not written, while the good ones are (unless --strict). The search index follows
+    when the command ends, as after every command.
     """
     if report_file is not None and not report_file.resolve().parent.is_dir():
         raise click.ClickException(f"{report_file}: the folder for the report does not exist")
@@ -71,7 +72,7 @@ def import_command(
                 )
         records = importers.open_reader(file, fmt, db)
         report = _run(db, file, records, dry_run)
-    except importers.ImportFileError as exc:
+    except ImportFileError as exc:
         hint = f"\nHint: {exc.hint}" if exc.hint else ""
         raise click.ClickException(f"{exc}{hint}") from exc
     except sqlite3.OperationalError as exc:
@@ -80,20 +81,7 @@ def import_command(
             "saved.\nHint: run the same import again once the store is free; it is idempotent."
         ) from exc
     _show(report, verbose, report_file)
-    indexed = ""
-    changed = report.counts[importers.CREATED] + report.counts[importers.UPDATED]
-    if not dry_run and changed:
-        try:
-            n = importers.refresh_index(db, open_search_index(current_app), changed)
-        except Exception as exc:  # the store is committed and the outbox kept: nothing is lost
-            raise click.ClickException(
-                f"{file}: {report.summary()}; saved, but the search index could not be updated "
-                f"({type(exc).__name__}: {exc}).\nHint: run `vetted index sync` to apply them."
-            ) from exc
-        indexed = f", search index updated for {n} clinics"
-    took = time.perf_counter() - started
-    prefix = "Dry run (nothing written)" if dry_run else "Imported"
-    click.echo(f"{prefix} {file}: {report.summary()} ({took:.1f} s{indexed}).")
+    echo_imported(file, report.summary(), started, dry_run=dry_run)
     if report.records == 0:
         raise click.ClickException(f"{file}: no records found")
     if report.counts[importers.INVALID] == report.records:
@@ -104,7 +92,7 @@ def _run(db, file: Path, records, dry_run: bool) -> importers.ImportReport:
     kwargs = {"actor": "cli:import", "reason": f"import {file.name}", "dry_run": dry_run}
     if not sys.stdout.isatty():
         return importers.import_records(db, records, **kwargs)
-    total = importers.count_lines(file)
+    total = count_lines(file)
     with click.progressbar(length=total, label=f"Importing {file.name}") as bar:
         seen = [0]
 

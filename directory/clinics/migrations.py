@@ -75,3 +75,20 @@ def m001_clinics(db: sqlite_utils.Database) -> None:
     # Changes waiting to reach the search index; written in the same transaction as the
     # change itself, drained after commit, so a crash in between loses nothing.
     db["outbox"].create({"id": int, "clinic_id": str, "created_at": str}, pk="id")
+
+
+@migrations()
+def m002_outbox_ids_never_reused(db: sqlite_utils.Database) -> None:
+    # A request drains only the entries above the highest id it saw when it opened the store,
+    # so ids must never be handed out again after a drain empties the table (AUTOINCREMENT).
+    # The actor of the change travels with it: vetting's reaction records it in the ledger.
+    db.execute(
+        "create table outbox_new (id integer primary key autoincrement, clinic_id text, "
+        "created_at text, actor text)"
+    )
+    db.execute(
+        "insert into outbox_new (id, clinic_id, created_at) "
+        "select id, clinic_id, created_at from outbox"
+    )
+    db.execute("drop table outbox")
+    db.execute("alter table outbox_new rename to outbox")

@@ -1,4 +1,8 @@
-"""Clinic use cases: save a profile with its ledger entry, publish, list, count."""
+"""Clinic use cases: save a profile with its ledger entry, publish, and what others read.
+
+Clinics depend on no other domain: every change is noted in the outbox in its transaction,
+and the outbox carries it onward after commit (vetting reacts, then the search index).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import sqlite_utils
 
 from directory.clinics import storage
 from directory.events import record_event
-from directory.vetting.services import on_practitioners_changed
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -89,6 +92,20 @@ def save_profiles(
     return outcomes
 
 
+def plan_profiles(db: sqlite_utils.Database, profiles: list[dict]) -> list[str]:
+    """Return what save_profiles would do with each profile (a dry run), writing nothing."""
+    before = {p["id"]: p for p in storage.iter_profiles(db, ids=[p["id"] for p in profiles])}
+    outcomes = []
+    for profile in profiles:
+        old = before.get(profile["id"])
+        if old is None:
+            outcomes.append(CREATED)
+        else:
+            same = _canonical(old) == _canonical({**old, **profile})
+            outcomes.append(UNCHANGED if same else UPDATED)
+    return outcomes
+
+
 def _save_batch(
     db: sqlite_utils.Database, profiles: list[dict], *, actor: str, reason: str | None
 ) -> list[str]:
@@ -121,20 +138,45 @@ def _save_batch(
                 after=_changed(before, after, side=1),
                 reason=reason,
             )
-        for clinic_id in changed:
-            before = befores.get(clinic_id)
-            if before is not None and before["practitioners"] != afters[clinic_id]["practitioners"]:
-                # The people behind a licensed-staff claim changed: it goes back to review.
-                on_practitioners_changed(db, clinic_id, actor=actor)
-        storage.enqueue_index(db, changed)
+        storage.enqueue_index(db, changed, actor=actor)
     return outcomes
+
+
+def vetting_inputs(db: sqlite_utils.Database, clinic_ids: Iterable[str]) -> dict[str, dict]:
+    """Return what vetting needs of these clinics: {id: {treatments, practitioners}}.
+
+    treatments are the offered treatment keys; unknown ids are left out.
+    """
+    return {
+        profile["id"]: {
+            "treatments": [t["key"] for t in profile["treatments"]],
+            "practitioners": profile["practitioners"],
+        }
+        for profile in storage.iter_profiles(db, ids=clinic_ids)
+    }
+
+
+def enqueue_change(
+    db: sqlite_utils.Database, clinic_ids: Iterable[str], *, actor: str | None = None
+) -> None:
+    """Note in the outbox that these clinics changed (inside the caller's transaction)."""
+    storage.enqueue_index(db, clinic_ids, actor=actor)
+
+
+def clinic_exists(db: sqlite_utils.Database, clinic_id: str) -> bool:
+    return storage.clinic_exists(db, clinic_id)
+
+
+def clinic_ids(db: sqlite_utils.Database) -> list[str]:
+    """Return every clinic's id, ordered."""
+    return storage.all_ids(db)
 
 
 # Reads for the views and the other domains, so they come through this door, not storage.
 
 
 def get_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
-    """Return one clinic as a profile plus its version, score and dates, or None."""
+    """Return one clinic as a profile plus its status, version and dates, or None."""
     return storage.get_clinic(db, clinic_id)
 
 

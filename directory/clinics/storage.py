@@ -11,7 +11,9 @@ import sqlite_utils
 from directory.clinics.profile import PRACTITIONER_KEYS
 from directory.events import utcnow
 
-META_FIELDS = ("status", "version", "score", "core_verified", "created_at", "updated_at")
+# The practitioner columns besides prescriber, which is stored as 0 or 1.
+PRACTITIONER_TEXT = tuple(key for key in PRACTITIONER_KEYS if key != "prescriber")
+META_FIELDS = ("status", "version", "created_at", "updated_at")
 
 
 def _profile_from_rows(row: dict, treatments: list[dict], languages: list[str], practitioners):
@@ -47,7 +49,7 @@ def _profile_from_rows(row: dict, treatments: list[dict], languages: list[str], 
         ],
         "practitioners": [
             {
-                **{f: p[f] for f in PRACTITIONER_KEYS if f != "prescriber"},
+                **{f: p[f] for f in PRACTITIONER_TEXT},
                 "prescriber": bool(p["prescriber"]),
             }
             for p in practitioners
@@ -63,7 +65,7 @@ def get_profile(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
 
 
 def get_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
-    """Return one clinic as a profile plus its stored metadata (version, score, dates)."""
+    """Return one clinic as a profile plus its stored metadata (status, version, dates)."""
     clinics = get_clinics(db, [clinic_id])
     return clinics[0] if clinics else None
 
@@ -77,7 +79,6 @@ def get_clinics(db: sqlite_utils.Database, ids: list[str]) -> list[dict]:
         if clinic_id in by_id:
             clinic = by_id[clinic_id]
             clinic.update({f: rows[clinic_id][f] for f in META_FIELDS})
-            clinic["core_verified"] = bool(clinic["core_verified"])
             out.append(clinic)
     return out
 
@@ -153,6 +154,11 @@ def iter_clinics(db: sqlite_utils.Database, *, batch: int = 500) -> Iterator[dic
         last = ids[-1]
 
 
+def all_ids(db: sqlite_utils.Database) -> list[str]:
+    """Return every clinic id, ordered."""
+    return [row[0] for row in db.execute("select id from clinics order by id").fetchall()]
+
+
 def clinic_exists(db: sqlite_utils.Database, clinic_id: str) -> bool:
     return bool(db.execute("select 1 from clinics where id = ?", [clinic_id]).fetchone())
 
@@ -182,45 +188,6 @@ def set_status(db: sqlite_utils.Database, clinic_id: str, status: str) -> None:
     )
 
 
-def set_score(db: sqlite_utils.Database, clinic_id: str, score: float | None, core: bool) -> None:
-    """Store the vetting score with the clinic (for sorting and filtering)."""
-    db.execute(
-        "update clinics set score = ?, core_verified = ?, version = version + 1 where id = ?",
-        [score, int(core), clinic_id],
-    )
-
-
-# The orders a clinic list can be read in (a key the caller passes -> ORDER BY).
-LIST_ORDERS = {
-    "name": "name collate nocase, id",
-    "score": "score is null, score desc, name collate nocase, id",
-    "city": "city is null, city collate nocase, name collate nocase, id",
-}
-
-
-def list_clinics(
-    db: sqlite_utils.Database,
-    *,
-    limit: int = 50,
-    offset: int = 0,
-    statuses: tuple[str, ...] = ("published",),
-    country: str | None = None,
-    order: str = "name",
-) -> list[dict]:
-    """Return one page of clinic summary rows, in one of LIST_ORDERS (by name by default)."""
-    where = [f"status in ({','.join('?' * len(statuses))})"]
-    args: list[Any] = list(statuses)
-    if country:
-        where.append("country = ?")
-        args.append(country)
-    sql = (
-        "select id, name, brand, city, country, score, core_verified from clinics where "
-        + " and ".join(where)
-        + f" order by {LIST_ORDERS[order]} limit ? offset ?"
-    )
-    return list(db.query(sql, [*args, limit, offset]))
-
-
 def count_clinics(
     db: sqlite_utils.Database,
     *,
@@ -247,23 +214,51 @@ def count_by_country(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
-def enqueue_index(db: sqlite_utils.Database, clinic_ids: Iterable[str]) -> None:
-    """Note that these clinics must be re-indexed (call inside the writing transaction)."""
+def enqueue_index(
+    db: sqlite_utils.Database, clinic_ids: Iterable[str], *, actor: str | None = None
+) -> None:
+    """Note that these clinics changed (call inside the writing transaction).
+
+    The outbox carries the change onward after commit: vetting reacts, then the index follows.
+    """
     now = utcnow()
-    db["outbox"].insert_all({"clinic_id": cid, "created_at": now} for cid in clinic_ids)
+    db["outbox"].insert_all(
+        {"clinic_id": cid, "created_at": now, "actor": actor} for cid in clinic_ids
+    )
 
 
-def peek_outbox(db: sqlite_utils.Database, limit: int = 1000) -> list[dict]:
-    return list(db.query("select id, clinic_id from outbox order by id limit ?", [limit]))
+def peek_outbox(db: sqlite_utils.Database, limit: int = 1000, *, after: int = 0) -> list[dict]:
+    """Return the oldest pending changes with an id above `after`."""
+    return list(
+        db.query(
+            "select id, clinic_id, actor from outbox where id > ? order by id limit ?",
+            [after, limit],
+        )
+    )
 
 
-def delete_outbox(db: sqlite_utils.Database, up_to_id: int) -> None:
+def delete_outbox(db: sqlite_utils.Database, up_to_id: int, *, after: int = 0) -> None:
+    """Forget the pending changes with ids in (after, up_to_id]: they have been applied."""
     with db.atomic():
-        db.execute("delete from outbox where id <= ?", [up_to_id])
+        db.execute("delete from outbox where id > ? and id <= ?", [after, up_to_id])
 
 
 def outbox_size(db: sqlite_utils.Database) -> int:
     return db.execute("select count(*) from outbox").fetchone()[0]
+
+
+def outbox_mark(db: sqlite_utils.Database) -> int:
+    """Return the highest id the outbox has handed out (0 when it never has)."""
+    row = db.execute("select seq from sqlite_sequence where name = 'outbox'").fetchone()
+    return row[0] if row else 0
+
+
+def outbox_clinic_count(db: sqlite_utils.Database, *, up_to_id: int | None = None) -> int:
+    """Return how many distinct clinics have pending changes (up to an id, if given)."""
+    sql, args = "select count(distinct clinic_id) from outbox", []
+    if up_to_id is not None:
+        sql, args = sql + " where id <= ?", [up_to_id]
+    return db.execute(sql, args).fetchone()[0]
 
 
 def names_and_postcodes(db: sqlite_utils.Database) -> dict[str, tuple[str, str | None]]:
@@ -316,7 +311,7 @@ def write_profiles(db: sqlite_utils.Database, items: list[tuple[dict[str, Any], 
         "insert into clinic_languages (clinic_id, language) values (?, ?)",
         [(p["id"], code) for p, _ in items for code in p.get("languages") or []],
     )
-    fields = [f for f in PRACTITIONER_KEYS if f != "prescriber"]
+    fields = PRACTITIONER_TEXT
     db.conn.executemany(
         f"insert into practitioners (clinic_id, position, {', '.join(fields)}, prescriber) "
         f"values ({', '.join('?' * (len(fields) + 3))})",

@@ -10,12 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import current_app
 
-from directory.clinics.importers import ImportFileError, refresh_index
+from directory.cli_options import echo_imported
+from directory.clinics.records import ImportFileError
 from directory.db import get_db
 from directory.hsds import export, services
-from directory.search.services import open_search_index
 from directory.vocabulary import load_vocabulary
 
 FORMATS = services.FORMATS
@@ -74,20 +73,7 @@ def run_import(
         hint = f"\nHint: {exc.hint}" if exc.hint else ""
         raise click.ClickException(f"{exc}; nothing imported.{hint}") from exc
     _show(report, verbose, report_file)
-    changed = report.counts.get("created", 0) + report.counts.get("updated", 0)
-    indexed = ""
-    if changed and not dry_run:
-        try:
-            n = refresh_index(db, open_search_index(current_app), changed)
-        except Exception as exc:  # the store is committed and the outbox kept
-            raise click.ClickException(
-                f"{path}: {report.summary()}; saved, but the search index could not be updated "
-                f"({type(exc).__name__}: {exc}).\nHint: run `vetted index sync` to apply them."
-            ) from exc
-        indexed = f", search index updated for {n} clinics"
-    took = time.perf_counter() - started
-    prefix = "Dry run (nothing written)" if dry_run else "Imported"
-    click.echo(f"{prefix} {path}: {report.summary()} ({took:.1f} s{indexed}).")
+    echo_imported(path, report.summary(), started, dry_run=dry_run)
     if report.organizations == 0:
         raise click.ClickException(f"{path}: no HSDS organizations found")
     if report.counts.get("rejected") == report.organizations:

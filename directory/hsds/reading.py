@@ -11,7 +11,8 @@ import csv
 import json
 from pathlib import Path
 
-from directory.clinics.importers import ImportFileError, _no_duplicate_keys, _reject_constant
+from directory.clinics.jsonl import no_duplicate_keys, reject_constant
+from directory.clinics.records import ImportFileError
 from directory.hsds.documents import FlatRow, Origin, flatten
 from directory.hsds.tables import BY_NAME, RESOURCES
 
@@ -49,9 +50,7 @@ def load_json(path: Path) -> object:
     """Return the decoded JSON of a file, or raise ImportFileError saying where it breaks."""
     text = _read_text(path)
     try:
-        return json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
-        )
+        return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise ImportFileError(
             path, f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"

@@ -12,16 +12,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale
-from flask_babel import gettext as _gettext
+from flask_babel import Babel
 
-# code -> (name in that language, text direction). The first is the default.
-LANGUAGES: dict[str, tuple[str, str]] = {
-    "en": ("English", "ltr"),
-    "ar": ("العربية", "rtl"),
-    "fr": ("Français", "ltr"),
-}
-DEFAULT = "en"
+from directory.i18n import formatting, labels, names
+from directory.i18n.languages import DEFAULT, LANGUAGES, current_lang, is_translated, translate
+
 COOKIE = "vetted_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 QUERY_ARG = "lang"
@@ -74,31 +69,8 @@ def select_locale() -> str:
     return chosen_language() if is_translated_page() else DEFAULT
 
 
-def current_lang() -> str:
-    """Return the language this response is written in ("en" outside a request)."""
-    locale = get_locale()
-    return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
-
-
 def text_direction(lang: str | None = None) -> str:
     return LANGUAGES.get(lang or current_lang(), LANGUAGES[DEFAULT])[1]
-
-
-def translate(text: str | None) -> str:
-    """Translate a string that came from data or Python code (a checklist title, an error).
-
-    Unlike ``_()`` in templates the result is plain text (so it is escaped) and never
-    %-formatted. Text the catalogs do not know comes back unchanged.
-    """
-    if not text or current_lang() == DEFAULT:
-        return text or ""
-    # Only text can be looked up (a list field's errors are lists); the rest shows as it is.
-    return _gettext(text) if isinstance(text, str) else text
-
-
-def is_translated(text: str | None) -> bool:
-    """Say whether ``text`` reads in the page's language (English on an Arabic page does not)."""
-    return current_lang() == DEFAULT or not text or _gettext(text) != text
 
 
 def language_links() -> list[dict]:
@@ -124,8 +96,6 @@ def language_links() -> list[dict]:
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel, the template helpers and the language cookie."""
-    from directory.i18n import formatting, labels, names
-
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)

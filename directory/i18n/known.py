@@ -83,9 +83,11 @@ VIEW_MESSAGES = (
     N_("Keep the place to 100 characters or fewer."),
 )
 
-# Why a score changed (directory/vetting/services.py and demo.py), shown in the score history.
+# Why a score changed (directory/vetting/practitioners.py, sweep.py and demo.py), shown in the
+# score history.
 SCORE_REASONS = (
     N_("Practitioners changed"),
+    N_("Profile changed"),
     N_("Daily re-check"),
     N_("Demo vetting"),
     N_("The clinic's practitioners changed, so a moderator must check their licences again."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from directory.i18n import translate
+from directory.i18n.languages import translate
 from directory.vetting import scoring
 
 # Other spellings of a state that other modules hand to templates.

@@ -11,13 +11,8 @@ import functools
 import pycountry
 from babel import Locale
 
+from directory.i18n.languages import current_lang
 from directory.vocabulary import load_vocabulary
-
-
-def _lang() -> str:
-    from directory.i18n import current_lang
-
-    return current_lang()
 
 
 @functools.cache
@@ -30,14 +25,14 @@ def treatment_label(key: str, lang: str | None = None) -> str:
     term = load_vocabulary().treatments.get(key)
     if term is None:
         return key
-    return term.labels.get(lang or _lang()) or term.label
+    return term.labels.get(lang or current_lang()) or term.label
 
 
 def country_label(code: str | None, lang: str | None = None) -> str:
     """Return a country's name for an ISO 3166 alpha-2 code (the code when it is unknown)."""
     if not code:
         return ""
-    lang = lang or _lang()
+    lang = lang or current_lang()
     if lang == "en":
         country = pycountry.countries.get(alpha_2=code)
         if country is None:
@@ -48,7 +43,7 @@ def country_label(code: str | None, lang: str | None = None) -> str:
 
 def language_label(code: str, lang: str | None = None) -> str:
     """Return a language's name for an ISO 639-1 code, as a reader of ``lang`` writes it."""
-    lang = lang or _lang()
+    lang = lang or current_lang()
     name = _locale(lang).languages.get(code) if lang != "en" else None
     if not name:
         return load_vocabulary().language_name(code)

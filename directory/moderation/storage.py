@@ -469,7 +469,8 @@ def events_of_types(db: sqlite_utils.Database, target_types: tuple[str, ...]) ->
 def core_fresh_counts(db: sqlite_utils.Database) -> tuple[int, int]:
     """Return (published listings, of which core verified and fresh)."""
     row = db.execute(
-        "select count(*), coalesce(sum(core_verified), 0) from clinics where status = 'published'"
+        "select count(*), coalesce(sum(s.core_verified), 0) from clinics c "
+        "left join clinic_scores s on s.clinic_id = c.id where c.status = 'published'"
     ).fetchone()
     return row[0], row[1]
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
+from index import haversine_km
+
 MAX_NEAR_LENGTH = 100
-EARTH_RADIUS_KM = 6371.0088
 _COORDS = re.compile(r"^\s*([+-]?\d{1,3}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\d+)?)\s*$")
 
 
@@ -54,9 +54,4 @@ def parse_near(text: str | None) -> Near | None:
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Return the great-circle distance between two (lat, lon) points in kilometres."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(*a, *b)

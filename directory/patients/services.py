@@ -12,6 +12,9 @@ import sqlite_utils
 from directory.clinics import storage
 from directory.patients.guide import SCREENING_ITEM
 from directory.patients.places import Near, distance_km
+from directory.search.storage import city_location
+from directory.vetting import services as vetting
+from index.types import SearchRequest
 
 MAX_COMPARE = 4
 # Clinic ids are short slugs (c-1, demo-00001, nhs-RX1...); anything else is not an id.
@@ -52,16 +55,9 @@ def remove_from_compare(ids: list[str], clinic_id: str) -> list[str]:
     return [i for i in ids if i != clinic_id]
 
 
-def checklist_for(db: sqlite_utils.Database, clinic_id: str, today: date) -> list[dict] | None:
-    """Return the clinic's checklist rows, or None while the vetting domain is not installed."""
-    clinic_checklist = _clinic_checklist()
-    if clinic_checklist is None:
-        return None
-    return [_as_dict(item) for item in clinic_checklist(db, clinic_id, today)]
-
-
-def _as_dict(item) -> dict:
-    return item if isinstance(item, dict) else dict(vars(item))
+def checklist_for(db: sqlite_utils.Database, clinic_id: str, today: date) -> list[dict]:
+    """Return the clinic's checklist rows."""
+    return vetting.clinic_checklist(db, clinic_id, today)
 
 
 @dataclass
@@ -160,7 +156,7 @@ def load_comparison(
     near: tuple[float, float] | None = None,
 ) -> Comparison:
     """Load up to four published clinics by id and compare them; note what was left out."""
-    found = {c["id"]: c for c in storage.get_clinics(db, ids)}
+    found = {c["id"]: c for c in vetting.with_scores(db, storage.get_clinics(db, ids))}
     shown: list[dict] = []
     ignored: list[str] = []
     overflow: list[str] = []
@@ -193,10 +189,6 @@ def resolve_near(db: sqlite_utils.Database, near: Near) -> tuple[float, float] |
         return near.point
     if not near.place:
         return None
-    try:
-        from directory.search.storage import city_location
-    except ImportError:  # pragma: no cover - search ships the lookup; kept while it is built
-        return None
     return city_location(db, near.place)
 
 
@@ -207,16 +199,12 @@ def screened_clinics_near(
     *,
     today: date,
     limit: int = 10,
-) -> list[dict] | None:
+) -> list[dict]:
     """Return the nearest published clinics whose contraindication screening is verified.
 
-    None while the vetting domain is not installed. The index proposes candidates (filtered on
-    the verified item, nearest first); the store, the source of truth, confirms each one today.
+    The index proposes candidates (filtered on the verified item, nearest first); the store,
+    the source of truth, confirms each one today.
     """
-    if _clinic_checklist() is None:
-        return None
-    from index.types import SearchRequest
-
     request = SearchRequest(
         near=point,
         sort="distance",
@@ -226,11 +214,11 @@ def screened_clinics_near(
     )
     hits = search_index.search(request).hits
     out: list[dict] = []
-    for clinic in storage.get_clinics(db, [hit.id for hit in hits]):
+    for clinic in vetting.with_scores(db, storage.get_clinics(db, [hit.id for hit in hits])):
         if clinic["status"] != "published":
             continue
         item = next(
-            (i for i in checklist_for(db, clinic["id"], today) or [] if i["key"] == SCREENING_ITEM),
+            (i for i in checklist_for(db, clinic["id"], today) if i["key"] == SCREENING_ITEM),
             None,
         )
         if item is None or item.get("state") not in TRUSTED_STATES:
@@ -257,11 +245,3 @@ def screened_clinics_near(
 
 def _iso(value) -> str | None:
     return None if value is None else str(value)[:10]
-
-
-def _clinic_checklist():
-    try:
-        from directory.vetting.services import clinic_checklist
-    except ImportError:
-        return None
-    return clinic_checklist

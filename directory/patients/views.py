@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     flash,
     jsonify,
@@ -21,7 +22,9 @@ from directory.db import get_db
 from directory.patients import services
 from directory.patients.guide import GUIDE_PAGES, SCREENING_ITEM, SELF_CHECK_ANSWERS, neighbours
 from directory.patients.places import Near, NearError, parse_near
+from directory.search.extension import get_index
 from directory.urls import safe_next
+from directory.vetting.checklist import load_checklist
 from directory.vocabulary import load_vocabulary
 
 bp = Blueprint("patients", __name__)
@@ -163,10 +166,6 @@ def compare():
 
 
 def _checklist_titles() -> dict[str, str]:
-    try:
-        from directory.vetting.checklist import load_checklist
-    except ImportError:  # pragma: no cover - the checklist ships with vetting
-        return {}
     return {item.key: item.title for item in load_checklist().items}
 
 
@@ -192,9 +191,7 @@ def guide_page(slug: str):
 # --- the private self-check ------------------------------------------------------------------
 
 
-def _screened(point: tuple[float, float]) -> list[dict] | None:
-    from directory.search.services import get_index
-
+def _screened(point: tuple[float, float]) -> list[dict]:
     return services.screened_clinics_near(get_db(), get_index(), point, today=date.today())
 
 
@@ -232,13 +229,27 @@ def self_check_clinics():
     clinics = _screened(point)
     results = [
         {**clinic, "url": url_for("clinics.clinic_detail", clinic_id=clinic["id"])}
-        for clinic in clinics or []
+        for clinic in clinics
     ]
     return jsonify(
         {
             "near": {"lat": point[0], "lon": point[1], "place": near.place},
             "item": SCREENING_ITEM,
-            "available": clinics is not None,
+            "available": True,
             "results": results,
         }
     )
+
+
+def methodology_url(key: str | None = None) -> str:
+    """Return the methodology page's address, at a checklist item's anchor when key is given."""
+    # The methodology page gives each item the anchor id "item-<key>".
+    return url_for("vetting.methodology", _anchor=f"item-{key}" if key else None)
+
+
+def init_app(app: Flask) -> None:
+    """Register the patients blueprint and the template helpers its partials use."""
+    app.register_blueprint(bp)
+    # The nav partial and the compare button are included by other blueprints' pages.
+    app.add_template_global(compare_ids, "compare_ids")
+    app.add_template_global(methodology_url, "methodology_url")

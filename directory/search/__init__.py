@@ -1,11 +1,18 @@
-"""Patient search: the index glue, the search page and the public JSON API."""
+"""Patient-facing reading: the search page, the clinic pages, the public JSON API, and the
+glue that keeps the search index following the store (extension.py, services.py)."""
+
+from __future__ import annotations
 
 from flask import Flask
 
+from directory import db
+from directory.search import api, clinic_views, extension, views
+
 
 def init_app(app: Flask) -> None:
-    """Register the search page and the /api/v1 blueprint."""
-    from directory.search import api, views
-
+    """Register the pages and the API; apply the outbox after every commit."""
+    app.register_blueprint(clinic_views.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    db.on_store_opened(app, extension.store_opened)
+    app.teardown_appcontext(extension.after_context)

@@ -10,9 +10,9 @@ from flask import Blueprint, abort, jsonify, request, url_for
 
 from directory.db import get_db
 from directory.search import queries
+from directory.search.extension import get_index
 from directory.search.openapi import openapi_document
 from directory.search.params import InvalidSearch, SearchParams, parse_search_args, to_query_args
-from directory.search.services import get_index
 from directory.vocabulary import load_vocabulary
 
 bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
@@ -82,16 +82,8 @@ def get_clinic(clinic_id: str):
 
 
 def _checklist(db, clinic_id: str) -> list:
-    """Return the clinic's vetting checklist, or [] while the vetting domain does not exist."""
-    try:
-        from directory.vetting.services import clinic_checklist
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("directory.vetting", "directory.vetting.services"):
-            raise
-        return []
-    except ImportError:  # the module exists but does not offer clinic_checklist yet
-        return []
-    return [_plain(item) for item in clinic_checklist(db, clinic_id, dt.date.today())]
+    """Return the clinic's vetting checklist as JSON-ready rows."""
+    return [_plain(item) for item in queries.public_checklist(db, clinic_id, dt.date.today())]
 
 
 def _plain(value):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from directory.clinics.profile import PRACTITIONER_KEYS
 from directory.errors import MAX_URL_BYTES
 from directory.hsds.changes_api import DEFAULT_LIMIT as CHANGES_DEFAULT_LIMIT
 from directory.hsds.changes_api import MAX_CURSOR
@@ -38,6 +39,12 @@ def _or_empty(schema: dict) -> dict:
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(properties: dict, *, optional: tuple[str, ...] = (), **extra) -> dict:
+    """Return an object schema whose properties are all required except the optional ones."""
+    required = [name for name in properties if name not in optional]
+    return {"type": "object", "required": required, "properties": properties, **extra}
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -149,42 +156,26 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
     ]
 
 
-def _schemas() -> dict:
+def _search_schemas() -> dict:
+    """Schemas of GET /api/v1/clinics: a page of results and its errors."""
     counts = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
     return {
-        "Error": {
-            "type": "object",
-            "required": ["error"],
-            "properties": {
-                "error": {
-                    "type": "object",
-                    "required": ["status", "reason"],
-                    "properties": {
+        "Error": _object(
+            {
+                "error": _object(
+                    {
                         "status": {"type": "integer"},
                         "reason": {
                             "type": "string",
                             "minLength": 1,
                             "description": "What was wrong, naming the parameter.",
                         },
-                    },
-                }
-            },
-        },
-        "SearchResult": {
-            "type": "object",
-            "required": [
-                "id",
-                "name",
-                "city",
-                "country",
-                "treatments",
-                "snippet",
-                "score",
-                "core_verified",
-                "url",
-            ],
-            "additionalProperties": False,
-            "properties": {
+                    }
+                )
+            }
+        ),
+        "SearchResult": _object(
+            {
                 "id": {"type": "string"},
                 "name": {"type": "string"},
                 "city": NULLABLE_STRING,
@@ -206,12 +197,11 @@ def _schemas() -> dict:
                 "core_verified": {"type": "boolean"},
                 "url": {"type": "string", "description": "The clinic's public page."},
             },
-        },
-        "SearchResults": {
-            "type": "object",
-            "required": ["total", "results", "facets", "suggestion", "links", "page", "per_page"],
-            "additionalProperties": False,
-            "properties": {
+            optional=("distance_km",),
+            additionalProperties=False,
+        ),
+        "SearchResults": _object(
+            {
                 "total": {"type": "integer", "minimum": 0},
                 "page": {"type": "integer", "minimum": 1},
                 "per_page": {"type": "integer", "minimum": 1, "maximum": p.MAX_PER_PAGE},
@@ -223,13 +213,16 @@ def _schemas() -> dict:
                     "additionalProperties": counts,
                 },
                 "suggestion": {**NULLABLE_STRING, "description": "A corrected query to offer."},
-                "links": {
-                    "type": "object",
-                    "required": ["next", "prev"],
-                    "properties": {"next": NULLABLE_STRING, "prev": NULLABLE_STRING},
-                },
+                "links": _object({"next": NULLABLE_STRING, "prev": NULLABLE_STRING}),
             },
-        },
+            additionalProperties=False,
+        ),
+    }
+
+
+def _clinic_schemas() -> dict:
+    """Schemas of GET /api/v1/clinics/{clinic_id}: the public profile and its vetting."""
+    return {
         "Address": {
             "type": "object",
             "properties": {
@@ -253,42 +246,28 @@ def _schemas() -> dict:
         "Practitioner": {
             "type": "object",
             "required": ["name"],
+            # The profile's practitioner fields: text that may be null, but for two.
             "properties": {
+                **dict.fromkeys(PRACTITIONER_KEYS, NULLABLE_STRING),
                 "name": {"type": "string"},
-                "role": NULLABLE_STRING,
-                "licence_number": NULLABLE_STRING,
-                "licence_authority": NULLABLE_STRING,
-                "licence_expiry": NULLABLE_STRING,
                 "prescriber": {"type": "boolean"},
             },
         },
-        "Clinic": {
-            "type": "object",
-            "required": [
-                "id",
-                "name",
-                "address",
-                "languages",
-                "treatments",
-                "practitioners",
-                "score",
-                "core_verified",
-                "checklist",
-                "url",
-            ],
-            "properties": {
+        "Clinic": _object(
+            {
                 "id": {"type": "string"},
                 "name": {"type": "string"},
                 "brand": NULLABLE_STRING,
                 "description": NULLABLE_STRING,
                 "address": _ref("Address"),
                 "location": {
+                    **_object(
+                        {
+                            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                        }
+                    ),
                     "type": ["object", "null"],
-                    "required": ["lat", "lon"],
-                    "properties": {
-                        "lat": {"type": "number", "minimum": -90, "maximum": 90},
-                        "lon": {"type": "number", "minimum": -180, "maximum": 180},
-                    },
                 },
                 "contact": {
                     "type": "object",
@@ -308,24 +287,46 @@ def _schemas() -> dict:
                 },
                 "url": {"type": "string", "description": "The clinic's public page."},
             },
-        },
-        "SelfCheckClinics": {
+            optional=("brand", "description", "location", "contact", "opening_hours", "updated_at"),
+        ),
+        "ClinicChecklistItem": {
             "type": "object",
-            "required": ["near", "item", "available", "results"],
+            "description": "One applicable checklist item and what was verified of it.",
+            "required": ["key", "title", "state"],
             "properties": {
-                "near": {
-                    "type": "object",
-                    "required": ["lat", "lon"],
-                    "properties": {
+                "key": {"type": "string"},
+                "title": {"type": "string"},
+                "core": {"type": "boolean"},
+                "weight": {"type": "number"},
+                "state": {"type": "string"},
+                "label": NULLABLE_STRING,
+                "verified_at": NULLABLE_STRING,
+                "verified_by": {**NULLABLE_STRING, "description": "The moderator's shown name."},
+                "fades_from": NULLABLE_STRING,
+                "expires_at": NULLABLE_STRING,
+            },
+        },
+    }
+
+
+def _checklist_schemas() -> dict:
+    """Schemas of the checklist and of the self-check's nearby clinics."""
+    return {
+        "SelfCheckClinics": _object(
+            {
+                "near": _object(
+                    {
                         "lat": {"type": "number"},
                         "lon": {"type": "number"},
                         "place": NULLABLE_STRING,
                     },
-                },
+                    optional=("place",),
+                ),
                 "item": {"type": "string", "description": "The checklist item screened on."},
                 "available": {
                     "type": "boolean",
-                    "description": "False while vetting is not installed.",
+                    "description": "Whether screening could be looked up: always true (the "
+                    "field stays for clients written against the first version).",
                 },
                 "results": {
                     "type": "array",
@@ -346,47 +347,30 @@ def _schemas() -> dict:
                         },
                     },
                 },
-            },
-        },
-        "ClinicChecklistItem": {
-            "type": "object",
-            "description": "One applicable checklist item and what was verified of it.",
-            "required": ["key", "title", "state"],
-            "properties": {
+            }
+        ),
+        "ChecklistItem": _object(
+            {
                 "key": {"type": "string"},
                 "title": {"type": "string"},
                 "core": {"type": "boolean"},
                 "weight": {"type": "number"},
-                "state": {"type": "string"},
-                "label": NULLABLE_STRING,
-                "verified_at": NULLABLE_STRING,
-                "verified_by": {**NULLABLE_STRING, "description": "The moderator's shown name."},
-                "fades_from": NULLABLE_STRING,
-                "expires_at": NULLABLE_STRING,
-            },
-        },
-        "ChecklistItem": {
-            "type": "object",
-            "required": ["key", "title", "core", "weight"],
-            "properties": {
-                "key": {"type": "string"},
-                "title": {"type": "string"},
-                "core": {"type": "boolean"},
-                "weight": {"type": "number"},
-            },
-        },
-        "Checklist": {
-            "type": "object",
-            "required": ["version", "items"],
-            "properties": {
+            }
+        ),
+        "Checklist": _object(
+            {
                 "version": {"type": ["integer", "string"]},
                 "items": {"type": "array", "items": _ref("ChecklistItem")},
-            },
-        },
-        "Change": {
-            "type": "object",
-            "required": ["cursor", "at", "type", "clinic_id", "hsds_organization_id", "url"],
-            "properties": {
+            }
+        ),
+    }
+
+
+def _change_schemas() -> dict:
+    """Schemas of GET /api/v1/changes: the feed of published changes."""
+    return {
+        "Change": _object(
+            {
                 "cursor": {"type": "string", "description": "Resume after this change."},
                 "at": {"type": "string", "format": "date-time"},
                 "type": {"enum": ["created", "updated", "suspended", "removed", "score_changed"]},
@@ -397,22 +381,26 @@ def _schemas() -> dict:
                 "item": {"type": "string", "description": "The checklist item (score_changed)."},
                 "state": NULLABLE_STRING,
             },
-            "additionalProperties": False,
-        },
-        "Changes": {
-            "type": "object",
-            "required": ["changes", "next", "has_more", "links"],
-            "properties": {
+            optional=("fields", "item", "state"),
+            additionalProperties=False,
+        ),
+        "Changes": _object(
+            {
                 "changes": {"type": "array", "items": _ref("Change")},
                 "next": {"type": "string", "description": "The cursor to pass as since."},
                 "has_more": {"type": "boolean"},
-                "links": {
-                    "type": "object",
-                    "required": ["next"],
-                    "properties": {"next": {"type": "string"}},
-                },
-            },
-        },
+                "links": _object({"next": {"type": "string"}}),
+            }
+        ),
+    }
+
+
+def _schemas() -> dict:
+    return {
+        **_search_schemas(),
+        **_clinic_schemas(),
+        **_checklist_schemas(),
+        **_change_schemas(),
     }
 
 

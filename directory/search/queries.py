@@ -1,32 +1,25 @@
-"""Search use cases: ask the index for ids, then read the rows from the store in rank order."""
+"""What patients read: search (ids from the index, rows from the store in rank order), the
+clinic list and pages, and the API's public profile; each clinic with its vetting score."""
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
+from datetime import date
 
 import nh3
 import sqlite_utils
 
 import index
 from directory.clinics import storage as clinic_storage
+from directory.clinics.profile import PROFILE_KEYS
 from directory.search import storage
 from directory.search.params import MAX_PAGE, InvalidSearch, SearchParams
+from directory.vetting import services as vetting
 
 # The fields of a profile anyone may read through the API (the public page shows the same).
 PUBLIC_FIELDS = (
-    "id",
-    "name",
-    "brand",
-    "description",
-    "address",
-    "location",
-    "contact",
-    "opening_hours",
-    "languages",
-    "treatments",
-    "practitioners",
+    *(key for key in PROFILE_KEYS if key not in ("external_ids", "status")),
     "score",
     "core_verified",
     "updated_at",
@@ -81,7 +74,7 @@ def run_search(
     """Search the index, then load the clinics it found from the store, in rank order."""
     response = search_index.search(request)
     hits = {hit.id: hit for hit in response.hits}
-    clinics = clinic_storage.get_clinics(db, list(hits))
+    clinics = vetting.with_scores(db, clinic_storage.get_clinics(db, list(hits)))
     results = []
     for clinic in clinics:
         # The index holds only published clinics, but it may lag the store by a change.
@@ -90,7 +83,8 @@ def run_search(
         hit = hits[clinic["id"]]
         distance = hit.distance_km
         if distance is None and request.near is not None and clinic["location"]:
-            distance = distance_km(request.near, clinic["location"])
+            where = clinic["location"]
+            distance = index.haversine_km(*request.near, where["lat"], where["lon"])
         results.append(
             Result(
                 clinic=clinic,
@@ -113,20 +107,44 @@ def clean_snippet(html: str) -> str:
     return nh3.clean(html, tags={"mark"}, attributes={}, strip_comments=True)
 
 
-def distance_km(near: tuple[float, float], location: dict) -> float:
-    """Return the great-circle distance between (lat, lon) and a location, in kilometres."""
-    lat1, lon1 = map(math.radians, near)
-    lat2, lon2 = math.radians(location["lat"]), math.radians(location["lon"])
-    a = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def get_public_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
     """Return the public part of a published clinic's profile, or None."""
     clinic = clinic_storage.get_clinic(db, clinic_id)
     if clinic is None or clinic["status"] != "published":
         return None
+    clinic = vetting.with_scores(db, [clinic])[0]
     return {name: clinic.get(name) for name in PUBLIC_FIELDS}
+
+
+def public_checklist(db: sqlite_utils.Database, clinic_id: str, today: date) -> list[dict]:
+    """Return a published clinic's checklist rows, as the API gives them."""
+    return vetting.clinic_checklist(db, clinic_id, today)
+
+
+def directory_summary(db: sqlite_utils.Database) -> tuple[int, list[dict]]:
+    """Return (published clinics, [{country, n}] by most clinics) for the home page."""
+    return clinic_storage.count_clinics(db), clinic_storage.count_by_country(db)
+
+
+def count_public_clinics(db: sqlite_utils.Database, *, country: str | None = None) -> int:
+    """Return how many clinics are published (in one country, if given)."""
+    return clinic_storage.count_clinics(db, country=country)
+
+
+def list_public_clinics(
+    db: sqlite_utils.Database, *, limit: int, offset: int, country: str | None, order: str
+) -> list[dict]:
+    """Return one page of published clinics in an order of storage.LIST_ORDERS, with scores."""
+    rows = storage.list_published(db, limit=limit, offset=offset, country=country, order=order)
+    return vetting.with_scores(db, rows)
+
+
+def get_clinic_page(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
+    """Return a clinic for its public page with its score, or None when it is not public.
+
+    Unpublished listings are not public; suspended ones show a notice instead of details.
+    """
+    clinic = clinic_storage.get_clinic(db, clinic_id)
+    if clinic is None or clinic["status"] == "unpublished":
+        return None
+    return vetting.with_scores(db, [clinic])[0]

@@ -1,19 +1,25 @@
-"""Keep the search index following the store, and open it once per process."""
+"""Keep the search index following the store: the outbox drain, rebuild, check and repair.
+
+The outbox notes every clinic change in the writing transaction. Draining it carries each
+change onward in one direction: vetting reacts first (a changed team sends licensed-staff
+claims back to review, scores are refreshed), then the index takes the clinic's document.
+Entries are deleted only once both are done, so a crash in between replays, never loses.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import sqlite_utils
-from flask import Flask, current_app
 
 import index
 from directory.clinics import storage
-from directory.vetting.services import verified_item_keys_many
+from directory.vetting import services as vetting
 from directory.vocabulary import load_vocabulary
 from index.documents import to_document
 
-EXTENSION_KEY = "vetted.index"
+BATCH = 500
 
 
 def plain_vocabulary() -> dict:
@@ -32,24 +38,23 @@ def plain_vocabulary() -> dict:
     }
 
 
-def open_search_index(app: Flask) -> index.SearchIndex:
-    """Return this process's index object, opening it on first use."""
-    if EXTENSION_KEY not in app.extensions:
-        app.extensions[EXTENSION_KEY] = index.open_index(
-            app.config["INDEX_DIR"], vocabulary=plain_vocabulary()
-        )
-    return app.extensions[EXTENSION_KEY]
-
-
-def get_index() -> index.SearchIndex:
-    """Return the current app's index object."""
-    return open_search_index(current_app)
-
-
 def _documents(db: sqlite_utils.Database, clinics: list[dict]) -> list[dict]:
-    """Index documents for these published clinics, with their verified checklist items."""
-    verified = verified_item_keys_many(db, [c["id"] for c in clinics], date.today())
-    return [to_document({**c, "verified_items": verified.get(c["id"], [])}) for c in clinics]
+    """Index documents for these published clinics, with their score and verified items."""
+    ids = [c["id"] for c in clinics]
+    verified = vetting.verified_item_keys_many(db, ids, date.today())
+    revisions = vetting.score_revisions(db, ids)
+    return [
+        to_document(
+            {
+                **clinic,
+                # The version moves with the profile and with the score, so check_index
+                # notices a stale score as it notices a stale profile.
+                "version": clinic["version"] + revisions.get(clinic["id"], 0),
+                "verified_items": verified.get(clinic["id"], []),
+            }
+        )
+        for clinic in vetting.with_scores(db, clinics)
+    ]
 
 
 def documents_for(db: sqlite_utils.Database, clinic_ids: list[str]) -> tuple[list[dict], list[str]]:
@@ -60,30 +65,73 @@ def documents_for(db: sqlite_utils.Database, clinic_ids: list[str]) -> tuple[lis
     return _documents(db, published), gone
 
 
+def pending_changes(db: sqlite_utils.Database) -> int:
+    """Return how many changes wait in the outbox."""
+    return storage.outbox_size(db)
+
+
+def outbox_mark(db: sqlite_utils.Database) -> int:
+    """Return the outbox's high-water mark: later changes have higher ids."""
+    return storage.outbox_mark(db)
+
+
+def _apply(db: sqlite_utils.Database, search_index: index.SearchIndex, pending: list[dict]) -> int:
+    """Carry one batch of outbox entries onward: vetting first, then the index."""
+    actors = {row["clinic_id"]: row["actor"] for row in pending}  # the latest change's actor
+    vetting.on_clinics_changed(db, actors)
+    ids = sorted(actors)
+    docs, gone = documents_for(db, ids)
+    if docs:
+        search_index.index_clinics(docs)
+    if gone:
+        search_index.remove_clinics(gone)
+    return len(ids)
+
+
 def drain_outbox(
-    db: sqlite_utils.Database, search_index: index.SearchIndex, batch: int = 500
+    db: sqlite_utils.Database,
+    search_index: index.SearchIndex,
+    *,
+    after: int = 0,
+    limit: int | None = None,
+    batch: int = BATCH,
 ) -> int:
-    """Apply every pending store change to the index; return how many clinics were touched."""
-    total = 0
+    """Apply the pending changes with ids above `after`; return how many clinics were touched.
+
+    limit bounds how many entries one call applies (the rest stay for the next drain).
+    Vetting's own writes while reacting add entries; they are applied in the same call, and
+    the next pass over them changes nothing more.
+    """
+    total = applied = 0
     # One drain at a time across processes: each reads the store only once it holds the
     # lock, so an older read can never be written over a newer one.
     with search_index.exclusive():
-        while True:
-            pending = storage.peek_outbox(db, batch)
+        while limit is None or applied < limit:
+            size = batch if limit is None else min(batch, limit - applied)
+            pending = storage.peek_outbox(db, size, after=after)
             if not pending:
-                return total
-            ids = sorted({row["clinic_id"] for row in pending})
-            docs, gone = documents_for(db, ids)
-            if docs:
-                search_index.index_clinics(docs)
-            if gone:
-                search_index.remove_clinics(gone)
-            # Only after the index has them: a crash before this line replays, never loses.
-            storage.delete_outbox(db, pending[-1]["id"])
-            total += len(ids)
+                break
+            total += _apply(db, search_index, pending)
+            # Only after vetting and the index have them: a crash before this line replays.
+            storage.delete_outbox(db, pending[-1]["id"], after=after)
+            applied += len(pending)
+    return total
 
 
-def published_documents(db: sqlite_utils.Database, batch: int = 500):
+def catch_up(db: sqlite_utils.Database, search_index: index.SearchIndex) -> int:
+    """Apply the whole outbox (outside requests); return how many clinics were touched.
+
+    Applying the outbox costs more per clinic than building the index afresh (measured on the
+    NHS list: 26 s against 17 s for 15,790 clinics), so when at least half of the directory
+    is pending the index is rebuilt beside the live one and swapped in.
+    """
+    pending = storage.outbox_clinic_count(db)
+    if pending and pending * 2 >= storage.count_clinics(db, statuses=None):
+        return rebuild_index(db, search_index)
+    return drain_outbox(db, search_index)
+
+
+def published_documents(db: sqlite_utils.Database, batch: int = BATCH) -> Iterator[dict]:
     """Yield the index document of every published clinic."""
     chunk: list[dict] = []
     for clinic in storage.iter_clinics(db):
@@ -97,20 +145,36 @@ def published_documents(db: sqlite_utils.Database, batch: int = 500):
 
 def rebuild_index(db: sqlite_utils.Database, search_index: index.SearchIndex) -> int:
     """Build a fresh index from the store and swap it in; return how many documents."""
-    # Pending changes older than the rebuild are in its snapshot; changes another process
-    # applies to the live index meanwhile are replayed by the index's journal; whatever is
-    # still pending afterwards is drained.
-    mark = storage.peek_outbox(db, 1_000_000)
+    # Vetting reacts to every pending change before the snapshot is read, so the new index
+    # holds the outcome. Changes up to the mark are in the snapshot; writes another process
+    # applies to the live index meanwhile are replayed by the index's journal; whatever was
+    # added after the mark is drained afterwards.
+    mark = storage.outbox_mark(db)
+    after = 0
+    while pending := storage.peek_outbox(db, BATCH, after=after):
+        pending = [row for row in pending if row["id"] <= mark]
+        if not pending:
+            break
+        vetting.on_clinics_changed(db, {row["clinic_id"]: row["actor"] for row in pending})
+        after = pending[-1]["id"]
     count = search_index.rebuild(published_documents(db))
-    if mark:
-        storage.delete_outbox(db, mark[-1]["id"])
+    storage.delete_outbox(db, mark)
     drain_outbox(db, search_index)
     return count
 
 
+def published_versions(db: sqlite_utils.Database) -> dict[str, int]:
+    """Map every published clinic to the version its index document must carry."""
+    revisions = vetting.score_revisions(db, None)
+    return {
+        cid: version + revisions.get(cid, 0)
+        for cid, version in storage.published_versions(db).items()
+    }
+
+
 def check_index(db: sqlite_utils.Database, search_index: index.SearchIndex) -> index.DriftReport:
     """Compare the index with the store: missing, stale and extra documents."""
-    return search_index.check(storage.published_versions(db))
+    return search_index.check(published_versions(db))
 
 
 def repair_index(db: sqlite_utils.Database, search_index: index.SearchIndex) -> index.DriftReport:

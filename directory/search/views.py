@@ -10,6 +10,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from directory.db import get_db
 from directory.search import queries
+from directory.search.extension import get_index
 from directory.search.params import (
     MAX_Q,
     MAX_RADIUS_KM,
@@ -20,7 +21,7 @@ from directory.search.params import (
     relaxations,
     to_query_args,
 )
-from directory.search.services import get_index
+from directory.vetting.checklist import load_checklist
 from directory.vocabulary import load_vocabulary
 from index.types import FACET_FIELDS
 
@@ -45,12 +46,8 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def checklist_titles() -> dict[str, str] | None:
-    """Map checklist item keys to titles, or None while the vetting domain is not installed."""
-    try:
-        from directory.vetting.checklist import load_checklist
-    except ImportError:
-        return None
+def checklist_titles() -> dict[str, str]:
+    """Map checklist item keys to titles."""
     return {item.key: item.title for item in load_checklist().items}
 
 
@@ -58,7 +55,7 @@ def value_label(field: str, value: str) -> str:
     """Return what a person reads for a filter value (a treatment's name, not its key)."""
     vocabulary = load_vocabulary()
     if field == "verified":
-        return (checklist_titles() or {}).get(value, value)
+        return checklist_titles().get(value, value)
     if field == "treatment":
         return vocabulary.treatment_label(value)
     if field == "language":
@@ -165,12 +162,10 @@ def _render(*, errors=None, params=None, found=None, facets=None):
         filter_count = sum(1 for k, v in args.items(multi=True) if v and k not in ignored)
     points = map_points(found)
     titles = checklist_titles()
-    verified_options = None
-    if titles is not None:
-        chosen = form["verified"]
-        verified_options = [(key, title, key in chosen) for key, title in titles.items()]
-        # A key the checklist does not know still travels with the search.
-        verified_options += [(key, key, True) for key in chosen if key not in titles]
+    chosen = form["verified"]
+    verified_options = [(key, title, key in chosen) for key, title in titles.items()]
+    # A key the checklist does not know still travels with the search.
+    verified_options += [(key, key, True) for key in chosen if key not in titles]
     return render_template(
         "search/search.html",
         form=form,

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
+from directory.vocabulary import load_vocabulary
+
 CHECKLIST_FILE = "checklist-v1.toml"
 ALL = "all"
 KEY_RE = re.compile(r"^[a-z][a-z0-9-]{1,49}$")
@@ -139,8 +141,6 @@ def parse_checklist(text: str, treatments: Mapping[str, str | None] | None = Non
 @functools.cache
 def load_checklist() -> Checklist:
     """Return the packaged checklist, checked against the vocabulary (read once per process)."""
-    from directory.vocabulary import load_vocabulary
-
     vocabulary = load_vocabulary()
     text = resources.files("directory.vetting").joinpath(CHECKLIST_FILE).read_text("utf-8")
     return parse_checklist(text, {key: term.broader for key, term in vocabulary.treatments.items()})

@@ -11,7 +11,6 @@ from flask.cli import with_appcontext
 from directory.cli_options import today_option
 from directory.db import get_db
 from directory.mail import send_mail
-from directory.search.services import drain_outbox, open_search_index
 from directory.services import daily_sweep
 from directory.urls import dashboard_links
 
@@ -33,12 +32,11 @@ def sweep(today: date) -> None:
         send=send_mail,
         dashboard_url=dashboard_links(current_app.url_map, current_app.config["BASE_URL"]),
     )
-    reindexed = drain_outbox(db, open_search_index(current_app))
     reminders = summary["reminders"]
     click.echo(
         f"Swept {summary['clinics']} clinics as of {summary['today']}: "
         f"{summary['claims_expired']} verifications expired, "
-        f"{summary['scores_changed']} scores changed, {reindexed} clinics re-indexed, "
+        f"{summary['scores_changed']} scores changed, "
         f"{reminders['mails']} reminder e-mails sent."
     )
 

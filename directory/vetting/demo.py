@@ -7,10 +7,14 @@ from datetime import date, datetime, time, timedelta
 
 import sqlite_utils
 
-from directory.clinics import storage as clinics_storage
-from directory.vetting import services, storage
+from directory.clinics import services as clinics
+from directory.vetting import storage
 from directory.vetting.checklist import load_checklist
+from directory.vetting.decisions import reject_claim, verify_claim
+from directory.vetting.lifecycle import attach_evidence, claim_item
+from directory.vetting.scores import recompute_score
 from directory.vetting.scoring import EXPIRED, VERIFIED, score_clinic
+from directory.vetting.sweep import expire_due
 
 DEMO_MODERATORS = ("Sofia Marin", "Omar Haddad", "Grace Okafor", "Lena Novak")
 DEMO_ACTOR = "demo"
@@ -60,7 +64,7 @@ def _demo_clinic(
 ) -> None:
     rng = random.Random(f"{seed}:{clinic['id']}")
     tier = rng.choices(list(TIER_WEIGHTS), weights=list(TIER_WEIGHTS.values()))[0]
-    treatments = [t["key"] for t in clinic["treatments"]]
+    treatments = clinic["treatments"]
     for item in load_checklist().items:
         if not item.applies(treatments):
             continue
@@ -83,7 +87,7 @@ def _demo_clinic(
             verified = None
         changed = (verified or today) - timedelta(days=rng.randint(2, 45))
         common = {"today": today, "recompute": False}
-        services.claim_item(
+        claim_item(
             db,
             clinic["id"],
             item.key,
@@ -94,7 +98,7 @@ def _demo_clinic(
         )
         if outcome == "claimed":
             continue
-        services.attach_evidence(
+        attach_evidence(
             db,
             clinic["id"],
             item.key,
@@ -107,7 +111,7 @@ def _demo_clinic(
             continue
         if outcome == "rejected":
             decided = changed + timedelta(days=rng.randint(1, 10))
-            services.reject_claim(
+            reject_claim(
                 db,
                 clinic["id"],
                 item.key,
@@ -118,7 +122,7 @@ def _demo_clinic(
                 **common,
             )
             continue
-        services.verify_claim(
+        verify_claim(
             db,
             clinic["id"],
             item.key,
@@ -134,7 +138,7 @@ def _demo_clinic(
 def _backfill_history(db: sqlite_utils.Database, clinic: dict, *, today: date) -> None:
     """Write a year of score history as if the claims had been scored every two weeks."""
     claims = storage.claims_by_clinic(db, [clinic["id"]])[clinic["id"]]
-    treatments = [t["key"] for t in clinic["treatments"]]
+    treatments = clinic["treatments"]
     previous = None
     for weeks in range(52, 0, -2):
         day = today - timedelta(weeks=weeks)
@@ -171,12 +175,18 @@ def apply_demo_vetting(
     counts: dict[str, int] = {}
     with db.atomic():
         for start in range(0, len(clinic_ids), 500):
-            for clinic in clinics_storage.get_clinics(db, list(clinic_ids[start : start + 500])):
+            for clinic in _clinics(db, clinic_ids[start : start + 500]):
                 _demo_clinic(db, clinic, today=today, seed=seed, counts=counts)
-        services.expire_due(db, today=today, at=_stamp(today, random.Random(seed)))
+        expire_due(db, today=today, at=_stamp(today, random.Random(seed)))
         for start in range(0, len(clinic_ids), 500):
-            for clinic in clinics_storage.get_clinics(db, list(clinic_ids[start : start + 500])):
+            for clinic in _clinics(db, clinic_ids[start : start + 500]):
                 _backfill_history(db, clinic, today=today)
-                services.recompute_score(db, clinic["id"], today=today, reason="Demo vetting")
-                clinics_storage.enqueue_index(db, [clinic["id"]])
+                recompute_score(db, clinic["id"], today=today, reason="Demo vetting")
+                clinics.enqueue_change(db, [clinic["id"]])
     return counts
+
+
+def _clinics(db: sqlite_utils.Database, ids: list[str]) -> list[dict]:
+    """Return {id, treatments, practitioners} for these clinics, in the order of ids."""
+    inputs = clinics.vetting_inputs(db, ids)
+    return [{"id": cid, **inputs[cid]} for cid in ids if cid in inputs]

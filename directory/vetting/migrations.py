@@ -77,7 +77,28 @@ def m001_claims_evidence_history(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m002_evidence_and_history_append_only(db: sqlite_utils.Database) -> None:
+def m002_scores_owned_by_vetting(db: sqlite_utils.Database) -> None:
+    # Vetting computes the score, so vetting keeps it: one row per scored clinic. A clinic
+    # never scored has no row (its score is "not scored yet", not 0). revision counts changes:
+    # the search index adds it to the clinic's version to notice a stale score. Existing
+    # scores move here with revision 0, so documents indexed before stay current.
+    db["clinic_scores"].create(
+        {"clinic_id": str, "score": float, "core_verified": int, "revision": int},
+        pk="clinic_id",
+        not_null={"core_verified", "revision"},
+        defaults={"core_verified": 0, "revision": 0},
+        foreign_keys=[("clinic_id", "clinics", "id")],
+    )
+    if "score" in db["clinics"].columns_dict:
+        db.execute(
+            "insert into clinic_scores (clinic_id, score, core_verified, revision) "
+            "select id, score, coalesce(core_verified, 0), 0 from clinics where score is not null"
+        )
+        db["clinics"].transform(drop={"score", "core_verified"})
+
+
+@migrations()
+def m003_evidence_and_history_append_only(db: sqlite_utils.Database) -> None:
     # A score that was published, and the evidence a decision rested on, stay as written
     # (docs/ledger.md). Evidence is superseded by a newer row, once, never edited or removed.
     refuse_rewrites(db, "score_history", message="score history is append-only")

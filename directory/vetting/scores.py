@@ -1,50 +1,45 @@
-"""Keeping each clinic's stored score current, and reading scores and states for display."""
+"""Each clinic's stored score, kept current by vetting (which computes it and owns it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 
 import sqlite_utils
 
-from directory.clinics import storage as clinics_storage
+from directory.clinics import services as clinics
 from directory.vetting import storage
 from directory.vetting.checklist import load_checklist
 from directory.vetting.errors import ClaimNotFound
-from directory.vetting.scoring import (
-    FADING,
-    VERIFIED,
-    ItemResult,
-    ScoreResult,
-    display_state,
-    score_clinic,
-)
+from directory.vetting.scoring import ScoreResult, score_clinic
 
-
-def treatment_keys(clinic: dict) -> list[str]:
-    return [t["key"] for t in clinic.get("treatments") or []]
+UNSCORED = {"score": None, "core_verified": False}
 
 
 def store_score(
     db: sqlite_utils.Database,
-    clinic: dict,
+    clinic_id: str,
     result: ScoreResult,
     *,
+    stored: Mapping | None,
     today: date,
     reason: str,
     enqueue: bool,
 ) -> bool:
-    """Keep the clinic's stored score current; return whether it changed."""
+    """Keep the clinic's stored score current; return whether it changed.
+
+    A change gets a history row and an outbox entry (the index keeps the score to sort on).
+    """
+    current = stored or UNSCORED
     changed = (
-        clinic.get("score") != result.score
-        or bool(clinic.get("core_verified")) != result.core_verified
+        current["score"] != result.score or bool(current["core_verified"]) != result.core_verified
     )
     if changed:
-        clinics_storage.set_score(db, clinic["id"], result.score, result.core_verified)
+        storage.set_score(db, clinic_id, result.score, result.core_verified)
         storage.add_score_history(
             db,
             {
-                "clinic_id": clinic["id"],
+                "clinic_id": clinic_id,
                 "at": today.isoformat(),
                 "score": result.score,
                 "core_verified": int(result.core_verified),
@@ -52,20 +47,63 @@ def store_score(
             },
         )
     if changed or enqueue:
-        clinics_storage.enqueue_index(db, [clinic["id"]])
+        clinics.enqueue_change(db, [clinic_id])
     return changed
+
+
+def rescore(
+    db: sqlite_utils.Database,
+    inputs: Mapping[str, Mapping],
+    *,
+    today: date,
+    reason: Callable[[str], str],
+    enqueue: Collection[str] = (),
+    only_scored: bool = False,
+) -> list[str]:
+    """Score these clinics (clinics.vetting_inputs) for today; return the ids whose score changed.
+
+    only_scored leaves alone a clinic with neither claims nor a stored score: it stays
+    "not scored yet" rather than becoming 0.
+    """
+    claims = storage.claims_by_clinic(db, inputs)
+    stored = storage.get_scores(db, inputs)
+    checklist = load_checklist()
+    changed = []
+    for clinic_id, clinic in inputs.items():
+        if only_scored and not claims[clinic_id] and clinic_id not in stored:
+            continue
+        result = score_clinic(checklist, claims[clinic_id], clinic["treatments"], today)
+        if store_score(
+            db,
+            clinic_id,
+            result,
+            stored=stored.get(clinic_id),
+            today=today,
+            reason=reason(clinic_id),
+            enqueue=clinic_id in enqueue,
+        ):
+            changed.append(clinic_id)
+    return changed
+
+
+def _inputs(db: sqlite_utils.Database, clinic_id: str) -> dict:
+    inputs = clinics.vetting_inputs(db, [clinic_id])
+    if clinic_id not in inputs:
+        raise ClaimNotFound(f"There is no clinic {clinic_id!r}.")
+    return inputs
 
 
 def recompute_in_transaction(
     db: sqlite_utils.Database, clinic_id: str, *, today: date, reason: str, enqueue: bool
-) -> ScoreResult:
-    clinic = clinics_storage.get_clinic(db, clinic_id)
-    if clinic is None:
-        raise ClaimNotFound(f"There is no clinic {clinic_id!r}.")
-    claims = storage.claims_by_clinic(db, [clinic_id])[clinic_id]
-    result = score_clinic(load_checklist(), claims, treatment_keys(clinic), today)
-    store_score(db, clinic, result, today=today, reason=reason, enqueue=enqueue)
-    return result
+) -> None:
+    """Rescore one clinic inside the caller's transaction."""
+    rescore(
+        db,
+        _inputs(db, clinic_id),
+        today=today,
+        reason=lambda _: reason,
+        enqueue=[clinic_id] if enqueue else (),
+    )
 
 
 def recompute_score(
@@ -73,76 +111,34 @@ def recompute_score(
 ) -> ScoreResult:
     """Score a clinic for `today` and store the score (with a history row when it changed)."""
     with db.atomic():
-        return recompute_in_transaction(db, clinic_id, today=today, reason=reason, enqueue=False)
+        recompute_in_transaction(db, clinic_id, today=today, reason=reason, enqueue=False)
+    return score_for(db, clinic_id, today)
 
 
 def score_for(db: sqlite_utils.Database, clinic_id: str, today: date) -> ScoreResult:
     """Score a clinic for `today` without storing anything (what its page shows)."""
-    clinic = clinics_storage.get_clinic(db, clinic_id)
-    if clinic is None:
-        raise ClaimNotFound(f"There is no clinic {clinic_id!r}.")
+    inputs = _inputs(db, clinic_id)[clinic_id]
     claims = storage.claims_by_clinic(db, [clinic_id])[clinic_id]
-    return score_clinic(load_checklist(), claims, treatment_keys(clinic), today)
+    return score_clinic(load_checklist(), claims, inputs["treatments"], today)
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def clinic_checklist(db: sqlite_utils.Database, clinic_id: str, today: date) -> list[dict]:
-    """Return one row per applicable checklist item: its state, credit and three dates."""
-    return [_row(item) for item in score_for(db, clinic_id, today).items]
-
-
-def _row(item: ItemResult) -> dict:
+def scores_for(db: sqlite_utils.Database, clinic_ids: Iterable[str]) -> dict[str, dict]:
+    """Return {id: {score, core_verified}} for these clinics; None for a clinic not yet scored."""
+    ids = list(clinic_ids)
+    stored = storage.get_scores(db, ids)
     return {
-        "key": item.key,
-        "title": item.title,
-        "core": item.core,
-        "weight": item.weight,
-        "state": item.state,
-        "label": item.label,
-        "note": item.note,
-        "credit": item.credit,
-        "points": item.points,
-        "verified_at": _iso(item.verified_at),
-        "verified_by": item.verified_by,
-        "fades_from": _iso(item.fades_from),
-        "expires_at": _iso(item.expires_at),
-        "reason": item.reason,
-        "evidence_kinds": list(item.evidence_kinds),
-        "clinic_changed_at": item.clinic_changed_at,
+        cid: {k: stored.get(cid, UNSCORED)[k] for k in ("score", "core_verified")} for cid in ids
     }
 
 
-def clinic_vetting(db: sqlite_utils.Database, clinic_id: str, today: date) -> dict:
-    """Return everything the clinic page shows about vetting: score, badge, rows, history."""
-    result = score_for(db, clinic_id, today)
-    checklist = load_checklist()
-    return {
-        "today": today.isoformat(),
-        "score": result.score,
-        "core_verified": result.core_verified,
-        "checklist_version": result.checklist_version,
-        "items": [_row(item) for item in result.items],
-        "not_applicable": [checklist.get(key).title for key in result.not_applicable],
-        "history": storage.score_history(db, clinic_id),
-    }
+def with_scores(db: sqlite_utils.Database, clinics_: list[dict]) -> list[dict]:
+    """Return these clinic dicts with their stored score and core_verified merged in."""
+    scores = scores_for(db, [c["id"] for c in clinics_])
+    return [{**c, **scores[c["id"]]} for c in clinics_]
 
 
-def verified_item_keys(db: sqlite_utils.Database, clinic_id: str, today: date) -> list[str]:
-    """Return the keys of the items verified and not expired today (for the search index)."""
-    return verified_item_keys_many(db, [clinic_id], today).get(clinic_id, [])
-
-
-def verified_item_keys_many(
-    db: sqlite_utils.Database, clinic_ids: Iterable[str], today: date
-) -> dict[str, list[str]]:
-    """Return {clinic id: verified item keys} for many clinics in a few queries."""
-    out: dict[str, list[str]] = {}
-    order = load_checklist().keys
-    for clinic_id, claims in storage.claims_by_clinic(db, clinic_ids).items():
-        out[clinic_id] = [
-            key for key in order if display_state(claims.get(key), today) in (VERIFIED, FADING)
-        ]
-    return out
+def score_revisions(db: sqlite_utils.Database, clinic_ids: Iterable[str] | None) -> dict[str, int]:
+    """Map these scored clinics (all with None) to how many times their score changed."""
+    if clinic_ids is None:
+        return storage.score_revisions(db)
+    return {cid: row["revision"] for cid, row in storage.get_scores(db, clinic_ids).items()}

@@ -1,4 +1,4 @@
-"""Claims, evidence and score history rows in SQLite (all of the vetting domain's SQL)."""
+"""Claims, evidence, scores and score history rows in SQLite (all of the vetting domain's SQL)."""
 
 from __future__ import annotations
 
@@ -181,6 +181,35 @@ def supersede_evidence(db: sqlite_utils.Database, evidence_id: int, at: str) -> 
     db.execute(
         "update evidence set superseded_at = ? where id = ? and superseded_at is null",
         [at, evidence_id],
+    )
+
+
+def get_scores(db: sqlite_utils.Database, clinic_ids: Iterable[str]) -> dict[str, dict]:
+    """Map each scored clinic among these ids to {score, core_verified, revision}."""
+    out: dict[str, dict] = {}
+    for chunk in _chunks(sorted(set(clinic_ids))):
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(
+            f"select clinic_id, score, core_verified, revision from clinic_scores "
+            f"where clinic_id in ({marks})",
+            chunk,
+        ):
+            out[row.pop("clinic_id")] = {**row, "core_verified": bool(row["core_verified"])}
+    return out
+
+
+def score_revisions(db: sqlite_utils.Database) -> dict[str, int]:
+    """Map every scored clinic to how many times its score changed."""
+    return dict(db.execute("select clinic_id, revision from clinic_scores").fetchall())
+
+
+def set_score(db: sqlite_utils.Database, clinic_id: str, score: float | None, core: bool) -> None:
+    """Store a clinic's score (a new revision of it)."""
+    db.execute(
+        "insert into clinic_scores (clinic_id, score, core_verified, revision) "
+        "values (?, ?, ?, 1) on conflict(clinic_id) do update set score = excluded.score, "
+        "core_verified = excluded.core_verified, revision = clinic_scores.revision + 1",
+        [clinic_id, score, int(core)],
     )
 
 

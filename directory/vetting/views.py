@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, Flask, jsonify, render_template
 
 from directory.db import get_db
 from directory.vetting.chart import history_chart
@@ -44,3 +44,10 @@ def vetting_for(clinic_id: str) -> dict | None:
         return None
     vetting["chart"] = history_chart(vetting["history"])
     return vetting
+
+
+def init_app(app: Flask) -> None:
+    """Register the methodology page, the checklist API and the clinic page's `vetting_for`."""
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    app.add_template_global(vetting_for, "vetting_for")

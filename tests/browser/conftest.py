@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from directory import create_app
-from tests.conftest import make_profile
+from tests.conftest import close_index, make_profile
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -24,6 +24,15 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching selector has focus (proves the keyboard reaches it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"could not reach {selector} with the keyboard")
 
 
 def sample_profiles() -> list[dict]:
@@ -78,7 +87,8 @@ def live_app(tmp_path: Path, live_server_profiles, live_server_config):
     """An app on its own data folder, holding live_server_profiles saved and indexed."""
     from directory.clinics.services import save_profile
     from directory.db import connect
-    from directory.search.services import drain_outbox, open_search_index
+    from directory.search.extension import open_search_index
+    from directory.search.services import drain_outbox
 
     app = create_app(
         {
@@ -112,9 +122,7 @@ def live_app(tmp_path: Path, live_server_profiles, live_server_config):
     finally:
         db.close()
     yield app
-    index = app.extensions.get("vetted.index")
-    if index is not None:
-        index.close()
+    close_index(app)
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from directory.patients.guide import GUIDE_PAGES
+from tests.browser.conftest import tab_to
 from tests.patients.helpers import verify_item
 
 pytestmark = pytest.mark.browser
@@ -37,11 +39,7 @@ PUBLIC_PAGES = [
     "/search?min_score=abc&radius_km=-1",  # errors beside the fields
     "/methodology",
     "/guide",
-    "/guide/mesotherapy",
-    "/guide/who-should-not",
-    "/guide/side-effects",
-    "/guide/before-and-after",
-    "/guide/questions",
+    *(f"/guide/{slug}" for slug in GUIDE_PAGES),
     "/compare",  # this browser's own comparison (two clinics added first)
     "/compare?ids=uk-01,uk-02,ae-1,nope&near=51.5,-0.12",  # shared, with distances
     "/self-check",
@@ -186,15 +184,6 @@ def test_phone_viewport_reads_without_sideways_scrolling(server, browser, tmp_pa
             assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 16
     finally:
         context.close()
-
-
-def tab_to(page, selector: str, limit: int = 120) -> None:
-    """Press Tab until the element matching selector has focus (proves the keyboard reaches it)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"could not reach {selector} with the keyboard")
 
 
 def focus_is_visible(page) -> bool:

@@ -6,18 +6,11 @@ import re
 
 import pytest
 
+from tests.browser.conftest import tab_to
+
 pytestmark = pytest.mark.browser
 
 ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
-
-
-def tab_to(page, selector: str, limit: int = 120) -> None:
-    """Press Tab until the element matching selector has focus (proves the keyboard reaches it)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"could not reach {selector} with the keyboard")
 
 
 def lang_and_dir(page) -> tuple[str, str]:

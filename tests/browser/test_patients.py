@@ -8,6 +8,7 @@ import pytest
 from flask import render_template_string
 
 from directory.patients.guide import SCREENING_ITEM, SELF_CHECK_ANSWERS
+from tests.browser.conftest import tab_to
 from tests.conftest import make_profile
 from tests.patients.helpers import StubIndex, verify_item
 
@@ -47,7 +48,7 @@ def live_server_profiles() -> list[dict]:
 def server(live_app, live_server):
     """The live server, with screening verified at two clinics and a page of compare buttons."""
     from directory.db import connect
-    from directory.search.services import EXTENSION_KEY
+    from directory.search.extension import EXTENSION_KEY
 
     db = connect(live_app.config["DATABASE"])
     try:
@@ -64,15 +65,6 @@ def server(live_app, live_server):
         "/_cards", "test_cards", lambda: render_template_string(CARDS, names=NAMES)
     )
     return live_server
-
-
-def tab_to(page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element matching selector has focus (proves it is reachable)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"could not reach {selector} with the keyboard")
 
 
 def compare_count(page) -> int:

@@ -8,26 +8,11 @@ from pathlib import Path
 
 import pytest
 
-NHS_HEADER = (
-    "OrganisationID",
-    "OrganisationCode",
-    "OrganisationType",
-    "SubType",
-    "OrganisationStatus",
-    "IsPimsManaged",
-    "OrganisationName",
-    "Address1",
-    "Address2",
-    "Address3",
-    "City",
-    "County",
-    "Postcode",
-    "Latitude",
-    "Longitude",
-    "Phone",
-    "Email",
-    "Website",
-    "Fax",
+# The columns of the NHS lists, in the order the files give them.
+NHS_HEADER = tuple(
+    "OrganisationID OrganisationCode OrganisationType SubType OrganisationStatus IsPimsManaged "
+    "OrganisationName Address1 Address2 Address3 City County Postcode Latitude Longitude Phone "
+    "Email Website Fax".split()
 )
 
 
@@ -89,18 +74,7 @@ def write_jsonl(write_file) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def store():
-    """A private in-memory store with every migration applied (no app)."""
-    from directory.db import connect
-
-    handle = connect(None)
-    yield handle
-    handle.close()
-
-
-@pytest.fixture
 def nhs_data(shared_data: Path) -> Path:
     path = shared_data / "nhs-clinics"
-    if not path.is_dir():
-        pytest.skip("the NHS lists are not in ../shared/data")
+    assert path.is_dir(), f"{path} is missing"
     return path

@@ -9,12 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory.clinics import storage
-from directory.clinics.importers import (
-    MAX_LINE_BYTES,
-    ImportFileError,
-    count_lines,
-    read_profiles,
-)
+from directory.clinics.jsonl import MAX_LINE_BYTES, read_profiles
+from directory.clinics.records import ImportFileError, count_lines
 from directory.events import list_events
 from tests.conftest import make_profile
 
@@ -38,7 +34,8 @@ def test_import_creates_clinics_records_events_and_updates_the_index(runner, db,
     assert events[0]["actor"] == "cli:import"
     assert events[0]["reason"] == "import clinics.jsonl"
     assert storage.outbox_size(db) == 0  # drained into the index
-    from directory.search.services import check_index, open_search_index
+    from directory.search.extension import open_search_index
+    from directory.search.services import check_index
 
     assert check_index(db, open_search_index(app)).clean
 
@@ -221,12 +218,12 @@ def test_help(runner, args):
 def test_index_failure_keeps_the_import_and_says_how_to_recover(
     runner, db, write_jsonl, app, monkeypatch
 ):
-    from directory.clinics import importers
+    from directory.search import services
 
     def broken(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(importers, "rebuild_index", broken)
+    monkeypatch.setattr(services, "rebuild_index", broken)
     result = runner.invoke(args=["import", str(write_jsonl(make_profile()))])
     assert result.exit_code == 1
     assert "saved, but the search index could not be updated (OSError: disk full)" in result.output

@@ -10,12 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory.clinics import storage
-from directory.clinics.importers import (
-    ImportFileError,
-    import_records,
-    open_reader,
-    read_nhs_csv,
-)
+from directory.clinics.importers import import_records, open_reader
+from directory.clinics.nhs import read_nhs_csv
+from directory.clinics.records import ImportFileError
 from directory.clinics.services import save_profile
 from tests.clinics.conftest import NHS_HEADER, comma_bytes, nhs_row, notsign_bytes
 from tests.conftest import make_profile

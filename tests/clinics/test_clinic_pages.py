@@ -9,6 +9,7 @@ import pytest
 from directory.clinics import storage
 from directory.clinics.services import save_profile
 from directory.vetting import services
+from directory.vetting import storage as vetting_storage
 from directory.vetting.scoring import LABELS
 from tests.conftest import make_profile
 from tests.soup import parse_html, text_of
@@ -24,8 +25,8 @@ def clinics(db):
         actor="test",
     )
     save_profile(db, make_profile("c-3", name="Another Skin Clinic"), actor="test")
-    storage.set_score(db, "c-1", 78.0, False)
-    storage.set_score(db, "c-3", 91.5, True)
+    vetting_storage.set_score(db, "c-1", 78.0, False)
+    vetting_storage.set_score(db, "c-3", 91.5, True)
     return db
 
 

@@ -7,10 +7,12 @@ import sqlite3
 import pytest
 
 from directory.clinics import storage
-from directory.clinics.importers import Record, import_records
+from directory.clinics.importers import import_records
+from directory.clinics.records import Record
 from directory.clinics.services import save_profile, save_profiles
 from directory.db import connect
 from directory.events import list_events
+from directory.search import services as search
 from tests.conftest import make_profile
 
 IGNORED = {"id", "at", "created_at", "updated_at"}  # clocks and row ids differ, nothing else
@@ -93,12 +95,12 @@ def test_import_falls_back_to_one_by_one_to_find_the_record_at_fault():
     ],
 )
 def test_refresh_index_rebuilds_only_after_big_imports(monkeypatch, stored, changed, expected):
-    from directory.clinics import importers
-
     db = connect(None)
     save_profiles(db, [make_profile(f"c-{n}") for n in range(stored)], actor="t")
+    if changed < stored:  # only the last `changed` clinics are still waiting in the outbox
+        storage.delete_outbox(db, storage.peek_outbox(db, stored)[stored - changed - 1]["id"])
     calls = []
-    monkeypatch.setattr(importers, "rebuild_index", lambda db, ix: calls.append("rebuild") or 1)
-    monkeypatch.setattr(importers, "drain_outbox", lambda db, ix: calls.append("drain") or 1)
-    importers.refresh_index(db, object(), changed)
+    monkeypatch.setattr(search, "rebuild_index", lambda db, ix: calls.append("rebuild") or 1)
+    monkeypatch.setattr(search, "drain_outbox", lambda db, ix: calls.append("drain") or 1)
+    search.catch_up(db, object())
     assert calls == [expected]

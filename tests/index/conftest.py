@@ -39,86 +39,54 @@ def place(city: str, country: str = "GB", lat: float | None = None, lon: float |
     }
 
 
+def ram_index(vocabulary: dict, *docs: dict):
+    """Return a RAM index holding these documents."""
+    ix = open_index(None, vocabulary=vocabulary)
+    ix.index_clinics(docs)
+    return ix
+
+
 def offers(*keys: str) -> list[dict]:
     return [{"key": k, "price_from": None, "price_to": None, "currency": None} for k in keys]
 
 
 # The relevance fixture set: one clinic per example the search must get right.
+# key: name, description (None: none), treatments, languages (None: make_profile's), place
+_FIXTURES = [
+    ("harley", "Harley Skin Clinic", None, ("mesotherapy-face", "microneedling"), None,
+     ("London", "GB", 51.5203, -0.1466)),
+    ("skn", "sk:n London Holborn", "Laser and skin treatments.", ("microneedling",), None,
+     ("London", "GB", 51.518, -0.1194)),
+    ("ruskington", "Ruskington Medical Practice", "A GP surgery.", (), None,
+     ("Sleaford", "GB", 53.048, -0.401)),
+    ("thames-hair", "Thames Trichology", "Scalp micro-injections for thinning hair.",
+     ("hair-mesotherapy",), None, ("London", "GB", 51.50, -0.12)),
+    ("alopecia-care", "Alopecia Care Centre", "Advice and support.", (), None,
+     ("Glasgow", "GB", 55.86, -4.25)),
+    ("lipo-studio", "Lipo Body Studio", "Injection lipolysis and contouring.",
+     ("mesotherapy-body", "body-contouring"), None, ("Manchester", "GB", 53.48, -2.24)),
+    ("mesolift-paris", "Atelier Éclat", "Mésolift et hydratation.", ("mesolifting",), ["fr"],
+     ("Paris", "FR", 48.8566, 2.3522)),
+    ("dubai-meso", "عيادة الأمل", "جلسات ميزوثيرابي للوجه والشعر", ("mesotherapy",),
+     ["ar", "en"], ("Dubai", "AE", 25.2, 55.27)),
+    ("lyon-meso", "Clinique Mésothérapie Lyon", "Médecine esthétique.", ("mesotherapy",),
+     ["fr"], ("Lyon", "FR", 45.76, 4.83)),
+    ("pressure", "Pressure Point Leeds", "Lymphatic drainage for legs.", ("pressotherapy",),
+     None, ("Leeds", "GB", 53.8, -1.55)),
+    ("botox-bar", "Fine Line Bar", "Microbotox for pores.", ("mesobotox",), None,
+     ("Birmingham", "GB", 52.48, -1.9)),
+    ("needle-free", "Glow Room", "Electroporation facials.", ("needle-free-mesotherapy",),
+     None, ("Bristol", "GB", 51.45, -2.59)),
+]  # fmt: skip
 FIXTURE_CLINICS = {
-    "harley": dict(
-        name="Harley Skin Clinic",
-        treatments=offers("mesotherapy-face", "microneedling"),
-        **place("London", lat=51.5203, lon=-0.1466),
-    ),
-    "skn": dict(
-        name="sk:n London Holborn",
-        description="Laser and skin treatments.",
-        treatments=offers("microneedling"),
-        **place("London", lat=51.518, lon=-0.1194),
-    ),
-    "ruskington": dict(
-        name="Ruskington Medical Practice",
-        description="A GP surgery.",
-        treatments=[],
-        **place("Sleaford", lat=53.048, lon=-0.401),
-    ),
-    "thames-hair": dict(
-        name="Thames Trichology",
-        treatments=offers("hair-mesotherapy"),
-        description="Scalp micro-injections for thinning hair.",
-        **place("London", lat=51.50, lon=-0.12),
-    ),
-    "alopecia-care": dict(
-        name="Alopecia Care Centre",
-        treatments=[],
-        description="Advice and support.",
-        **place("Glasgow", lat=55.86, lon=-4.25),
-    ),
-    "lipo-studio": dict(
-        name="Lipo Body Studio",
-        treatments=offers("mesotherapy-body", "body-contouring"),
-        description="Injection lipolysis and contouring.",
-        **place("Manchester", lat=53.48, lon=-2.24),
-    ),
-    "mesolift-paris": dict(
-        name="Atelier Éclat",
-        treatments=offers("mesolifting"),
-        description="Mésolift et hydratation.",
-        languages=["fr"],
-        **place("Paris", "FR", lat=48.8566, lon=2.3522),
-    ),
-    "dubai-meso": dict(
-        name="عيادة الأمل",
-        treatments=offers("mesotherapy"),
-        description="جلسات ميزوثيرابي للوجه والشعر",
-        languages=["ar", "en"],
-        **place("Dubai", "AE", lat=25.2, lon=55.27),
-    ),
-    "lyon-meso": dict(
-        name="Clinique Mésothérapie Lyon",
-        treatments=offers("mesotherapy"),
-        description="Médecine esthétique.",
-        languages=["fr"],
-        **place("Lyon", "FR", lat=45.76, lon=4.83),
-    ),
-    "pressure": dict(
-        name="Pressure Point Leeds",
-        treatments=offers("pressotherapy"),
-        description="Lymphatic drainage for legs.",
-        **place("Leeds", lat=53.8, lon=-1.55),
-    ),
-    "botox-bar": dict(
-        name="Fine Line Bar",
-        treatments=offers("mesobotox"),
-        description="Microbotox for pores.",
-        **place("Birmingham", lat=52.48, lon=-1.9),
-    ),
-    "needle-free": dict(
-        name="Glow Room",
-        treatments=offers("needle-free-mesotherapy"),
-        description="Electroporation facials.",
-        **place("Bristol", lat=51.45, lon=-2.59),
-    ),
+    key: {
+        "name": name,
+        **({"description": description} if description else {}),
+        "treatments": offers(*treatments),
+        **({"languages": languages} if languages else {}),
+        **place(city, country, lat=lat, lon=lon),
+    }
+    for key, name, description, treatments, languages, (city, country, lat, lon) in _FIXTURES
 }
 MESOTHERAPY_FAMILY = {
     "harley",
@@ -155,8 +123,7 @@ def _number(value: str) -> float | None:
 def read_nhs_rows() -> list[list[str]]:
     """Parse the NHS 2023 clinics file minimally: 19 fields split on '¬' per line."""
     path = SHARED_DATA / NHS_FILE
-    if not path.exists():
-        pytest.skip("../shared/data/nhs-clinics is not beside the checkout")
+    assert path.exists(), f"{path} is missing: the real data must be beside the checkout"
     rows = []
     with open(path, encoding="utf-8", newline="") as fh:
         fh.readline()  # header

@@ -4,7 +4,7 @@ import time
 
 from directory.clinics import services as clinics
 from directory.clinics import storage
-from directory.search import services
+from directory.search import extension, services
 from index import SearchRequest
 from index.documents import to_document
 from tests.conftest import make_profile
@@ -15,9 +15,9 @@ def ids(search_index, **kw):
 
 
 def test_one_index_object_per_app(app):
-    assert services.open_search_index(app) is services.open_search_index(app)
+    assert extension.open_search_index(app) is extension.open_search_index(app)
     with app.app_context():
-        assert services.get_index() is services.open_search_index(app)
+        assert extension.get_index() is extension.open_search_index(app)
 
 
 def test_plain_vocabulary_shape():
@@ -28,7 +28,7 @@ def test_plain_vocabulary_shape():
 
 
 def test_saved_clinic_is_searchable_within_a_second(app, db):
-    search_index = services.open_search_index(app)
+    search_index = extension.open_search_index(app)
     search_index.search(SearchRequest(q="warm up"))
     started = time.perf_counter()
     clinics.save_profile(db, make_profile("c-1", name="Holborn Hair Studio"), actor="test")
@@ -39,7 +39,7 @@ def test_saved_clinic_is_searchable_within_a_second(app, db):
 
 
 def test_unpublished_clinic_leaves_the_index(app, db):
-    search_index = services.open_search_index(app)
+    search_index = extension.open_search_index(app)
     clinics.save_profile(db, make_profile("c-1"), actor="test")
     clinics.save_profile(db, make_profile("c-2"), actor="test")
     assert services.drain_outbox(db, search_index) == 2
@@ -49,7 +49,7 @@ def test_unpublished_clinic_leaves_the_index(app, db):
 
 
 def test_drift_is_reported_and_repaired(app, db):
-    search_index = services.open_search_index(app)
+    search_index = extension.open_search_index(app)
     for clinic_id in ("fresh", "stale", "missing"):
         clinics.save_profile(db, make_profile(clinic_id), actor="test")
     services.drain_outbox(db, search_index)
@@ -68,7 +68,7 @@ def test_drift_is_reported_and_repaired(app, db):
 
 
 def test_rebuild_index_from_the_store(app, db):
-    search_index = services.open_search_index(app)
+    search_index = extension.open_search_index(app)
     for n in range(5):
         clinics.save_profile(db, make_profile(f"c-{n}"), actor="test")
     clinics.set_status(db, "c-4", "unpublished", actor="test")
@@ -88,7 +88,7 @@ def test_cli_check_rebuild_and_sync(app, db, runner):
     assert result.exit_code == 0 and "The index matches the database." in result.output
     result = runner.invoke(args=["index", "rebuild"])
     assert result.exit_code == 0 and "Indexed 1 published clinics." in result.output
-    search_index = services.open_search_index(app)
+    search_index = extension.open_search_index(app)
     search_index.remove_clinics(["c-1"])
     result = runner.invoke(args=["index", "check", "--repair"])
     assert result.exit_code == 0 and "Repaired." in result.output

@@ -2,8 +2,8 @@
 
 import pytest
 
-from index import SearchRequest, open_index
-from tests.index.conftest import MESOTHERAPY_FAMILY, clinic_doc, offers, place
+from index import SearchRequest
+from tests.index.conftest import MESOTHERAPY_FAMILY, clinic_doc, offers, place, ram_index
 
 
 def ids(ix, q, **filters):
@@ -74,32 +74,18 @@ def test_no_suggestion_when_nothing_to_correct(fixture_index, typed):
 
 
 def test_fielded_ranking_name_then_treatments_then_city_then_description(vocabulary):
-    ix = open_index(None, vocabulary=vocabulary)
-    ix.index_clinics(
-        [
-            clinic_doc(
-                "in-description",
-                name="Alpha",
-                description="Microneedling and Chelsea.",
-                treatments=[],
-                **place("Leeds"),
-            ),
-            clinic_doc("in-city", name="Beta", description=None, treatments=[], **place("Chelsea")),
-            clinic_doc(
-                "in-treatments",
-                name="Gamma",
-                description=None,
-                treatments=offers("microneedling"),
-                **place("Leeds"),
-            ),
-            clinic_doc(
-                "in-name",
-                name="Microneedling Chelsea Studio",
-                description=None,
-                treatments=[],
-                **place("Leeds"),
-            ),
-        ]
+    ix = ram_index(
+        vocabulary,
+        # id, name, description, treatments, city: each clinic matches in one field.
+        *(
+            clinic_doc(key, name=name, description=text, treatments=treatments, **place(city))
+            for key, name, text, treatments, city in [
+                ("in-description", "Alpha", "Microneedling and Chelsea.", [], "Leeds"),
+                ("in-city", "Beta", None, [], "Chelsea"),
+                ("in-treatments", "Gamma", None, offers("microneedling"), "Leeds"),
+                ("in-name", "Microneedling Chelsea Studio", None, [], "Leeds"),
+            ]
+        ),
     )
     assert ids(ix, "microneedling") == ["in-name", "in-treatments", "in-description"]
     assert ids(ix, "chelsea") == ["in-name", "in-city", "in-description"]

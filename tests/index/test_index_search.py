@@ -3,7 +3,7 @@
 import pytest
 
 from index import SearchRequest, open_index
-from tests.index.conftest import clinic_doc, offers, place
+from tests.index.conftest import clinic_doc, offers, place, ram_index
 
 
 def doc(
@@ -146,15 +146,13 @@ def test_selected_value_stays_in_its_facet_even_with_no_match(ix):
 
 
 def test_snippets_escape_html(vocabulary):
-    ix = open_index(None, vocabulary=vocabulary)
-    ix.index_clinics(
-        [
-            clinic_doc(
-                "x",
-                name="<script>alert(1)</script> Clinic",
-                description='Skin & "care" <img src=x onerror=alert(1)>',
-            )
-        ]
+    ix = ram_index(
+        vocabulary,
+        clinic_doc(
+            "x",
+            name="<script>alert(1)</script> Clinic",
+            description='Skin & "care" <img src=x onerror=alert(1)>',
+        ),
     )
     (hit,) = ix.search(SearchRequest(q="skin")).hits
     assert (
@@ -207,19 +205,14 @@ def test_warm_loads_the_caches(ix):
 def test_synonym_phrases_do_not_highlight_their_articles(vocabulary):
     # "hair loss" expands to synonyms such as "chute de cheveux"; the article "de" in a
     # Spanish clinic's description is not why it matched and must not be marked.
-    from index import SearchRequest, open_index
-    from tests.index.conftest import clinic_doc, offers
-
-    idx = open_index(None, vocabulary=vocabulary)
-    idx.index_clinics(
-        [
-            clinic_doc(
-                "es-1",
-                name="Centro de Medicina Estética",
-                description="Centro de medicina estética. Hair mesotherapy for thinning hair.",
-                treatments=offers("hair-mesotherapy"),
-            )
-        ]
+    idx = ram_index(
+        vocabulary,
+        clinic_doc(
+            "es-1",
+            name="Centro de Medicina Estética",
+            description="Centro de medicina estética. Hair mesotherapy for thinning hair.",
+            treatments=offers("hair-mesotherapy"),
+        ),
     )
     (hit,) = idx.search(SearchRequest(q="hair loss")).hits
     assert "<mark>de</mark>" not in (hit.snippet or "")

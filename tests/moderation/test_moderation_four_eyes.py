@@ -9,7 +9,8 @@ import pytest
 
 from directory.clinics.services import set_status
 from directory.moderation import four_eyes, services
-from directory.search.services import drain_outbox, open_search_index
+from directory.search.extension import open_search_index
+from directory.search.services import drain_outbox
 from tests.moderation.helpers import claim_state, pending_claim, verify
 from tests.soup import parse_html, text_of
 

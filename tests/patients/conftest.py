@@ -10,7 +10,7 @@ from tests.patients.helpers import StubIndex
 @pytest.fixture
 def stub_index(app):
     """Install a StubIndex as the app's search index; set .ids to choose what it proposes."""
-    from directory.search.services import EXTENSION_KEY
+    from directory.search.extension import EXTENSION_KEY
 
     real = app.extensions.get(EXTENSION_KEY)
     if real is not None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-import pytest
+from datetime import date
 
 from tests.conftest import make_profile
+from tests.vetting.conftest import verify
 
 
 def save(db, clinic_id: str, **overrides) -> dict:
@@ -17,36 +16,9 @@ def save(db, clinic_id: str, **overrides) -> dict:
     return profile
 
 
-def vetting_services():
-    """Return directory.vetting.services when it offers what these tests need, else skip."""
-    services = pytest.importorskip("directory.vetting.services")
-    for name in ("claim_item", "attach_evidence", "verify_claim", "clinic_checklist"):
-        if not hasattr(services, name):
-            pytest.skip(f"directory.vetting.services.{name} is not written yet")
-    return services
-
-
 def verify_item(db, clinic_id: str, item_key: str, *, today: date | None = None) -> None:
     """Take one checklist item of a clinic through claim, evidence and moderator verification."""
-    services = vetting_services()
-    today = today or date.today()
-    services.claim_item(db, clinic_id, item_key, statement="We do this.", actor="clinic")
-    services.attach_evidence(
-        db,
-        clinic_id,
-        item_key,
-        {"kind": "statement", "value": "Our written procedure."},
-        actor="clinic",
-    )
-    services.verify_claim(
-        db,
-        clinic_id,
-        item_key,
-        moderator_id=None,
-        moderator_name="Mo Derator",
-        verified_at=today - timedelta(days=10),
-        expires_at=today + timedelta(days=300),
-    )
+    verify(db, clinic_id, item_key, today=today or date.today(), days_ago=10, expires_in=300)
 
 
 class StubIndex:

@@ -245,14 +245,6 @@ def test_checklist_rows_show_state_and_freshness(client, clinics, db):
     assert row.find("a")["href"] == "/methodology#item-contraindication-screening"
 
 
-def test_checklist_degrades_when_vetting_is_missing(client, clinics, monkeypatch):
-    from directory.patients import services
-
-    monkeypatch.setattr(services, "_clinic_checklist", lambda: None)
-    tree = parse_html(client.get("/compare?ids=c-1,c-2").data)
-    assert "not available" in text_of(tree.find("tr", class_="not-available"))
-
-
 @pytest.fixture
 def csrf_client(data_dir, db, clinics):
     app = create_app(

@@ -111,15 +111,6 @@ def test_page_says_when_none_is_verified(client, db, stub_index):
     )
 
 
-def test_page_and_api_degrade_when_vetting_is_missing(client, db, stub_index, monkeypatch):
-    from directory.patients import services
-
-    save(db, "c-plain")
-    monkeypatch.setattr(services, "_clinic_checklist", lambda: None)
-    assert client.get("/api/v1/self-check/clinics?near=London").json["available"] is False
-    assert "cannot be looked up right now" in text_of(page(client, near="London"))
-
-
 @pytest.mark.parametrize(
     ("query", "reason"),
     [

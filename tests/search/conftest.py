@@ -11,7 +11,7 @@ from tests.search.helpers import clinic_set
 
 @pytest.fixture
 def search_index(app):
-    from directory.search.services import open_search_index
+    from directory.search.extension import open_search_index
 
     return open_search_index(app)
 

@@ -2,89 +2,46 @@
 
 from __future__ import annotations
 
-import pytest
-
-import index
 from tests.conftest import make_profile
 
-# True while index/ is the naive stub: it neither filters, ranks, counts facets nor suggests.
-INDEX_IS_STUB = "STUB" in (index.__doc__ or "")
-needs_real_index = pytest.mark.skipif(
-    INDEX_IS_STUB, reason="needs the real Whoosh index (issue 3); index/ is still the stub"
-)
+
+def _address(line: str, city: str, postcode: str | None, country: str) -> dict:
+    return {"lines": [line], "city": city, "region": None, "postcode": postcode, "country": country}
+
+
+DUBAI = _address("Jumeirah Road", "Dubai", None, "AE")
+PARIS = _address("1 rue de Rivoli", "Paris", "75001", "FR")
+MANCHESTER = _address("1 King Street", "Manchester", "M2 4LQ", "GB")
+# id, name, address (None: London, make_profile's), treatment, languages, (lat, lon), description
+_CLINICS = [
+    ("gb-2", "Thames Aesthetics", None, "microneedling", ["en"], (51.5033, -0.1196),
+     "Microneedling for acne scars on the South Bank."),
+    ("gb-3", "Northern Glow", MANCHESTER, "mesotherapy", ["en"], (53.4808, -2.2426),
+     "Mesotherapy for face and body in central Manchester."),
+    ("ae-1", "Jumeirah Hair Centre", DUBAI, "hair-mesotherapy", ["ar", "en"], (25.2048, 55.2708),
+     "Hair mesotherapy with dutasteride for thinning hair."),
+    ("ae-2", "Marina Skin", DUBAI, "microneedling", ["ar"], (25.08, 55.14),
+     "Microneedling and skin boosters in Dubai Marina."),
+    ("fr-1", "Clinique Rivoli", PARIS, "mesotherapy", ["fr"], (48.8606, 2.3376),
+     "Mésothérapie du visage et des cheveux."),
+]  # fmt: skip
 
 
 def clinic_set() -> list[dict]:
     """Six published clinics in three countries, one unpublished and one suspended."""
-    dubai = {
-        "lines": ["Jumeirah Road"],
-        "city": "Dubai",
-        "region": None,
-        "postcode": None,
-        "country": "AE",
-    }
-    paris = {
-        "lines": ["1 rue de Rivoli"],
-        "city": "Paris",
-        "region": None,
-        "postcode": "75001",
-        "country": "FR",
-    }
-    manchester = {
-        "lines": ["1 King Street"],
-        "city": "Manchester",
-        "region": None,
-        "postcode": "M2 4LQ",
-        "country": "GB",
-    }
-    meso = [{"key": "mesotherapy", "price_from": None, "price_to": None, "currency": None}]
-    hair = [{"key": "hair-mesotherapy", "price_from": None, "price_to": None, "currency": None}]
-    needling = [{"key": "microneedling", "price_from": None, "price_to": None, "currency": None}]
     return [
         make_profile("gb-1"),  # London, face mesotherapy + microneedling, ar/en
-        make_profile(
-            "gb-2",
-            name="Thames Aesthetics",
-            treatments=needling,
-            languages=["en"],
-            location={"lat": 51.5033, "lon": -0.1196},
-            description="Microneedling for acne scars on the South Bank.",
-        ),
-        make_profile(
-            "gb-3",
-            name="Northern Glow",
-            address=manchester,
-            treatments=meso,
-            languages=["en"],
-            location={"lat": 53.4808, "lon": -2.2426},
-            description="Mesotherapy for face and body in central Manchester.",
-        ),
-        make_profile(
-            "ae-1",
-            name="Jumeirah Hair Centre",
-            address=dubai,
-            treatments=hair,
-            languages=["ar", "en"],
-            location={"lat": 25.2048, "lon": 55.2708},
-            description="Hair mesotherapy with dutasteride for thinning hair.",
-        ),
-        make_profile(
-            "ae-2",
-            name="Marina Skin",
-            address=dubai,
-            treatments=needling,
-            languages=["ar"],
-            location={"lat": 25.08, "lon": 55.14},
-            description="Microneedling and skin boosters in Dubai Marina.",
-        ),
-        make_profile(
-            "fr-1",
-            name="Clinique Rivoli",
-            address=paris,
-            treatments=meso,
-            languages=["fr"],
-            location={"lat": 48.8606, "lon": 2.3376},
-            description="Mésothérapie du visage et des cheveux.",
+        *(
+            make_profile(
+                clinic_id,
+                name=name,
+                **({"address": address} if address else {}),
+                treatments=[{"key": key, "price_from": None, "price_to": None, "currency": None}],
+                languages=languages,
+                location={"lat": lat, "lon": lon},
+                description=description,
+            )
+            for clinic_id, name, address, key, languages, (lat, lon), description in _CLINICS
         ),
         make_profile("gb-x", name="Hidden Unpublished Clinic", status="unpublished"),
         make_profile("gb-s", name="Suspended Sample Clinic", status="suspended"),

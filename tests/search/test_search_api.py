@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from collections import Counter
 
 import pytest
 
 from directory.clinics import storage as clinic_storage
 from directory.clinics.services import set_status
+from directory.vetting import storage as vetting_storage
 from index.documents import to_document
-from tests.search.helpers import PUBLISHED, needs_real_index
+from tests.search.helpers import PUBLISHED
 
 RESULT_KEYS = {
     "id",
@@ -47,7 +46,7 @@ def test_search_api_shape(client, clinics):
 
 
 def test_search_api_carries_score_and_core_verified_from_the_store(client, db, clinics):
-    clinic_storage.set_score(db, "gb-1", 87.5, True)
+    vetting_storage.set_score(db, "gb-1", 87.5, True)
     result = next(r for r in client.get("/api/v1/clinics").json["results"] if r["id"] == "gb-1")
     assert (result["score"], result["core_verified"]) == (87.5, True)
 
@@ -144,7 +143,7 @@ def test_search_api_never_shows_unpublished_or_suspended(client, db, clinics, se
 
 
 def test_clinic_api_gives_the_public_profile(client, db, clinics):
-    clinic_storage.set_score(db, "ae-1", 64.0, False)
+    vetting_storage.set_score(db, "ae-1", 64.0, False)
     response = client.get("/api/v1/clinics/ae-1")
     assert response.status_code == 200
     body = response.json
@@ -175,30 +174,16 @@ def test_clinic_api_404s_as_json(client, clinics, clinic_id):
     assert response.json["error"] == {"status": 404, "reason": "No published clinic has this id."}
 
 
-def test_clinic_api_includes_the_vetting_checklist_when_vetting_offers_one(
-    client, clinics, monkeypatch
-):
-    calls = []
+def test_clinic_api_includes_the_vetting_checklist(client, db, clinics):
+    from directory.vetting import services as vetting
 
-    def clinic_checklist(db, clinic_id, today):
-        calls.append((clinic_id, today))
-        return [{"key": "licence", "state": "verified"}]
-
-    fake = types.ModuleType("directory.vetting.services")
-    fake.clinic_checklist = clinic_checklist
-    monkeypatch.setitem(sys.modules, "directory.vetting.services", fake)
+    vetting.claim_item(db, "gb-1", "transparent-pricing", statement="Prices online.", actor="c")
     body = client.get("/api/v1/clinics/gb-1").json
-    assert body["checklist"] == [{"key": "licence", "state": "verified"}]
-    assert calls[0][0] == "gb-1"
+    rows = {row["key"]: row for row in body["checklist"]}
+    assert rows["transparent-pricing"]["state"] == "claimed"
+    assert rows["licensed-staff"]["state"] == "no_information"
 
 
-def test_clinic_api_checklist_is_empty_while_vetting_has_no_services(client, clinics, monkeypatch):
-    # None in sys.modules makes the import fail as if the module did not exist.
-    monkeypatch.setitem(sys.modules, "directory.vetting.services", None)
-    assert client.get("/api/v1/clinics/gb-1").json["checklist"] == []
-
-
-@needs_real_index
 def test_search_api_facets_equal_store_counts(client, db, clinics):
     published = clinic_storage.get_clinics(db, PUBLISHED)
     expected = {
@@ -215,7 +200,6 @@ def test_search_api_facets_equal_store_counts(client, db, clinics):
     assert gb["facets"]["city"] == {"London": 2, "Manchester": 1}
 
 
-@needs_real_index
 def test_search_api_filters_and_sorts_by_distance(client, clinics):
     body = client.get("/api/v1/clinics?near=London&radius_km=50&sort=distance").json
     assert {r["id"] for r in body["results"]} == {"gb-1", "gb-2"}

@@ -6,11 +6,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from directory.clinics import storage as clinic_storage
-from directory.search.services import EXTENSION_KEY
+from directory.search.extension import EXTENSION_KEY
+from directory.vetting import storage as vetting_storage
 from index.types import Hit
 from tests.conftest import make_profile
-from tests.search.helpers import PUBLISHED, FakeIndex, needs_real_index
+from tests.search.helpers import PUBLISHED, FakeIndex
 from tests.soup import foreign_scripts, parse_html, text_of
 
 
@@ -46,7 +46,7 @@ def test_empty_query_lists_every_published_clinic(client, clinics):
 
 
 def test_result_cards_show_name_place_treatments_score_and_badge(client, db, clinics):
-    clinic_storage.set_score(db, "gb-1", 91.6, True)
+    vetting_storage.set_score(db, "gb-1", 91.6, True)
     page = get_page(client, "/search?near=51.5203,-0.1466")
     card = page.find("li", class_="result", **{"data-clinic-id": "gb-1"})
     link = card.find("a", class_="clinic-link")
@@ -215,7 +215,6 @@ def test_form_is_accessible_without_javascript(client, clinics):
     assert foreign_scripts(page) == []
 
 
-@needs_real_index
 def test_filter_and_query_narrow_the_page(client, clinics):
     page = get_page(client, "/search?q=mesotherapy&country=AE")
     assert result_ids(page) == ["ae-1"]

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from directory.errors import MAX_URL_BYTES
+from directory.search.params import PARAMETERS
 
 HOSTILE_QUERIES = [
     '"unbalanced',  # an unbalanced quote
@@ -86,24 +87,7 @@ _value = st.one_of(
 )
 _params = st.lists(
     st.tuples(
-        st.sampled_from(
-            [
-                "q",
-                "country",
-                "city",
-                "treatment",
-                "language",
-                "near",
-                "radius_km",
-                "sort",
-                "page",
-                "per_page",
-                "min_score",
-                "core_verified",
-                "verified",
-                "other",
-            ]
-        ),
+        st.sampled_from([*PARAMETERS, "other"]),
         _value,
     ),
     max_size=6,

@@ -3,29 +3,18 @@
 from datetime import date
 
 from directory.clinics.services import save_profile
-from directory.search.services import drain_outbox, get_index, rebuild_index
+from directory.search.extension import get_index
+from directory.search.services import drain_outbox, rebuild_index
 from directory.vetting import services as vetting
 from index import SearchRequest
 from tests.conftest import make_profile
+from tests.vetting.conftest import verify
 
 ITEM = "informed-consent"
 
 
 def _verify(db, clinic_id):
-    today = date.today()
-    vetting.claim_item(db, clinic_id, ITEM, statement="Written consent.", actor="c")
-    vetting.attach_evidence(
-        db, clinic_id, ITEM, {"kind": "link", "value": "https://a.example/consent"}, actor="c"
-    )
-    vetting.verify_claim(
-        db,
-        clinic_id,
-        ITEM,
-        moderator_id=1,
-        moderator_name="Mo",
-        verified_at=today,
-        expires_at=date(today.year + 2, 1, 1),
-    )
+    verify(db, clinic_id, ITEM, today=date.today(), days_ago=0)
 
 
 def _ids(app, **filters):

@@ -12,16 +12,6 @@ TODAY = date(2026, 11, 22)
 
 
 @pytest.fixture
-def store():
-    """A private in-memory store (all migrations applied), no app needed."""
-    from directory.db import connect
-
-    handle = connect(None)
-    yield handle
-    handle.close()
-
-
-@pytest.fixture
 def clinic(store):
     """Save one clinic (face mesotherapy, microneedling; one licensed dermatologist)."""
     from directory.clinics.services import save_profile
@@ -66,3 +56,22 @@ def verify(
         expires_at=expires_at or verified_at + timedelta(days=item.expires_days),
         today=today,
     )
+
+
+def stored_score(db, clinic_id) -> dict:
+    """Return the score vetting keeps for a clinic: {score, core_verified}."""
+    from directory.vetting import services
+
+    return services.scores_for(db, [clinic_id])[clinic_id]
+
+
+def carry_changes(db) -> int:
+    """Drain the outbox into a RAM index, as the app does after every commit."""
+    from directory.search.services import drain_outbox, plain_vocabulary
+    from index import open_index
+
+    search_index = open_index(None, vocabulary=plain_vocabulary())
+    try:
+        return drain_outbox(db, search_index)
+    finally:
+        search_index.close()

@@ -14,7 +14,7 @@ from directory.vetting import services
 from directory.vetting import storage as vetting_storage
 from directory.vetting.services import ClaimNotFound, ConflictError, VettingError
 from tests.conftest import make_profile
-from tests.vetting.conftest import TODAY, verify
+from tests.vetting.conftest import TODAY, carry_changes, stored_score, verify
 
 KEY = "sterile-approved-products"
 LINK = {"kind": "link", "value": "https://harley.example/suppliers"}
@@ -23,6 +23,19 @@ LINK = {"kind": "link", "value": "https://harley.example/suppliers"}
 def state_of(db, key=KEY, clinic_id="c-1"):
     claim = vetting_storage.get_claim(db, clinic_id, key)
     return claim["state"] if claim else "no_information"
+
+
+def verify_today(store, clinic, key, **changes) -> dict:
+    """Verify a claim as moderator 7 today, for a year (keyword arguments change that)."""
+    decision = {
+        "moderator_id": 7,
+        "moderator_name": "Ana Reyes",
+        "verified_at": TODAY,
+        "expires_at": TODAY + timedelta(days=365),
+        "today": TODAY,
+        **changes,
+    }
+    return services.verify_claim(store, clinic, key, **decision)
 
 
 def claim_events(db, key=KEY):
@@ -54,16 +67,7 @@ def test_lifecycle_transitions_are_each_recorded_in_the_ledger(store, clinic):
         store, clinic, KEY, {"kind": "statement", "value": "Invoices."}, actor="user:3", today=TODAY
     )
     assert state_of(store) == "pending_review"
-    claim = services.verify_claim(
-        store,
-        clinic,
-        KEY,
-        moderator_id=7,
-        moderator_name="Ana Reyes",
-        verified_at=TODAY,
-        expires_at=TODAY + timedelta(days=365),
-        today=TODAY,
-    )
+    claim = verify_today(store, clinic, KEY)
     assert claim["state"] == "verified"
     assert claim["fades_from"] == (TODAY + timedelta(days=180)).isoformat()  # fresh_days
     assert (claim["verified_by"], claim["verified_by_name"]) == (7, "Ana Reyes")
@@ -110,7 +114,7 @@ def test_rejection_reason_is_kept_for_clinic_and_patients(store, clinic):
 def test_verification_stores_score_history_and_index_entry_together(store, clinic):
     before = clinics_storage.outbox_size(store)
     verify(store, clinic, "licensed-staff")
-    stored = clinics_storage.get_clinic(store, clinic)
+    stored = stored_score(store, clinic)
     expected = services.score_for(store, clinic, TODAY)
     assert stored["score"] == expected.score > 0
     history = vetting_storage.score_history(store, clinic)
@@ -125,7 +129,7 @@ def test_verification_stores_score_history_and_index_entry_together(store, clini
 
 
 def test_a_failure_midway_leaves_no_trace(store, clinic, monkeypatch):
-    def broken(db, ids):
+    def broken(db, ids, **kwargs):
         raise RuntimeError("index outbox unavailable")
 
     monkeypatch.setattr(clinics_storage, "enqueue_index", broken)
@@ -137,13 +141,13 @@ def test_a_failure_midway_leaves_no_trace(store, clinic, monkeypatch):
 
 def test_evidence_change_sends_a_verified_claim_back_to_review(store, clinic):
     verify(store, clinic, KEY)
-    score_verified = clinics_storage.get_clinic(store, clinic)["score"]
+    score_verified = stored_score(store, clinic)["score"]
     old = vetting_storage.list_evidence(store, clinic, KEY)[0]
     services.attach_evidence(
         store, clinic, KEY, LINK, actor="user:3", replaces=old["id"], today=TODAY
     )
     assert state_of(store) == "pending_review"
-    assert clinics_storage.get_clinic(store, clinic)["score"] < score_verified
+    assert stored_score(store, clinic)["score"] < score_verified
     current = vetting_storage.list_evidence(store, clinic, KEY)
     assert [e["kind"] for e in current] == ["link"]
     assert vetting_storage.get_evidence(store, old["id"])["superseded_at"] is not None
@@ -185,41 +189,25 @@ def test_practitioner_change_sends_licensed_staff_back_to_review(store, clinic):
             "prescriber": False,
         },
     ]
-    # Saving the profile is enough: save_profile sends the claim back to review itself.
+    # Saving the profile is enough: the outbox carries the change to vetting after commit.
     save_profile(store, profile, actor="user:3")
+    carry_changes(store)
     assert state_of(store, "licensed-staff") == "pending_review"
     assert services.on_practitioners_changed(store, clinic, actor="user:3", today=TODAY) == []
     assert state_of(store, KEY) == "verified"  # not about practitioners
     event = services.claim_events(store, clinic, "licensed-staff")[-1]
     assert event["reason"] == services.PRACTITIONERS_CHANGED
+    assert event["actor"] == "user:3"  # who saved the new team, carried by the outbox
     # Once re-verified against the new team, the same team is no change.
-    services.verify_claim(
-        store,
-        clinic,
-        "licensed-staff",
-        moderator_id=7,
-        moderator_name="Ana",
-        verified_at=TODAY,
-        expires_at=TODAY + timedelta(days=365),
-        today=TODAY,
-    )
+    verify_today(store, clinic, "licensed-staff", moderator_name="Ana")
     assert services.on_practitioners_changed(store, clinic, actor="user:3", today=TODAY) == []
 
 
 def test_concurrent_decision_is_reported_with_who_and_when(store, clinic):
     services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", today=TODAY)
     services.attach_evidence(store, clinic, KEY, LINK, actor="c", today=TODAY)
-    services.verify_claim(
-        store,
-        clinic,
-        KEY,
-        moderator_id=7,
-        moderator_name="Ana Reyes",
-        verified_at=TODAY,
-        expires_at=TODAY + timedelta(days=365),
-        expected_state="pending_review",
-        today=TODAY,
-        at="2026-11-22T10:15:00+00:00",
+    verify_today(
+        store, clinic, KEY, expected_state="pending_review", at="2026-11-22T10:15:00+00:00"
     )
     with pytest.raises(ConflictError) as caught:
         services.reject_claim(
@@ -395,14 +383,8 @@ def test_verified_item_keys_and_list_claims(store, clinic):
 
 def test_request_information_hands_a_pending_claim_back_without_failing_it(store, clinic):
     services.claim_item(store, clinic, KEY, statement="We do this.", actor="c", today=TODAY)
-    services.attach_evidence(
-        store,
-        clinic,
-        KEY,
-        {"kind": "link", "value": "https://a.example/x"},
-        actor="c",
-        today=TODAY,
-    )
+    link = {"kind": "link", "value": "https://a.example/x"}
+    services.attach_evidence(store, clinic, KEY, link, actor="c", today=TODAY)
     claim = services.request_information(
         store,
         clinic,
@@ -420,14 +402,8 @@ def test_request_information_hands_a_pending_claim_back_without_failing_it(store
     row = {r["key"]: r for r in services.clinic_checklist(store, clinic, TODAY)}[KEY]
     assert row["state"] == "claimed" and row["credit"] == 0
     # New evidence sends it back to review.
-    services.attach_evidence(
-        store,
-        clinic,
-        KEY,
-        {"kind": "link", "value": "https://a.example/y"},
-        actor="c",
-        today=TODAY,
-    )
+    link = {"kind": "link", "value": "https://a.example/y"}
+    services.attach_evidence(store, clinic, KEY, link, actor="c", today=TODAY)
     assert state_of(store, KEY) == "pending_review"
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from directory.clinics import storage as clinics_storage
 from directory.clinics.services import save_profile
 from directory.vetting import services
 from directory.vetting import storage as vetting_storage
 from directory.vetting.demo import apply_demo_vetting
 from tests.conftest import make_profile
-from tests.vetting.conftest import TODAY, verify
+from tests.vetting.conftest import TODAY, stored_score, verify
 
 KEY = "licensed-staff"
 
@@ -19,7 +18,7 @@ def test_sweep_marks_expired_and_lowers_scores(store, clinic):
     verify(store, clinic, KEY, days_ago=30)  # expires 335 days from TODAY
     verify(store, clinic, "transparent-pricing", days_ago=30)
     services.sweep(store, today=TODAY)
-    before = clinics_storage.get_clinic(store, clinic)["score"]
+    before = stored_score(store, clinic)["score"]
     expiry = TODAY + timedelta(days=335)
 
     summary = services.sweep(store, today=expiry)
@@ -30,7 +29,7 @@ def test_sweep_marks_expired_and_lowers_scores(store, clinic):
         "scores_changed": 1,
     }
     assert vetting_storage.get_claim(store, clinic, KEY)["state"] == "expired"
-    after = clinics_storage.get_clinic(store, clinic)
+    after = stored_score(store, clinic)
     assert after["score"] < before and not after["core_verified"]
     event = services.claim_events(store, clinic, KEY)[-1]
     assert (event["action"], event["actor"], event["after"]["state"]) == (
@@ -52,7 +51,7 @@ def test_sweep_lowers_fading_scores_day_by_day(store, clinic):
     scores = []
     for day in range(3):
         services.sweep(store, today=TODAY + timedelta(days=day))
-        scores.append(clinics_storage.get_clinic(store, clinic)["score"])
+        scores.append(stored_score(store, clinic)["score"])
     assert scores[0] > scores[1] > scores[2] > 0
 
 
@@ -104,7 +103,7 @@ def test_demo_vetting_spreads_every_state_deterministically(store):
         "pending_review",
         "no_information",
     } <= displayed
-    scores = [clinics_storage.get_clinic(store, cid)["score"] for cid in ids]
+    scores = [stored_score(store, cid)["score"] for cid in ids]
     assert all(score is not None for score in scores) and len(set(scores)) > 10
     assert all(len(vetting_storage.score_history(store, cid)) >= 1 for cid in ids)
     # Every verification was decided by a demo moderator before today.

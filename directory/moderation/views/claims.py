@@ -12,7 +12,6 @@ from directory.moderation.forms import InfoForm, ReasonForm, RejectForm, VerifyF
 from directory.moderation.services import ModerationError, Refused
 from directory.moderation.views.access import me, staff_required
 from directory.moderation.views.workbench import (
-    _drain,
     attempt,
     bounded,
     bp,
@@ -86,7 +85,6 @@ def _decide(clinic_id: str, item_key: str, name: str, form, run):
     except (VettingError, ModerationError) as exc:
         form.form_errors.append(str(exc))
         return _review(clinic_id, item_key, forms={name: form}, status=400)
-    _drain()
     return redirect(url_for("moderation.queue", kind="claim"))
 
 

@@ -9,7 +9,7 @@ from directory.db import get_db
 from directory.moderation import requests
 from directory.moderation.forms import OptionalReasonForm
 from directory.moderation.views.access import me, staff_required
-from directory.moderation.views.workbench import _drain, attempt, bp
+from directory.moderation.views.workbench import attempt, bp
 
 
 def _page(kind: str, request_id: int, form=None, status: int = 200):
@@ -41,7 +41,6 @@ def decide(kind: str, request_id: int, decision: str):
     )
     if refused:
         return refused
-    _drain()
     flash(f"{'Approved' if approve else 'Rejected'}.", "success")
     return redirect(url_for("moderation.queue", kind=kind))
 

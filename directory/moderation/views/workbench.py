@@ -10,9 +10,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash
 
-from directory.db import get_db
 from directory.moderation.services import Link, ModerationError, Refused
-from directory.search.services import drain_outbox, get_index
 from directory.urls import dashboard_links
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -70,11 +68,3 @@ def submitted(form, field, act) -> bool:
         field.errors.append(str(exc))
         return False
     return True
-
-
-def _drain() -> None:
-    """Bring the search index up to date after a change (the outbox keeps it on failure)."""
-    try:
-        drain_outbox(get_db(), get_index())
-    except Exception:  # the change is committed; the outbox replays it on the next drain
-        current_app.logger.exception("could not update the search index")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from directory.clinics import storage
 from directory.db import get_db
+from directory.search import queries
 from directory.vocabulary import load_vocabulary
 
+# The blueprint keeps the name of its URL area (templates/clinics/, url_for("clinics.…")).
 bp = Blueprint("clinics", __name__)
 
 PER_PAGE = 50
 MAX_PAGE = 10_000
-SORTS = ("name", "score", "city")  # keys of storage.LIST_ORDERS offered on /clinics
+SORTS = ("name", "score", "city")  # keys of search.storage.LIST_ORDERS offered on /clinics
 # The one treatment the safety guide has a page for; its narrower treatments share it.
 GUIDE_TREATMENT = "mesotherapy"
 
@@ -40,18 +41,14 @@ def favicon():
 
 @bp.get("/")
 def home():
-    db = get_db()
+    total, countries = queries.directory_summary(get_db())
     return render_template(
-        "clinics/home.html",
-        total=storage.count_clinics(db),
-        countries=storage.count_by_country(db),
-        vocabulary=load_vocabulary(),
+        "clinics/home.html", total=total, countries=countries, vocabulary=load_vocabulary()
     )
 
 
 @bp.get("/clinics")
 def list_clinics():
-    db = get_db()
     page = _page_arg()
     country = request.args.get("country", "").strip().upper() or None
     if country is not None and not (len(country) == 2 and country.isalpha()):
@@ -59,11 +56,12 @@ def list_clinics():
     sort = request.args.get("sort", "name")
     if sort not in SORTS:
         abort(400, "sort must be name, score or city.")
-    total = storage.count_clinics(db, country=country)
+    db = get_db()
+    total = queries.count_public_clinics(db, country=country)
     pages = max(1, -(-total // PER_PAGE))
     if page > pages:
         return redirect(url_for("clinics.list_clinics", **{**request.args, "page": pages}))
-    rows = storage.list_clinics(
+    rows = queries.list_public_clinics(
         db, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, country=country, order=sort
     )
     return render_template(
@@ -90,10 +88,8 @@ def guide_slug(clinic: dict) -> str | None:
 
 @bp.get("/clinics/<clinic_id>")
 def clinic_detail(clinic_id: str):
-    db = get_db()
-    clinic = storage.get_clinic(db, clinic_id)
-    # Unpublished listings are not public; suspended ones show a notice instead of details.
-    if clinic is None or clinic["status"] == "unpublished":
+    clinic = queries.get_clinic_page(get_db(), clinic_id)
+    if clinic is None:
         abort(404)
     return render_template(
         "clinics/detail.html",

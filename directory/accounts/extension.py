@@ -1,0 +1,34 @@
+"""The accounts domain in the Flask app: session lifetimes, rate limits, its four blueprints.
+
+A module of its own, so that importing any accounts module does not import the views.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from directory.accounts import clinic_views, editor_views, evidence_views, limits, views
+
+SESSION_LIFETIME = timedelta(hours=12)
+REMEMBER_DURATION = timedelta(days=30)
+
+
+def init_app(app: Flask) -> None:
+    """Configure sessions and rate limits, and register the accounts blueprints."""
+    # Flask's own default (31 days) is far too long for a logged-in clinic session.
+    if app.config["PERMANENT_SESSION_LIFETIME"] == app.default_config["PERMANENT_SESSION_LIFETIME"]:
+        app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_LIFETIME
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", REMEMBER_DURATION)
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    # One process's memory is enough for this service's size; set a shared store to scale out.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limits.limiter.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(clinic_views.bp)
+    app.register_blueprint(editor_views.bp)
+    app.register_blueprint(evidence_views.bp)
