@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from directory.accounts import storage as accounts_storage
 from directory.accounts.services import create_listing, request_ownership
 from directory.accounts.storage import get_user, list_listing_requests, list_ownership_requests
 from directory.clinics.services import save_profile
+from directory.moderation import storage as moderation_storage
 from directory.moderation.queue import age
 from directory.moderation.reports import submit_report
 from tests.conftest import make_profile
@@ -38,13 +40,13 @@ def work(db, clinic, monkeypatch):
     }
     # Reports and requests cannot be edited afterwards (docs/ledger.md): write them back-dated.
     with monkeypatch.context() as clock:
-        clock.setattr("directory.moderation.storage.utcnow", lambda: ago["report"])
+        clock.setattr(moderation_storage, "utcnow", lambda: ago["report"])
         submit_report(db, "c-1", category="other", description="Waited two hours, no apology.")
     applicant = add_user(db, "new@newclinic.example", role="clinic")
     profile = make_profile("x", name="Brand New Clinic")
     del profile["id"], profile["status"]
     with monkeypatch.context() as clock:
-        clock.setattr("directory.accounts.storage.utcnow", lambda: ago["listing"])
+        clock.setattr(accounts_storage, "utcnow", lambda: ago["listing"])
         create_listing(db, get_user(db, applicant), profile)
     claimant = add_user(db, "someone@gmail.com", role="clinic")
     request_ownership(db, get_user(db, claimant), "ae-1")
