@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from directory import cli, db, errors, extensions, hsds, i18n, search
+from directory import cli, db, errors, extensions, hsds, i18n, search, security
 from directory.accounts import extension as accounts
 from directory.evidence import views as evidence_views
 from directory.moderation import views as moderation_views
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
     search.init_app(app)  # after db: the outbox is applied before the store handle closes
     app.register_blueprint(evidence_views.bp)

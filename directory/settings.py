@@ -54,6 +54,12 @@ SETTINGS = [
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
         "Credit shown on every map for its tiles (HTML); the tile provider's terms require one.",
     ),
+    Setting(
+        "REPLICA_URL",
+        "VETTED_REPLICA_URL",
+        None,
+        "Where `vetted replicate` streams the store with Litestream: file:///path or s3://…",
+    ),
 ]
 
 

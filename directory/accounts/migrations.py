@@ -3,6 +3,8 @@
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from directory.events import refuse_rewrites
+
 migrations = Migrations("vetted.accounts")
 
 
@@ -105,3 +107,18 @@ def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
         foreign_keys=[("clinic_id", "clinics", "id")],
     )
     db["evidence_files"].create_index(["clinic_id"])
+
+
+@migrations()
+def m003_decisions_and_files_append_only(db: sqlite_utils.Database) -> None:
+    # An uploaded file's record and a moderator's decision on a request stay as written
+    # (docs/ledger.md): a request is decided once, then never changes or disappears.
+    refuse_rewrites(db, "evidence_files", message="evidence files are append-only")
+    for table in ("listing_requests", "ownership_requests"):
+        refuse_rewrites(
+            db,
+            table,
+            message=f"{table}: a decided request cannot change",
+            may_change=("state", "decided_at", "decided_by", "reason"),
+            change_allowed_when="OLD.state = 'pending'",
+        )

@@ -53,6 +53,11 @@ ERROR_TEXTS = (
     N_("That action is not available here."),
     N_("Too large"),
     N_("What you sent is larger than we accept."),
+    N_("Address too long"),
+    N_(
+        "The address is longer than we accept (8,000 bytes with its query). "
+        "Send fewer or shorter values."
+    ),
     N_("Too many requests"),
     N_("You have made too many requests. Please wait and try again."),
     N_("Form expired"),

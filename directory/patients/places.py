@@ -33,11 +33,11 @@ class NearError(ValueError):
 
 def parse_near(text: str | None) -> Near | None:
     """Parse "lat,lon" or a place name; None when blank, NearError when unusable."""
+    if len(text or "") > MAX_NEAR_LENGTH:  # counted as sent, as the OpenAPI maxLength says
+        raise NearError(f"Keep the place to {MAX_NEAR_LENGTH} characters or fewer.")
     text = (text or "").strip()
     if not text:
         return None
-    if len(text) > MAX_NEAR_LENGTH:
-        raise NearError(f"Keep the place to {MAX_NEAR_LENGTH} characters or fewer.")
     match = _COORDS.match(text)
     if match:
         lat, lon = float(match.group(1)), float(match.group(2))

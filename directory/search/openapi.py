@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import re
+
 from directory.clinics.profile import PRACTITIONER_KEYS
+from directory.errors import MAX_URL_BYTES
+from directory.hsds.changes_api import DEFAULT_LIMIT as CHANGES_DEFAULT_LIMIT
+from directory.hsds.changes_api import MAX_CURSOR
+from directory.hsds.changes_api import MAX_LIMIT as CHANGES_MAX_LIMIT
+from directory.patients.places import MAX_NEAR_LENGTH
 from directory.search import params as p
 from directory.vocabulary import Vocabulary
 from index.types import FACET_FIELDS, SORTS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
+EMPTY = {"const": ""}
+NEAR_400 = (
+    "near is neither 'lat,lon' in degrees (latitude -90 to 90, longitude -180 to 180) nor a "
+    "place name"
+)
+
+
+def _words(words) -> str:
+    """Return a pattern matching any of the words in any letter case, or nothing at all."""
+    spelt = (
+        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+        for word in words
+    )
+    return "^(?:" + "|".join(spelt) + ")?$"
+
+
+def _or_empty(schema: dict) -> dict:
+    """Accept an empty value too: a form's "any" choice sends the parameter with nothing in it."""
+    return {"anyOf": [schema, EMPTY]}
 
 
 def _ref(name: str) -> dict:
@@ -25,8 +51,14 @@ def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _query(name: str, description: str, schema: dict, *, repeatable: bool = False) -> dict:
+def _query(
+    name: str, description: str, schema: dict, *, repeatable: bool = False, empty: bool = True
+) -> dict:
+    """Describe a query parameter; unless empty is False, an empty value is also accepted."""
     param = {"name": name, "in": "query", "required": False, "description": description}
+    default = schema.pop("default", None)
+    if empty:
+        schema = _or_empty(schema)
     if repeatable:
         param.update(
             schema={"type": "array", "items": schema, "maxItems": p.MAX_VALUES},
@@ -34,7 +66,7 @@ def _query(name: str, description: str, schema: dict, *, repeatable: bool = Fals
             explode=True,
         )
     else:
-        param["schema"] = schema
+        param["schema"] = schema if default is None else {**schema, "default": default}
     return param
 
 
@@ -44,6 +76,7 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
             "q",
             "Words to look for: treatment, concern, place or clinic name.",
             {"type": "string", "maxLength": p.MAX_Q},
+            empty=False,
         ),
         _query(
             "country",
@@ -56,6 +89,7 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
             "Only clinics in this city.",
             {"type": "string", "maxLength": p.MAX_TEXT},
             repeatable=True,
+            empty=False,
         ),
         _query(
             "treatment",
@@ -74,17 +108,18 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
             "Measure distance from here: 'lat,lon' in degrees, or a place name in any common "
             "language or script ('Londres', 'دبي', 'London, UK'). A city gives results a "
             "distance_km; a country keeps clinics in it; a place we do not know is ignored "
-            "with a note in interpretation.",
+            "with a note in interpretation. A 400 when " + NEAR_400 + ".",
             {"type": "string", "maxLength": p.MAX_TEXT},
+            empty=False,
         ),
         _query(
             "radius_km",
-            "Only clinics within this many kilometres of near (needs near).",
+            "Only clinics within this many kilometres of near (without near, a 400).",
             {"type": "number", "exclusiveMinimum": 0, "maximum": p.MAX_RADIUS_KM},
         ),
         _query(
             "sort",
-            "Order of results; distance needs near.",
+            "Order of results; distance without near is a 400.",
             {"type": "string", "enum": list(SORTS), "default": "relevance"},
         ),
         _query(
@@ -109,8 +144,10 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
         ),
         _query(
             "core_verified",
-            "Only clinics whose core checklist items are all verified.",
-            {"type": "boolean", "default": False},
+            "Only clinics whose core checklist items are all verified: true, 1, yes or on; "
+            "false, 0, no or off (any letter case).",
+            {"type": "string", "pattern": _words(p.TRUE_WORDS + p.FALSE_WORDS), "default": "false"},
+            empty=False,
         ),
         _query(
             "verified",
@@ -238,6 +275,7 @@ def _search_schemas() -> dict:
                         "status": {"type": "integer"},
                         "reason": {
                             "type": "string",
+                            "minLength": 1,
                             "description": "What was wrong, naming the parameter.",
                         },
                     }
@@ -478,15 +516,26 @@ def _schemas() -> dict:
 
 def openapi_document(vocabulary: Vocabulary) -> dict:
     """Return the OpenAPI 3.1 document for every /api/v1 endpoint."""
-    bad_request = _json(_ref("Error"), "A parameter is invalid; reason names it.")
+    bad_request = _json(
+        _ref("Error"),
+        "A parameter is invalid, and reason names each one: a value outside its schema, a "
+        "parameter given twice that takes one value, radius_km or sort=distance without near, "
+        "or " + NEAR_400 + ".",
+    )
     not_found = _json(_ref("Error"), "No published clinic has this id.")
+    too_long = _json(
+        _ref("Error"),
+        f"The address with its query is longer than {MAX_URL_BYTES:,} bytes as sent "
+        "(percent-encoded): send fewer or shorter values.",
+    )
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Vetted public API",
             "version": "1.0.0",
             "description": "Search aesthetic clinics and read their vetting. Read-only, no "
-            'authentication. Errors are {"error": {"status", "reason"}}.',
+            'authentication. Errors are {"error": {"status", "reason"}}, for every status. '
+            "An empty query parameter means the same as leaving it out, as HTML forms send it.",
         },
         "paths": {
             "/api/v1/clinics": {
@@ -497,6 +546,7 @@ def openapi_document(vocabulary: Vocabulary) -> dict:
                     "responses": {
                         "200": _json(_ref("SearchResults"), "One page of results."),
                         "400": bad_request,
+                        "414": too_long,
                     },
                 }
             },
@@ -515,6 +565,7 @@ def openapi_document(vocabulary: Vocabulary) -> dict:
                     "responses": {
                         "200": _json(_ref("Clinic"), "The clinic."),
                         "404": not_found,
+                        "414": too_long,
                     },
                 }
             },
@@ -536,12 +587,17 @@ def openapi_document(vocabulary: Vocabulary) -> dict:
                             "in": "query",
                             "required": True,
                             "description": "A city name or 'lat,lon'.",
-                            "schema": {"type": "string", "maxLength": 200},
+                            "schema": {"type": "string", "maxLength": MAX_NEAR_LENGTH},
                         }
                     ],
                     "responses": {
                         "200": _json(_ref("SelfCheckClinics"), "Up to 10 clinics, nearest first."),
-                        "400": _json(_ref("Error"), "near is missing, invalid or unknown."),
+                        "400": _json(
+                            _ref("Error"),
+                            "near is missing or empty, or " + NEAR_400 + ", or names a place we "
+                            "do not know; or a parameter other than near was sent.",
+                        ),
+                        "414": too_long,
                     },
                 }
             },
@@ -554,17 +610,29 @@ def openapi_document(vocabulary: Vocabulary) -> dict:
                         _query(
                             "since",
                             "A cursor from an earlier page; without it, from the beginning.",
-                            {"type": "string", "maxLength": 64},
+                            {"type": "string", "maxLength": MAX_CURSOR},
+                            empty=False,
                         ),
                         _query(
                             "limit",
                             "Changes per page.",
-                            {"type": "integer", "minimum": 1, "maximum": 500, "default": 100},
+                            {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": CHANGES_MAX_LIMIT,
+                                "default": CHANGES_DEFAULT_LIMIT,
+                            },
+                            empty=False,
                         ),
                     ],
                     "responses": {
                         "200": _json(_ref("Changes"), "One page of changes."),
-                        "400": bad_request,
+                        "400": _json(
+                            _ref("Error"),
+                            f"limit is not a whole number from 1 to {CHANGES_MAX_LIMIT}, or "
+                            "since is not a cursor this API gave out (an empty one included).",
+                        ),
+                        "414": too_long,
                     },
                 }
             },

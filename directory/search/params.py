@@ -7,6 +7,7 @@ the index sees it (STYLE: "bad query input rejected with 400 before it reaches t
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -41,14 +42,17 @@ PARAMETERS = (
     "per_page",
 )
 
-_INT = re.compile(r"[0-9]{1,7}", re.ASCII)
-_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})", re.ASCII)
+# A decimal number as JSON and most languages write it (1, 0.5, .5, 1e-05); NaN and infinity
+# are not numbers here.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+MAX_NUMBER_LENGTH = 32
 _LAT_LON = re.compile(r"\s*([^,\s]+)\s*,\s*([^,\s]+)\s*")
 _COUNTRY = re.compile(r"[A-Za-z]{2}", re.ASCII)
 _LANGUAGE = re.compile(r"[A-Za-z]{2}", re.ASCII)
 _ITEM_KEY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}", re.ASCII)
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off", ""}
+# Accepted for a yes/no parameter, in any letter case ("on" is what an HTML checkbox sends).
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
 
 
 class Args(Protocol):
@@ -92,30 +96,37 @@ def _shown(value: str, limit: int = 40) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
-def _first(args: Args, name: str) -> str | None:
+def _single(args: Args, name: str, errors: dict[str, str]) -> str:
+    """Return the one value of a parameter ("" when absent); giving it twice is an error."""
     values = args.getlist(name)
-    return values[0] if values else None
+    if len(values) > 1:
+        errors.setdefault(name, f"{name} may be given only once.")
+    return values[0] if values else ""
 
 
 def _number(raw: str) -> float | None:
-    raw = raw.strip()
-    return float(raw) if _NUMBER.fullmatch(raw) else None
+    if len(raw) > MAX_NUMBER_LENGTH or not _NUMBER.fullmatch(raw):
+        return None
+    value = float(raw)
+    return value if math.isfinite(value) else None
 
 
 def _list(args: Args, name: str, errors: dict[str, str], check) -> tuple[str, ...]:
+    """Check each value of a repeatable parameter as sent; check returns it, "" to skip, or None."""
+    values = args.getlist(name)
+    if len(values) > MAX_VALUES:
+        errors.setdefault(name, f"{name} may be given at most {MAX_VALUES} times.")
+        return ()
     out: list[str] = []
-    for raw in args.getlist(name):
-        value = clean_text(raw)
-        if not value:
+    for raw in values:
+        if not raw:
             continue  # an empty form control ("any") means no filter
-        checked = check(value)
+        checked = check(raw)
         if checked is None:
             errors.setdefault(name, _LIST_MESSAGES[name].format(value=_shown(raw)))
             continue
-        if checked not in out:
+        if checked and checked not in out:
             out.append(checked)
-    if len(out) > MAX_VALUES:
-        errors.setdefault(name, f"{name} may be given at most {MAX_VALUES} times.")
     return tuple(out)
 
 
@@ -132,24 +143,26 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
     """Validate query arguments into SearchParams, or raise InvalidSearch naming each bad one."""
     errors: dict[str, str] = {}
 
-    raw_q = _first(args, "q") or ""
+    # Codes are checked exactly as sent; free text (q, city, near) is tidied, a person typed it,
+    # but its length is counted as sent, which is what the OpenAPI document's maxLength says.
+    raw_q = _single(args, "q", errors)
     q = clean_text(raw_q)
-    if len(q) > MAX_Q:
-        errors["q"] = f"q is too long: at most {MAX_Q} characters, this has {len(q)}."
+    if len(raw_q) > MAX_Q:
+        errors["q"] = f"q is too long: at most {MAX_Q} characters, this has {len(raw_q)}."
 
     country = _list(args, "country", errors, lambda v: v.upper() if _COUNTRY.fullmatch(v) else None)
-    city = _list(args, "city", errors, lambda v: v if len(v) <= MAX_TEXT else None)
+    city = _list(args, "city", errors, lambda v: clean_text(v) if len(v) <= MAX_TEXT else None)
     treatment = _list(args, "treatment", errors, lambda v: v if v in treatments else None)
     language = _list(
         args, "language", errors, lambda v: v.lower() if _LANGUAGE.fullmatch(v) else None
     )
     verified = _list(args, "verified", errors, lambda v: v if _ITEM_KEY.fullmatch(v) else None)
 
-    near, near_place = _near(_first(args, "near"), errors)
+    near, near_place = _near(_single(args, "near", errors), errors)
     has_near = near is not None or near_place is not None
 
     radius_km = None
-    raw = (_first(args, "radius_km") or "").strip()
+    raw = _single(args, "radius_km", errors)
     if raw:
         radius_km = _number(raw)
         if radius_km is None or not 0 < radius_km <= MAX_RADIUS_KM:
@@ -162,7 +175,7 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
         else:
             radius_km = round(radius_km, 3)
 
-    sort = clean_text(_first(args, "sort") or "") or "relevance"
+    sort = _single(args, "sort", errors) or "relevance"
     if sort not in SORTS:
         errors["sort"] = f"sort must be one of {', '.join(SORTS)}, not {_shown(sort)}."
     elif sort == "distance" and not has_near and "near" not in errors:
@@ -172,7 +185,7 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
     per_page = _integer(args, "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE, errors)
 
     min_score = None
-    raw = (_first(args, "min_score") or "").strip()
+    raw = _single(args, "min_score", errors)
     if raw:
         min_score = _number(raw)
         if min_score is None or not 0 <= min_score <= 100:
@@ -210,22 +223,31 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
 
 
 def _flag(args: Args, name: str, errors: dict[str, str]) -> bool:
-    raw = (_first(args, name) or "").strip().lower()
-    if raw in _TRUE:
+    raw = _single(args, name, errors).lower()
+    if raw in TRUE_WORDS:
         return True
-    if raw not in _FALSE:
+    if raw and raw not in FALSE_WORDS:
         errors[name] = f"{name} must be true or false."
     return False
 
 
+def whole_number(raw: str, low: int, high: int) -> int | None:
+    """Return raw as a whole number in [low, high], or None; 2.0 counts, as in JSON Schema."""
+    value = _number(raw)
+    if value is None or not value.is_integer() or not low <= value <= high:
+        return None
+    return int(value)
+
+
 def _integer(args: Args, name: str, low: int, high: int, default: int, errors) -> int:
-    raw = (_first(args, name) or "").strip()
+    raw = _single(args, name, errors)
     if not raw:
         return default
-    if not _INT.fullmatch(raw) or not low <= int(raw) <= high:
+    value = whole_number(raw, low, high)
+    if value is None:
         errors[name] = f"{name} must be a whole number from {low} to {high}."
         return default
-    return int(raw)
+    return value
 
 
 def _near(raw: str | None, errors: dict[str, str]) -> tuple[tuple[float, float] | None, str | None]:
@@ -237,6 +259,9 @@ def _near(raw: str | None, errors: dict[str, str]) -> tuple[tuple[float, float] 
         "near must be a city name or 'lat,lon' in degrees "
         "(latitude -90 to 90, longitude -180 to 180)."
     )
+    if len(raw) > MAX_TEXT:
+        errors["near"] = f"near is too long: at most {MAX_TEXT} characters."
+        return None, None
     if not any(ch.isalpha() for ch in value):
         # No letters: it can only be coordinates.
         pair = _LAT_LON.fullmatch(value)

@@ -278,3 +278,41 @@ def test_a_place_name_in_near_goes_to_the_index_to_resolve():
     params = parse([("near", "Londres"), ("radius_km", "10")])
     assert params.request.near_place == "Londres" and params.request.near is None
     assert to_query_args(params) == [("near", "Londres"), ("radius_km", "10")]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # numbers as JSON writes them: many decimals, exponents, whole numbers with ".0" (#13)
+        ([("near", "1,1"), ("radius_km", "777.1712434867763")], {"radius_km": 777.171}),
+        ([("min_score", "59.40149089237804")], {"min_score": 59.4}),
+        ([("min_score", "1e-05")], {"min_score": 0.0}),
+        ([("page", "2.0"), ("per_page", "1e1")], {"page": 2, "per_page": 10}),
+    ],
+)
+def test_parse_search_args_reads_numbers_as_the_openapi_document_does(query, expected):
+    request = parse(query).request
+    assert {name: getattr(request, name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "query, bad",
+    [
+        # what the OpenAPI document refuses is refused, counted as sent (#13)
+        ([("q", "a" + " " * 200)], "q"),  # 201 characters, even if most are spaces
+        ([("near", "London" + " " * 100)], "near"),
+        ([("country", "GB")] * 21, "country"),  # 21 values, even if the same one
+        ([("country", " GB")], "country"),  # a code exactly, no padding
+        ([("treatment", "hair-mesotherapy ")], "treatment"),
+        ([("sort", " score")], "sort"),
+        ([("page", " 2")], "page"),
+        ([("q", "meso"), ("q", "hair")], "q"),  # a one-value parameter given twice
+        ([("page", "1"), ("page", "2")], "page"),
+        ([("min_score", "1e999")], "min_score"),  # not finite
+        ([("min_score", "1" * 40)], "min_score"),  # longer than any number needs
+    ],
+)
+def test_parse_search_args_refuses_what_the_document_refuses(query, bad):
+    with pytest.raises(InvalidSearch) as info:
+        parse(query)
+    assert list(info.value.errors) == [bad]
