@@ -35,6 +35,7 @@ PARAMETERS = (
     "min_score",
     "core_verified",
     "verified",
+    "with_experiences",
     "page",
     "per_page",
 )
@@ -179,12 +180,8 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
         else:
             min_score = round(min_score, 2)
 
-    core_verified = False
-    raw = (_first(args, "core_verified") or "").strip().lower()
-    if raw in _TRUE:
-        core_verified = True
-    elif raw not in _FALSE:
-        errors["core_verified"] = "core_verified must be true or false."
+    core_verified = _flag(args, "core_verified", errors)
+    with_experiences = _flag(args, "with_experiences", errors)
 
     if errors:
         raise InvalidSearch(errors)
@@ -202,8 +199,18 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
         min_score=min_score,
         core_verified=core_verified,
         verified=verified,
+        with_experiences=with_experiences,
     )
     return SearchParams(request=request, near_place=near_place)
+
+
+def _flag(args: Args, name: str, errors: dict[str, str]) -> bool:
+    raw = (_first(args, name) or "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw not in _FALSE:
+        errors[name] = f"{name} must be true or false."
+    return False
 
 
 def _integer(args: Args, name: str, low: int, high: int, default: int, errors) -> int:
@@ -269,6 +276,8 @@ def to_query_args(params: SearchParams, **changes) -> list[tuple[str, str]]:
     if request.core_verified:
         out.append(("core_verified", "true"))
     out.extend(("verified", value) for value in request.verified)
+    if request.with_experiences:
+        out.append(("with_experiences", "true"))
     if request.page != 1:
         out.append(("page", str(request.page)))
     if request.per_page != DEFAULT_PER_PAGE:
@@ -303,6 +312,8 @@ def relaxations(params: SearchParams) -> list[Relaxation]:
         add("min_score", _fmt(request.min_score), min_score=None)
     if request.core_verified:
         add("core_verified", "true", core_verified=False)
+    if request.with_experiences:
+        add("with_experiences", "true", with_experiences=False)
     if request.q:
         add("q", request.q, q="")
     return out
