@@ -106,7 +106,10 @@ def reply(clinic_id: str, experience_id: int):
         except LookupError:
             abort(404)
         except services.ExperienceError as exc:
-            form.body.errors.append(str(exc))
+            if exc.field is None:  # the experience has its reply: there is no form to show
+                flash(str(exc), "error")
+            else:
+                form.body.errors.append(str(exc))
         else:
             flash("Your reply is published under the experience.", "success")
             return redirect(url_for(".home", clinic_id=clinic_id) + f"#experience-{experience_id}")

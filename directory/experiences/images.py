@@ -41,6 +41,8 @@ def _decoded(data: bytes) -> Image.Image:
                     raise PhotoError(TOO_MANY_PIXELS)
                 image.load()
                 return ImageOps.exif_transpose(image)
+        except PhotoError:
+            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise PhotoError(TOO_MANY_PIXELS) from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
