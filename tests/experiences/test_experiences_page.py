@@ -64,9 +64,11 @@ def test_the_page_is_translated(app, db, client, clinic):
     french = section(client, "/clinics/c-1?lang=fr")
     assert text_of(french.find("h2")) != "Patients' experiences"
     share = text_of(french.find("li", attrs={"data-question": "allergies"}))
-    assert share.startswith("100\u00a0%")  # French writes a space before the sign
+    # French writes a space before the sign (text_of shows the no-break space as a space).
+    assert share == "100 % ont été interrogés sur leurs allergies (5 sur 5)"
     arabic = section(client, "/clinics/c-1?lang=ar")
-    assert "مريض" in text_of(arabic)  # "patient"
+    assert text_of(arabic.find("h2")) == "تجارب المرضى"  # "patients' experiences"
+    assert text_of(arabic.find("p", class_="experience-count")) == "5 تجارب موثّقة من المرضى"
 
 
 def test_the_clinic_replies_once_publicly(app, db, client, clinic, owner_client):
