@@ -49,8 +49,10 @@ def work(db, clinic):
     db.execute("update listing_requests set created_at = ?", [ago["listing"]])
     return now
 
+
 # Kinds with nothing waiting in these tests (patient experiences have their own, #17).
 NONE = {"experience": 0}
+
 
 def _rows(client, query=""):
     page = parse_html(client.get(f"/moderation/{query}").get_data(as_text=True))
