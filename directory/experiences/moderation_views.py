@@ -17,8 +17,9 @@ from directory.experiences.forms import (
     RefuseForm,
     choices,
 )
-from directory.experiences.responses import photos_dir, receipts_dir, send_photo
-from directory.moderation.services import ModerationError, Refused
+from directory.experiences.responses import ID_MAX, photos_dir, receipts_dir, send_photo
+from directory.moderation.services import ModerationError
+from directory.moderation.views import workbench
 from directory.moderation.views.access import me, staff_required
 
 bp = Blueprint("experiences_moderation", __name__, url_prefix="/moderation/experiences")
@@ -26,21 +27,15 @@ PAGES = {"experience": ".review", "photo": ".photo_review", "recheck": ".recheck
 
 
 def attempt(act, page, errors: list):
-    """Run act(); return (its result, None), or (None, the page that says why it was refused).
+    """The workbench's attempt(), with this domain's refusals taken as moderation's own."""
 
-    As the workbench's own attempt(): no such thing is a 404, a conflict of interest is
-    flashed with 403, another refusal goes beside the form's field with 400.
-    """
-    try:
-        return act(), None
-    except LookupError:
-        abort(404)
-    except Refused as exc:
-        flash(str(exc), "error")
-        return None, page(403)
-    except (ModerationError, services.ExperienceError) as exc:
-        errors.append(str(exc))
-        return None, page(400)
+    def act_as_moderation():
+        try:
+            return act()
+        except services.ExperienceError as exc:
+            raise ModerationError(str(exc)) from None
+
+    return workbench.attempt(act_as_moderation, page, errors)
 
 
 @bp.get("/open/<ref>")
@@ -67,7 +62,7 @@ def _review_page(entry_id: int, *, publish=None, refuse=None, status: int = 200)
     ), status
 
 
-@bp.get("/<int:entry_id>")
+@bp.get(f"/<int(max={ID_MAX}):entry_id>")
 @staff_required
 def review(entry_id: int):
     return _review_page(entry_id)
@@ -83,7 +78,7 @@ def _decided(decision: dict, done: str):
     return redirect(url_for("moderation.queue", kind="experience"))
 
 
-@bp.post("/<int:entry_id>/publish")
+@bp.post(f"/<int(max={ID_MAX}):entry_id>/publish")
 @staff_required
 def publish(entry_id: int):
     form = PublishForm()
@@ -103,7 +98,7 @@ def publish(entry_id: int):
     return refused or _decided(decision, "Published. The patient was told by e-mail.")
 
 
-@bp.post("/<int:entry_id>/refuse")
+@bp.post(f"/<int(max={ID_MAX}):entry_id>/refuse")
 @staff_required
 def refuse(entry_id: int):
     form = RefuseForm()
@@ -124,7 +119,7 @@ def refuse(entry_id: int):
     return refused or _decided(decision, "Refused. The patient was told why by e-mail.")
 
 
-@bp.get("/<int:entry_id>/receipt")
+@bp.get(f"/<int(max={ID_MAX}):entry_id>/receipt")
 @staff_required
 def receipt(entry_id: int):
     found = services.receipt_file(get_db(), receipts_dir(), entry_id)
@@ -156,13 +151,13 @@ def _photo_page(entry_id: int, form=None, status: int = 200):
     ), status
 
 
-@bp.get("/photos/<int:entry_id>")
+@bp.get(f"/photos/<int(max={ID_MAX}):entry_id>")
 @staff_required
 def photo_review(entry_id: int):
     return _photo_page(entry_id)
 
 
-@bp.post("/photos/<int:entry_id>/<any(approve, refuse):decision>")
+@bp.post(f"/photos/<int(max={ID_MAX}):entry_id>/<any(approve, refuse):decision>")
 @staff_required
 def decide_photo(entry_id: int, decision: str):
     form = PhotoDecisionForm()
@@ -181,7 +176,7 @@ def decide_photo(entry_id: int, decision: str):
     return redirect(url_for("moderation.queue", kind="experience"))
 
 
-@bp.get("/photos/<int:entry_id>/<any(before, after):side>.jpg")
+@bp.get(f"/photos/<int(max={ID_MAX}):entry_id>/<any(before, after):side>.jpg")
 @staff_required
 def photo(entry_id: int, side: str):
     db = get_db()
@@ -214,13 +209,13 @@ def _recheck_page(entry_id: int, form=None, status: int = 200):
     ), status
 
 
-@bp.get("/rechecks/<int:entry_id>")
+@bp.get(f"/rechecks/<int(max={ID_MAX}):entry_id>")
 @staff_required
 def recheck(entry_id: int):
     return _recheck_page(entry_id)
 
 
-@bp.post("/rechecks/<int:entry_id>")
+@bp.post(f"/rechecks/<int(max={ID_MAX}):entry_id>")
 @staff_required
 def resolve(entry_id: int):
     form = _recheck_form()

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 
-from directory.accounts import passwords
 from directory.clinics.services import save_profile
 from tests.conftest import make_profile
+
+# Cheap Argon2 settings for the accounts these tests create (an autouse fixture).
+from tests.moderation.conftest import fast_passwords  # noqa: F401
 from tests.moderation.helpers import add_user, link_to_clinic, log_in, staff_client
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):
-    """Cheap Argon2 settings: these tests create accounts (strength is tested elsewhere)."""
-    monkeypatch.setattr(
-        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture

@@ -174,8 +174,20 @@ def test_a_bad_queue_reference_is_404(mod_client, clinic, ref):
     assert mod_client.get(f"/moderation/experiences/open/{ref}").status_code == 404
 
 
-def test_unknown_entries_are_404(mod_client, clinic):
-    for path in ("/moderation/experiences/99", "/moderation/experiences/photos/99"):
-        assert mod_client.get(path).status_code == 404
+def test_unknown_entries_are_404(mod_client, owner_client, client, clinic):
+    big = "9" * 30  # beyond SQLite's integers: still a 404, never an overflow
+    for path in (
+        "/moderation/experiences/99",
+        "/moderation/experiences/photos/99",
+        "/moderation/experiences/rechecks/99",
+        f"/moderation/experiences/{big}",
+        f"/moderation/experiences/photos/{big}/before.jpg",
+    ):
+        assert mod_client.get(path).status_code == 404, path
+    assert owner_client.get(f"/manage/c-1/experiences/photos/{big}/after.jpg").status_code == 404
+    assert client.get(f"/clinics/c-1/photos/{big}/before.jpg").status_code == 404
+    assert client.get(f"/clinics/c-1/photos/{big}/report").status_code == 404
+    reply = owner_client.post(f"/manage/c-1/experiences/{big}/reply", data={"body": "Hello"})
+    assert reply.status_code == 404
     assert mod_client.post("/moderation/experiences/99/publish").status_code == 404
     assert read_messages(mod_client.application.config["MAIL_DIR"]) == []
