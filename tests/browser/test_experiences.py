@@ -13,8 +13,17 @@ import pytest
 from directory.db import connect
 from directory.experiences import services
 from directory.mail import last_message, links_in
+from tests.browser.test_accessibility import AXE, PHONE, audit, open_page, report
 from tests.conftest import make_profile
-from tests.experiences.helpers import MONTH, answers, new_codes, published, submission
+from tests.experiences.helpers import (
+    MODERATOR,
+    MONTH,
+    answers,
+    image_bytes,
+    new_codes,
+    published,
+    submission,
+)
 from tests.moderation.helpers import (
     PASSWORD,
     add_user,
@@ -172,3 +181,58 @@ def test_codes_an_arabic_experience_approval_the_aggregate_and_a_recheck(
     vetting = page.locator(f"li.check-item[data-item={ITEM}]")
     assert vetting.get_attribute("data-state") == "verified"
     assert errors == []
+
+
+@pytest.fixture
+def full_clinic(live_app, store):
+    """c-1 with five experiences (one replied to), an approved photo pair and a re-check."""
+    db, _secret = store
+    for n in range(5):
+        published(live_app, db, email=f"p{n}@example.org", answers=answers(allergies="no"))
+    services.reply_to_experience(db, "c-1", 1, body="Thank you for your visit.", user_id=1)
+    photo = services.upload_pair(
+        db,
+        live_app.config["PHOTOS_DIR"],
+        "c-1",
+        treatment="mesotherapy-face",
+        before=image_bytes(size=(400, 300)),
+        after=image_bytes(size=(400, 300)),
+        caption="Three sessions",
+        consent=True,
+        user_id=1,
+    )
+    services.decide_photo(db, MODERATOR, photo, approve=True, note="")
+    db["experience_flags"].insert(
+        {"clinic_id": "c-1", "item_key": ITEM, "question": "allergies", "yes": 0, "answered": 10}
+    )
+    return db
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_experience_pages_pass_axe_and_fit_a_phone(live_server, browser, full_clinic, lang):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci --no-audit --no-fund`")
+    context, page = open_page(browser, lang, viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        found = {}
+        for path in (
+            "/clinics/c-1",
+            "/clinics/c-1/experiences/new",
+            "/clinics/c-1/experiences/sent",
+            "/clinics/c-1/photos/1/report",
+            "/methodology",
+        ):
+            page.goto(f"{live_server}{path}")
+            assert page.evaluate("document.documentElement.lang") == lang, path
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert widths[0] <= widths[1], (path, widths)
+            found[path] = audit(page, AXE)
+        page.goto(f"{live_server}/clinics/c-1/experiences/new")
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert page.locator("ul.errors").count() > 0
+        found["the form sent empty"] = audit(page, AXE)
+        found = {path: v for path, v in found.items() if v}
+        assert found == {}, "axe-core found serious or critical violations:\n" + report(found)
+    finally:
+        context.close()
