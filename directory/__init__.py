@@ -10,6 +10,7 @@ from flask import Flask
 from directory import cli, db, errors, extensions, hsds, i18n, search, security
 from directory.accounts import extension as accounts
 from directory.evidence import views as evidence_views
+from directory.experiences import views as experiences_views
 from directory.moderation import views as moderation_views
 from directory.patients import views as patients_views
 from directory.settings import read_settings, runtime_config
@@ -47,5 +48,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     moderation_views.init_app(app)
     patients_views.init_app(app)
     hsds.init_app(app)
+    experiences_views.init_app(app)
     cli.register_commands(app)
     return app

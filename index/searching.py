@@ -105,6 +105,7 @@ def normalise(request: SearchRequest) -> SearchRequest:
         min_score=_finite(request.min_score),
         core_verified=bool(request.core_verified),
         verified=_strings(request.verified),
+        with_experiences=bool(request.with_experiences),
         facets=bool(request.facets),
         near_place=near_place,
         places=bool(request.places),
@@ -197,8 +198,21 @@ def _ranked(view: View, query, plan, docs: frozenset[int], request: SearchReques
         return ranking.by_relevance(view, query, docs, end)
     if request.sort == "distance":
         return [(d, 0.0) for d in _nearest(view, docs, request.near, end, near_d)]
+    if request.sort == "experiences":
+        return [(d, 0.0) for d in _most_experiences(view, docs, end)]
     # By vetting score (also the order of an empty query).
     return [(d, 0.0) for d in view.top_by_score(docs, end)]
+
+
+def _most_experiences(view: View, docs: frozenset[int], end: int) -> list[int]:
+    """Return the first `end` documents by verified patient experiences, then by score."""
+    counts, scores = view.column("experiences"), view.column("score")
+
+    def key(d: int):
+        count = counts[d] if math.isfinite(counts[d]) else 0.0
+        return (-count, -scores[d] if math.isfinite(scores[d]) else math.inf, d)
+
+    return heapq.nsmallest(end, docs, key=key)
 
 
 def _nearest(view: View, docs, near, end: int, known: dict[int, float] | None):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SORTS = ("relevance", "score", "distance")
+SORTS = ("relevance", "score", "distance", "experiences")
 FACET_FIELDS = ("country", "city", "treatment", "language")
 
 
@@ -27,6 +27,7 @@ class SearchRequest:
     min_score: float | None = None
     core_verified: bool = False
     verified: tuple[str, ...] = ()  # checklist item keys that must be verified
+    with_experiences: bool = False  # only clinics with verified patient experiences
     facets: bool = True
     near_place: str | None = None  # a place name for near, resolved by the index
     places: bool = True  # read place names in q as places ("anywhere" turns it off)

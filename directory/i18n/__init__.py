@@ -23,7 +23,7 @@ QUERY_ARG = "lang"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 # Pages whose every word is in the catalogs. None covers app-wide pages (an unknown URL's 404).
-TRANSLATED_BLUEPRINTS = frozenset({None, "clinics", "search", "vetting", "patients"})
+TRANSLATED_BLUEPRINTS = frozenset({None, "clinics", "search", "vetting", "patients", "experiences"})
 # Public pages of blueprints whose other pages are for clinic staff and moderators, who work
 # in English: a whole blueprint would put lang="ar" on pages still written in English.
 TRANSLATED_ENDPOINTS = frozenset(

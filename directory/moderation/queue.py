@@ -9,6 +9,7 @@ import sqlite_utils
 
 from directory.accounts.services import list_ownership_requests, list_pending_listings
 from directory.clinics.storage import count_by_country
+from directory.experiences import services as experiences
 from directory.moderation import reports, storage
 from directory.moderation.services import Moderator
 from directory.vetting.services import list_claims
@@ -18,6 +19,7 @@ KINDS = {
     "listing": "New listings",
     "ownership": "Ownership requests",
     "report": "Patient reports",
+    "experience": "Patient experiences",
 }
 QUEUE_PAGE = 500  # claims fetched per call of the vetting list
 
@@ -110,6 +112,7 @@ def _all_entries(db: sqlite_utils.Database) -> list[QueueEntry]:
                 title=reports.CATEGORIES.get(row["category"], row["category"]),
             )
         )
+    entries.extend(QueueEntry(**entry) for entry in experiences.queue_entries(db))
     clinics = storage.clinic_summaries(db, sorted({e.clinic_id for e in entries}))
     for entry in entries:
         clinic = clinics.get(entry.clinic_id) or {}

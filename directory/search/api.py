@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from directory.db import get_db
+from directory.experiences import services as experiences
 from directory.search import queries
 from directory.search.extension import get_index
 from directory.search.openapi import openapi_document
@@ -135,6 +136,7 @@ def _result(result: queries.Result, *, with_distance: bool) -> dict:
         "snippet": result.snippet,
         "score": clinic["score"],
         "core_verified": clinic["core_verified"],
+        "experiences": clinic["experiences"],
         "url": url_for("clinics.clinic_detail", clinic_id=clinic["id"]),
     }
     if with_distance:
@@ -149,6 +151,7 @@ def get_clinic(clinic_id: str):
     if clinic is None:
         abort(404, "No published clinic has this id.")
     clinic["checklist"] = _checklist(db, clinic_id)
+    clinic["experiences"] = experiences.aggregates(db, clinic_id)
     clinic["url"] = url_for("clinics.clinic_detail", clinic_id=clinic_id)
     return jsonify(clinic)
 

@@ -165,6 +165,12 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
             "Search patients' words as typed, not mapped to a treatment ('botox' stays botox).",
             {"type": "boolean", "default": False},
         ),
+        _query(
+            "with_experiences",
+            "Only clinics with verified patient experiences (sort=experiences puts those with "
+            "the most first).",
+            {"type": "boolean", "default": False},
+        ),
     ]
 
 
@@ -303,6 +309,7 @@ def _search_schemas() -> dict:
                 },
                 "score": {**NULLABLE_NUMBER, "description": "Vetting score, 0 to 100."},
                 "core_verified": {"type": "boolean"},
+                "experiences": _ref("ExperienceCounts"),
                 "url": {"type": "string", "description": "The clinic's public page."},
             },
             optional=("distance_km",),
@@ -395,6 +402,7 @@ def _clinic_schemas() -> dict:
                     "description": "The clinic's state on each checklist item.",
                     "items": _ref("ClinicChecklistItem"),
                 },
+                "experiences": _ref("Experiences"),
                 "url": {"type": "string", "description": "The clinic's public page."},
             },
             optional=("brand", "description", "location", "contact", "opening_hours", "updated_at"),
@@ -505,12 +513,69 @@ def _change_schemas() -> dict:
     }
 
 
+def _experience_schemas() -> dict:
+    """Schemas of verified patient experiences: aggregates only, never a person's data."""
+    count = {"type": "integer", "minimum": 0}
+    share = {**NULLABLE_NUMBER, "minimum": 0, "maximum": 1}
+    return {
+        "ExperienceCounts": _object(
+            {
+                "count": {**count, "description": "Verified patient experiences published."},
+                "rating": {
+                    **NULLABLE_NUMBER,
+                    "description": "Mean overall rating (1 to 5); null below the number of "
+                    "experiences the clinic page needs to show it.",
+                },
+            },
+            additionalProperties=False,
+        ),
+        "Experiences": _object(
+            {
+                "count": count,
+                "rating": _object(
+                    {
+                        "mean": NULLABLE_NUMBER,
+                        "spread": {
+                            "type": ["object", "null"],
+                            "description": "Experiences per rating, 1 to 5 (null when too few).",
+                            "additionalProperties": count,
+                        },
+                    }
+                ),
+                "questions": {
+                    "type": "array",
+                    "description": "Per question (tied to a checklist item): how many answered "
+                    "yes or no, and the share who said yes (null when too few answered).",
+                    "items": _object(
+                        {
+                            "key": {"type": "string"},
+                            "item": {"type": "string", "description": "A checklist item key."},
+                            "answered": count,
+                            "yes": {"type": ["integer", "null"]},
+                            "share": share,
+                            "percent": {"type": ["integer", "null"]},
+                            "summary": {"type": "string"},
+                        }
+                    ),
+                },
+                "rechecks": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Verified items patients' answers contradict: a moderator is "
+                    "re-checking them (the score is unchanged).",
+                },
+            }
+        ),
+    }
+
+
 def _schemas() -> dict:
     return {
         **_search_schemas(),
         **_clinic_schemas(),
         **_checklist_schemas(),
         **_change_schemas(),
+        **_experience_schemas(),
     }
 
 

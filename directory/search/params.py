@@ -36,6 +36,7 @@ PARAMETERS = (
     "min_score",
     "core_verified",
     "verified",
+    "with_experiences",
     "anywhere",
     "as_typed",
     "page",
@@ -195,6 +196,7 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
             min_score = round(min_score, 2)
 
     core_verified = _flag(args, "core_verified", errors)
+    with_experiences = _flag(args, "with_experiences", errors)
     # Undo what the search read: places in q as plain words, patients' words as typed.
     anywhere = _flag(args, "anywhere", errors)
     as_typed = _flag(args, "as_typed", errors)
@@ -215,6 +217,7 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
         min_score=min_score,
         core_verified=core_verified,
         verified=verified,
+        with_experiences=with_experiences,
         near_place=near_place,
         places=not anywhere,
         mapping=not as_typed,
@@ -307,6 +310,8 @@ def to_query_args(params: SearchParams, **changes) -> list[tuple[str, str]]:
     if request.core_verified:
         out.append(("core_verified", "true"))
     out.extend(("verified", value) for value in request.verified)
+    if request.with_experiences:
+        out.append(("with_experiences", "true"))
     if not request.places:
         out.append(("anywhere", "true"))
     if not request.mapping:
@@ -345,6 +350,8 @@ def relaxations(params: SearchParams) -> list[Relaxation]:
         add("min_score", _fmt(request.min_score), min_score=None)
     if request.core_verified:
         add("core_verified", "true", core_verified=False)
+    if request.with_experiences:
+        add("with_experiences", "true", with_experiences=False)
     # The words are never all dropped at once: the index says which word failed
     # (index.types.Interpretation.without) and the page offers to drop only that one.
     return out

@@ -12,6 +12,7 @@ import sqlite_utils
 import index
 from directory.clinics import storage as clinic_storage
 from directory.clinics.profile import PROFILE_KEYS
+from directory.experiences import services as experiences
 from directory.search import storage
 from directory.search.params import MAX_PAGE
 from directory.vetting import services as vetting
@@ -56,7 +57,8 @@ def run_search(
     """Search the index, then load the clinics it found from the store, in rank order."""
     response = search_index.search(request)
     hits = {hit.id: hit for hit in response.hits}
-    clinics = vetting.with_scores(db, clinic_storage.get_clinics(db, list(hits)))
+    found = vetting.with_scores(db, clinic_storage.get_clinics(db, list(hits)))
+    clinics = experiences.with_experiences(db, found)
     results = []
     for clinic in clinics:
         # The index holds only published clinics, but it may lag the store by a change.

@@ -162,6 +162,7 @@ def _render(*, errors=None, params=None, found=None, facets=None):
         "sort": args.get("sort", "relevance"),
         "min_score": args.get("min_score", ""),
         "core_verified": args.get("core_verified", "").lower() in ("true", "1", "yes", "on"),
+        "with_experiences": args.get("with_experiences", "").lower() in ("true", "1", "yes", "on"),
         "verified": [v for v in args.getlist("verified") if v],
         "per_page": args.get("per_page", ""),
     }

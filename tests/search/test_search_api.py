@@ -21,6 +21,7 @@ RESULT_KEYS = {
     "snippet",
     "score",
     "core_verified",
+    "experiences",
     "url",
 }
 
