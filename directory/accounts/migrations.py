@@ -105,3 +105,11 @@ def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
         foreign_keys=[("clinic_id", "clinics", "id")],
     )
     db["evidence_files"].create_index(["clinic_id"])
+
+
+@migrations()
+def m003_session_nonce(db: sqlite_utils.Database) -> None:
+    # Every session names its account's nonce; a new nonce ends them all, on the server
+    # (logout, password change, role change, second-factor reset).
+    db["users"].add_column("session_nonce", str)
+    db.execute("update users set session_nonce = lower(hex(randomblob(16)))")

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlite_utils
 
 from directory.events import utcnow
+
+
+def new_session_nonce() -> str:
+    """Return a fresh random nonce: sessions naming an older one are refused."""
+    return secrets.token_hex(16)
 
 
 def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
@@ -37,6 +44,7 @@ def insert_user(
                 "display_name": display_name,
                 "email_confirmed_at": now if confirmed else None,
                 "created_at": now,
+                "session_nonce": new_session_nonce(),
             }
         )
         .last_pk
@@ -44,7 +52,24 @@ def insert_user(
 
 
 def set_password_hash(db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:
-    db.execute("update users set password_hash = ? where id = ?", [password_hash, user_id])
+    """Store a new password hash; it ends every session of the account (a new nonce)."""
+    db.execute(
+        "update users set password_hash = ?, session_nonce = ? where id = ?",
+        [password_hash, new_session_nonce(), user_id],
+    )
+
+
+def rotate_session_nonce(db: sqlite_utils.Database, user_id: int) -> None:
+    """End every session and "remember me" cookie of the account."""
+    db.execute("update users set session_nonce = ? where id = ?", [new_session_nonce(), user_id])
+
+
+def set_role(db: sqlite_utils.Database, user_id: int, role: str) -> None:
+    """Change the account's role; it ends every session of the account (a new nonce)."""
+    db.execute(
+        "update users set role = ?, session_nonce = ? where id = ?",
+        [role, new_session_nonce(), user_id],
+    )
 
 
 def link_clinic(db: sqlite_utils.Database, clinic_id: str, user_id: int, role: str) -> None:

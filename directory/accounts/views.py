@@ -112,6 +112,9 @@ def login():
 @bp.post("/logout")
 def logout():
     require_button()
+    if current_user.is_authenticated:
+        # On the server: a copy of this session's cookie must not outlive the logout.
+        services.end_sessions(get_db(), current_user.id)
     logout_user()
     session.clear()
     flash("You are logged out.", "success")

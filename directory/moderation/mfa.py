@@ -19,6 +19,7 @@ import qrcode
 import qrcode.image.svg
 import sqlite_utils
 
+from directory.accounts.services import end_sessions
 from directory.events import record_event
 from directory.moderation import storage
 
@@ -124,6 +125,29 @@ def enrol(
         codes = _replace_recovery_codes(db, user_id)
         _record(db, user_id, "mfa.enrolled")
     return codes
+
+
+def reset_factor(
+    db: sqlite_utils.Database, user_id: int, *, actor: str, reason: str | None = None
+) -> bool:
+    """Remove a user's second factor and recovery codes, and end every session of theirs.
+
+    For a lost phone: the person logs in again and enrols afresh. Returns whether there was
+    a factor to remove.
+    """
+    with db.atomic():
+        had = storage.get_factor(db, user_id) is not None
+        storage.delete_factor(db, user_id)
+        end_sessions(db, user_id)
+        record_event(
+            db,
+            actor=actor,
+            action="mfa.reset",
+            target_type="user",
+            target_id=str(user_id),
+            reason=reason,
+        )
+    return had
 
 
 def regenerate_recovery_codes(db: sqlite_utils.Database, user_id: int) -> list[str]:
