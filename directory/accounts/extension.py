@@ -13,6 +13,8 @@ from directory.accounts import clinic_views, editor_views, evidence_views, limit
 
 SESSION_LIFETIME = timedelta(hours=12)
 REMEMBER_DURATION = timedelta(days=30)
+# Browsers that saw the site over https refuse plain http to it for a year.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app: Flask) -> None:
@@ -28,7 +30,15 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limits.limiter.init_app(app)
+    if app.config.get("HTTPS"):
+        app.after_request(_send_hsts)
     app.register_blueprint(views.bp)
     app.register_blueprint(clinic_views.bp)
     app.register_blueprint(editor_views.bp)
     app.register_blueprint(evidence_views.bp)
+
+
+def _send_hsts(response):
+    """Tell browsers to use only https for this site (cookies are Secure too: settings.py)."""
+    response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
