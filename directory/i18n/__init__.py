@@ -32,6 +32,7 @@ TRANSLATED_ENDPOINTS = frozenset(
         "moderation_public.report_sent",
         "moderation_public.transparency",
         "accounts.login",
+        "accounts.login_link",
         "accounts.register",
         "accounts.reset_request",
     }
