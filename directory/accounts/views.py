@@ -131,7 +131,7 @@ def login():
 @bp.route("/login-link", methods=["GET", "POST"])
 @per_ip("10 per hour")
 def login_link():
-    form = forms.ResetRequestForm()
+    form = forms.LoginLinkForm()
     if request.method == "GET" and isinstance(request.args.get("email"), str):
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
