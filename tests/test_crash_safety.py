@@ -58,6 +58,11 @@ def kill_when(data_dir: Path, args: list[str], point: Callable[[Path], bool]) ->
     proc = subprocess.Popen(
         [*VETTED, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    return _kill_at(proc, data_dir, point)
+
+
+def _kill_at(proc: subprocess.Popen, data_dir: Path, point: Callable[[Path], bool]) -> bool:
+    """SIGKILL proc as soon as point(data_dir) holds; say whether it was killed."""
     deadline = time.monotonic() + 300
     try:
         while proc.poll() is None and time.monotonic() < deadline:
@@ -346,25 +351,6 @@ def test_killed_moderator_decisions_lose_nothing_and_leave_no_drift(tmp_path):
     assert sorted(set(states.values())) == ["rejected", "verified"]
     assert decided(data_dir) == DECISIONS
     assert len(killed) >= 3, killed
-
-
-def _kill_at(proc: subprocess.Popen, data_dir: Path, point: Callable[[Path], bool]) -> bool:
-    """SIGKILL proc as soon as point(data_dir) holds; say whether it was killed."""
-    deadline = time.monotonic() + 300
-    while proc.poll() is None and time.monotonic() < deadline:
-        try:
-            reached = point(data_dir)
-        except sqlite3.Error:
-            reached = False
-        if reached:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            return True
-        time.sleep(0.002)
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    return False
 
 
 def vetted_script(data_dir: Path, user_id: int) -> subprocess.CompletedProcess:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from directory.clinics.services import save_profile
 from directory.demo import generate_profiles
@@ -12,6 +14,7 @@ from directory.vetting import services
 from directory.vetting import storage as vetting_storage
 from directory.vetting.checklist import load_checklist, parse_checklist
 from directory.vetting.demo import apply_demo_vetting
+from directory.vetting.licences import covered as covered_people
 from directory.vetting.scoring import score_clinic
 from tests.conftest import make_profile
 from tests.soup import parse_html, text_of
@@ -80,6 +83,7 @@ def person(name: str, expiry: int | str | None, prescriber: bool = False) -> dic
     return {"name": name, "licence_expiry": value, "prescriber": prescriber}
 
 
+KEYS = list(load_checklist().keys)
 ALL_VERIFIED = {"staff": verified(), "prescriber": verified(), "other": verified()}
 
 
@@ -181,6 +185,47 @@ def test_prescriber_item_ignores_other_licences_and_follows_the_prescribers():
     assert rows["other"].state == "verified" and rows["other"].licence_lapsed is None
 
 
+team_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": st.sampled_from(["Dr A", "Dr B", "Nurse C"]),
+            "licence_expiry": st.one_of(st.none(), st.integers(-400, 400).map(d)),
+            "prescriber": st.booleans(),
+        }
+    ),
+    max_size=4,
+)
+verified_strategy = st.builds(
+    lambda at, fresh, extra: {
+        "state": "verified",
+        "verified_at": d(at),
+        "fades_from": d(at + fresh),
+        "expires_at": d(at + fresh + extra),
+    },
+    st.integers(-400, 0),
+    st.integers(0, 400),
+    st.integers(1, 400),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(team_strategy, st.fixed_dictionaries({}, optional={k: verified_strategy for k in KEYS}))
+def test_property_no_item_counts_past_a_covered_licence(team, claims):
+    checklist = load_checklist()
+    result = score_clinic(
+        checklist, claims, {"treatments": ["mesobotox"], "practitioners": team}, TODAY
+    )
+    for row in result.items:
+        covered = covered_people(checklist.get(row.key), team)
+        lapsed = [p for p in covered if p["licence_expiry"] and p["licence_expiry"] <= TODAY]
+        if lapsed:
+            assert row.state not in ("verified", "fading") and row.credit == 0, row
+            assert row.licence_lapsed is None or row.licence_lapsed.expires <= TODAY
+        if row.expires_at and covered and row.state in ("verified", "fading"):
+            dated = [p["licence_expiry"] for p in covered if p["licence_expiry"]]
+            assert not dated or row.expires_at <= min(dated)
+
+
 def test_the_real_checklist_says_whose_licences_each_item_covers():
     checklist = load_checklist()
     covering = {item.key: item.licences for item in checklist.items if item.licences}
@@ -215,14 +260,18 @@ def test_verifying_over_a_lapsed_licence_is_refused(store):
     assert vetting_storage.get_claim(store, "c-1", "licensed-staff")["state"] == "pending_review"
 
 
-def test_the_sweep_expires_a_verification_whose_licence_lapsed(store):
+def _verified_before_the_rule(store) -> None:
+    """Verify licensed staff, then store it as before the rule: outliving the licence (day 40)."""
     _clinic(store, TODAY + timedelta(days=40))
     verify(store, "c-1", "licensed-staff", days_ago=0, expires_in=365)
-    # A verification stored before the rule existed: its expiry outlives the licence.
     store.execute(
         "update claims set expires_at = ? where item_key = 'licensed-staff'",
         [(TODAY + timedelta(days=365)).isoformat()],
     )
+
+
+def test_the_sweep_expires_a_verification_whose_licence_lapsed(store):
+    _verified_before_the_rule(store)
     day = TODAY + timedelta(days=39)
     assert services.sweep(store, today=day)["claims_expired"] == 0
     assert services.score_for(store, "c-1", day).items[0].state == "verified"
@@ -239,12 +288,7 @@ def test_the_sweep_expires_a_verification_whose_licence_lapsed(store):
 
 
 def test_a_lapsed_licence_leaves_the_search_filter_at_once(store):
-    _clinic(store, TODAY + timedelta(days=40))
-    verify(store, "c-1", "licensed-staff", days_ago=0, expires_in=365)
-    store.execute(
-        "update claims set expires_at = ? where item_key = 'licensed-staff'",
-        [(TODAY + timedelta(days=365)).isoformat()],
-    )
+    _verified_before_the_rule(store)
     assert "licensed-staff" in services.verified_item_keys(store, "c-1", TODAY)
     later = TODAY + timedelta(days=40)
     assert "licensed-staff" not in services.verified_item_keys(store, "c-1", later)

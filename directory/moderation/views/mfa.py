@@ -113,24 +113,30 @@ def replace():
             session[REPLACE_MARK] = {"u": current_user.id, "at": time.time()}
             session.pop(PENDING_SECRET, None)  # a fresh key, never one shown before
             return redirect(url_for("mfa.enrol", next=request.values.get("next")))
-        if outcome == mfa.LOCKED:
-            until = mfa.lock_end(db, current_user.id)
-            form.code.errors.append(
-                "Too many wrong attempts. Wait until "
-                f"{until.astimezone(UTC).strftime('%H:%M')} UTC, then try again."
-            )
-            status = 429
-        elif outcome == mfa.WRONG_PASSWORD:
+        if outcome == mfa.WRONG_PASSWORD:
             form.password.errors.append("That is not your password.")
-        elif outcome == mfa.REUSED:
-            form.code.errors.append("That code was used already. Wait for the next one.")
         else:
-            form.code.errors.append("That code is not right. Try the current one.")
+            status = _refuse_code(form, outcome, "Too many wrong attempts.")
     if form.errors and status == 200:
         status = 400
     return render_template(
         "moderation/mfa_replace.html", form=form, next=request.values.get("next", "")
     ), status
+
+
+def _refuse_code(form, outcome: str, locked: str) -> int:
+    """Say beside the code field why it was refused; return the status (429 when locked)."""
+    if outcome == mfa.LOCKED:
+        until = mfa.lock_end(get_db(), current_user.id)
+        form.code.errors.append(
+            f"{locked} Wait until {until.astimezone(UTC).strftime('%H:%M')} UTC, then try again."
+        )
+        return 429
+    if outcome == mfa.REUSED:
+        form.code.errors.append("That code was used already. Wait for the next one.")
+    else:
+        form.code.errors.append("That code is not right. Try the current one.")
+    return 200
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -155,17 +161,7 @@ def verify():
                     "warning",
                 )
             return redirect(_next())
-        if outcome == mfa.LOCKED:
-            until = mfa.lock_end(db, current_user.id)
-            form.code.errors.append(
-                "Too many wrong codes. Wait until "
-                f"{until.astimezone(UTC).strftime('%H:%M')} UTC, then try again."
-            )
-            status = 429
-        elif outcome == mfa.REUSED:
-            form.code.errors.append("That code was used already. Wait for the next one.")
-        else:
-            form.code.errors.append("That code is not right. Try the current one.")
+        status = _refuse_code(form, outcome, "Too many wrong codes.")
     if form.errors and status == 200:
         status = 400
     return render_template(
