@@ -71,8 +71,10 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
         ),
         _query(
             "near",
-            "Measure distance from here: 'lat,lon' in degrees, or the name of a city "
-            "that has clinics. Results then carry distance_km.",
+            "Measure distance from here: 'lat,lon' in degrees, or a place name in any common "
+            "language or script ('Londres', 'دبي', 'London, UK'). A city gives results a "
+            "distance_km; a country keeps clinics in it; a place we do not know is ignored "
+            "with a note in interpretation.",
             {"type": "string", "maxLength": p.MAX_TEXT},
         ),
         _query(
@@ -116,7 +118,113 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
             {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$"},
             repeatable=True,
         ),
+        _query(
+            "anywhere",
+            "Read place names in q as plain words, not as places (undo of a place read).",
+            {"type": "boolean", "default": False},
+        ),
+        _query(
+            "as_typed",
+            "Search patients' words as typed, not mapped to a treatment ('botox' stays botox).",
+            {"type": "boolean", "default": False},
+        ),
     ]
+
+
+def _interpretation_schema() -> dict:
+    dropped = {
+        "type": "object",
+        "required": ["typed", "q", "url"],
+        "properties": {
+            "typed": {"type": "string", "description": "The words as typed."},
+            "q": {"type": "string", "description": "The query without them."},
+            "url": {"type": "string", "description": "This search without them."},
+        },
+    }
+    return {
+        "type": "object",
+        "description": "How the search read the request; each reading can be undone.",
+        "required": [
+            "places",
+            "terms",
+            "dropped",
+            "nearest",
+            "unknown_place",
+            "suggestions",
+            "without",
+            "notes",
+            "undo",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "places": {
+                "type": "array",
+                "description": "Places read in q (source q) or near (source near).",
+                "items": {
+                    "type": "object",
+                    "required": ["typed", "kind", "name", "country", "source"],
+                    "properties": {
+                        "typed": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["city", "country"]},
+                        "name": {"type": "string"},
+                        "country": {"type": "string"},
+                        "country_name": {"type": "string"},
+                        "lat": {"type": ["number", "null"]},
+                        "lon": {"type": ["number", "null"]},
+                        "radius_km": {"type": ["number", "null"]},
+                        "source": {"type": "string", "enum": ["q", "near"]},
+                    },
+                },
+            },
+            "terms": {
+                "type": "array",
+                "description": "Patients' words mapped to a treatment or concern.",
+                "items": {
+                    "type": "object",
+                    "required": ["typed", "kind", "key", "label"],
+                    "properties": {
+                        "typed": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["treatment", "concern"]},
+                        "key": {"type": "string"},
+                        "label": {"type": "string"},
+                    },
+                },
+            },
+            "dropped": {
+                "type": "array",
+                "description": "No clinic matched every word: results leave these out.",
+                "items": dropped,
+            },
+            "nearest": {
+                **NULLABLE_STRING,
+                "description": "A city no clinic matched in: results are the nearest to it.",
+            },
+            "unknown_place": {
+                **NULLABLE_STRING,
+                "description": "A near value naming no place we know (it was ignored).",
+            },
+            "suggestions": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Nothing matched: words we do have clinics for.",
+            },
+            "without": {
+                "type": "array",
+                "description": "Nothing matched: the same search without one of the words.",
+                "items": dropped,
+            },
+            "notes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Each reading in a sentence (English).",
+            },
+            "undo": {
+                "type": "object",
+                "description": "Searches without a reading: anywhere (places), as_typed.",
+                "properties": {"anywhere": {"type": "string"}, "as_typed": {"type": "string"}},
+            },
+        },
+    }
 
 
 def _search_schemas() -> dict:
@@ -175,10 +283,12 @@ def _search_schemas() -> dict:
                     "additionalProperties": counts,
                 },
                 "suggestion": {**NULLABLE_STRING, "description": "A corrected query to offer."},
+                "interpretation": _ref("Interpretation"),
                 "links": _object({"next": NULLABLE_STRING, "prev": NULLABLE_STRING}),
             },
             additionalProperties=False,
         ),
+        "Interpretation": _interpretation_schema(),
     }
 
 

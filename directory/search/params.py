@@ -36,6 +36,8 @@ PARAMETERS = (
     "min_score",
     "core_verified",
     "verified",
+    "anywhere",
+    "as_typed",
     "page",
     "per_page",
 )
@@ -61,7 +63,7 @@ class SearchParams:
     """A valid search: the index request, and the place name `near` was given as, if any."""
 
     request: SearchRequest
-    near_place: str | None = None  # resolved to request.near by the service
+    near_place: str | None = None  # also request.near_place: the index resolves it
 
 
 class InvalidSearch(ValueError):
@@ -183,12 +185,10 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
         else:
             min_score = round(min_score, 2)
 
-    core_verified = False
-    raw = (_first(args, "core_verified") or "").strip().lower()
-    if raw in _TRUE:
-        core_verified = True
-    elif raw not in _FALSE:
-        errors["core_verified"] = "core_verified must be true or false."
+    core_verified = _flag(args, "core_verified", errors)
+    # Undo what the search read: places in q as plain words, patients' words as typed.
+    anywhere = _flag(args, "anywhere", errors)
+    as_typed = _flag(args, "as_typed", errors)
 
     if errors:
         raise InvalidSearch(errors)
@@ -206,8 +206,20 @@ def parse_search_args(args: Args, *, treatments: Collection[str]) -> SearchParam
         min_score=min_score,
         core_verified=core_verified,
         verified=verified,
+        near_place=near_place,
+        places=not anywhere,
+        mapping=not as_typed,
     )
     return SearchParams(request=request, near_place=near_place)
+
+
+def _flag(args: Args, name: str, errors: dict[str, str]) -> bool:
+    raw = (_first(args, name) or "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw not in _FALSE:
+        errors[name] = f"{name} must be true or false."
+    return False
 
 
 def _integer(args: Args, name: str, low: int, high: int, default: int, errors) -> int:
@@ -255,13 +267,14 @@ def to_query_args(params: SearchParams, **changes) -> list[tuple[str, str]]:
     changes replace fields of the request (page=2); a place name is written as given.
     """
     request = dataclasses.replace(params.request, **changes) if changes else params.request
+    near_place = request.near_place if "near_place" in changes else params.near_place
     out: list[tuple[str, str]] = []
     if request.q:
         out.append(("q", request.q))
     for name in ("country", "city", "treatment", "language"):
         out.extend((name, value) for value in getattr(request, name))
-    if params.near_place:
-        out.append(("near", params.near_place))
+    if near_place:
+        out.append(("near", near_place))
     elif request.near is not None:
         out.append(("near", f"{_fmt(request.near[0])},{_fmt(request.near[1])}"))
     if request.radius_km is not None:
@@ -273,6 +286,10 @@ def to_query_args(params: SearchParams, **changes) -> list[tuple[str, str]]:
     if request.core_verified:
         out.append(("core_verified", "true"))
     out.extend(("verified", value) for value in request.verified)
+    if not request.places:
+        out.append(("anywhere", "true"))
+    if not request.mapping:
+        out.append(("as_typed", "true"))
     if request.page != 1:
         out.append(("page", str(request.page)))
     if request.per_page != DEFAULT_PER_PAGE:
@@ -307,11 +324,11 @@ def relaxations(params: SearchParams) -> list[Relaxation]:
         add("min_score", _fmt(request.min_score), min_score=None)
     if request.core_verified:
         add("core_verified", "true", core_verified=False)
-    if request.q:
-        add("q", request.q, q="")
+    # The words are never all dropped at once: the index says which word failed
+    # (index.types.Interpretation.without) and the page offers to drop only that one.
     return out
 
 
 def active_filters(params: SearchParams) -> Iterable[Relaxation]:
-    """Return the filters in force, each with the search that drops it (q not included)."""
-    return [r for r in relaxations(params) if r.field != "q"]
+    """Return the filters in force, each with the search that drops it."""
+    return relaxations(params)

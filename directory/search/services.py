@@ -28,13 +28,24 @@ def plain_vocabulary() -> dict:
     groups = vocabulary.synonym_groups()
     return {
         "treatments": {
-            key: {"phrases": groups[key], "broader": term.broader, "label": term.label}
+            key: {
+                "phrases": groups[key],
+                "words": term.patient_words,
+                "broader": term.broader,
+                "label": term.label,
+            }
             for key, term in vocabulary.treatments.items()
         },
         "concerns": {
-            key: {"phrases": groups[key], "treatments": list(term.treatments), "label": term.label}
+            key: {
+                "phrases": groups[key],
+                "words": term.patient_words,
+                "treatments": list(term.treatments),
+                "label": term.label,
+            }
             for key, term in vocabulary.concerns.items()
         },
+        "general": list(vocabulary.general),
     }
 
 

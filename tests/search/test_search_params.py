@@ -246,17 +246,36 @@ def test_relaxations_drop_one_filter_each_and_go_back_to_page_1():
         ("radius_km", "5"),
         ("min_score", "50"),
         ("core_verified", "true"),
-        ("q", "meso"),
     }
     assert found[("country", "GB")].country == ("AE",)
     assert found[("country", "GB")].treatment == ("mesotherapy",)
     assert found[("radius_km", "5")].radius_km is None
     assert found[("radius_km", "5")].near == (1.0, 1.0)
-    assert found[("q", "meso")].q == "" and found[("q", "meso")].country == ("GB", "AE")
+    assert {r.q for r in found.values()} == {"meso"}  # the words stay: the index says which failed
     assert {r.page for r in found.values()} == {1}
-    assert "q" not in {r.field for r in active_filters(params)}
+    assert active_filters(params) == relaxations(params)
 
 
-def test_relaxations_of_a_plain_search_offer_only_dropping_the_words():
-    assert [(r.field, r.value) for r in relaxations(parse([("q", "xyzzy")]))] == [("q", "xyzzy")]
+def test_relaxations_never_drop_every_word_at_once():
+    assert relaxations(parse([("q", "botox london xyzzy")])) == []
     assert relaxations(parse([])) == []
+
+
+@pytest.mark.parametrize(
+    "args, places, mapping, written",
+    [
+        ([], True, True, []),  # read places and patients' words
+        ([("anywhere", "true")], False, True, [("anywhere", "true")]),  # places as plain words
+        ([("as_typed", "1")], True, False, [("as_typed", "true")]),  # words as typed
+    ],
+)
+def test_undo_flags_travel_in_the_query_string(args, places, mapping, written):
+    params = parse([("q", "botox london"), *args])
+    assert (params.request.places, params.request.mapping) == (places, mapping)
+    assert to_query_args(params) == [("q", "botox london"), *written]
+
+
+def test_a_place_name_in_near_goes_to_the_index_to_resolve():
+    params = parse([("near", "Londres"), ("radius_km", "10")])
+    assert params.request.near_place == "Londres" and params.request.near is None
+    assert to_query_args(params) == [("near", "Londres"), ("radius_km", "10")]

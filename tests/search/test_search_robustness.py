@@ -71,6 +71,11 @@ _value = st.one_of(
             "score",
             "true",
             "London",
+            "Londres",
+            "لندن",
+            "İSTANBUL",
+            "London, UK",
+            "uk",
             "51.5,-0.1",
             "1e309",
             "NaN",
@@ -106,3 +111,27 @@ def test_any_parameters_give_200_or_400_never_500(client, clinics, params):
     page = client.get("/search?" + query)
     assert page.status_code == api.status_code, query
     assert b"Traceback" not in page.data
+
+
+HOSTILE_PLACES = [
+    "Qwxzyville",  # no such place: ignored with a note
+    "London, , ,UK,",  # stray commas
+    "لندن London Лондон ロンドン",  # mixed scripts
+    "\u202eLondon\u202c",  # bidi override around a real place
+    "İıIi" * 25,  # Turkish i in every form, 100 characters
+    "x" * 100,  # the longest accepted
+    "x" * 101,  # one too many: 400
+    "uk usa uae",  # three countries at once
+]
+
+
+@pytest.mark.parametrize("near", HOSTILE_PLACES)
+def test_hostile_place_names_never_fail(client, clinics, near):
+    for q in ("", "mesotherapy dubai"):
+        args = urlencode({"q": q, "near": near, "radius_km": "10", "sort": "distance"})
+        api = client.get("/api/v1/clinics?" + args)
+        page = client.get("/search?" + args)
+        assert api.status_code == page.status_code == (400 if len(near) > 100 else 200)
+        if api.status_code == 200:
+            assert isinstance(api.json["results"], list)
+        assert b"Traceback" not in page.data
