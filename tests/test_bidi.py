@@ -66,10 +66,13 @@ def test_search_page_echoes_the_query_without_the_control(client, control):
 @pytest.mark.parametrize("control", CONTROLS)
 def test_the_api_never_echoes_the_control(client, control):
     ok = client.get("/api/v1/clinics", query_string={"q": f"{control}test", "per_page": "1"})
-    bad = client.get("/api/v1/clinics", query_string={"near": f"{control}12,x", "q": control})
-    for response in (ok, bad):
+    # An unknown place is echoed in the interpretation's notes; a bad sort in the error.
+    near = client.get("/api/v1/clinics", query_string={"near": f"{control}12,x"})
+    bad = client.get("/api/v1/clinics", query_string={"sort": f"{control}bogus"})
+    for response in (ok, near, bad):
         assert not _has_control(json.dumps(response.get_json(), ensure_ascii=False))
-    assert bad.status_code == 400
+    assert "'12,x'" in json.dumps(near.get_json()["interpretation"])
+    assert bad.status_code == 400 and "'bogus'" in bad.get_json()["error"]["reason"]
 
 
 @pytest.mark.parametrize("control", CONTROLS)
