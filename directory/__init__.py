@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from directory import cli, db, errors, extensions, hsds, i18n, search, security
+from directory import bidi, cli, db, errors, extensions, hsds, i18n, search, security
 from directory.accounts import extension as accounts
 from directory.evidence import views as evidence_views
 from directory.experiences import views as experiences_views
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    bidi.init_app(app)  # after i18n: it wraps the gettext callables Flask-Babel installs
     search.init_app(app)  # after db: the outbox is applied before the store handle closes
     app.register_blueprint(evidence_views.bp)
     vetting_views.init_app(app)

@@ -70,6 +70,13 @@ def security_headers(config: Mapping) -> dict[str, str]:
         xcto=secure.XContentTypeOptions().nosniff(),
         xfo=secure.XFrameOptions().deny(),
         coop=secure.CrossOriginOpenerPolicy().same_origin(),
+        # Over https (VETTED_HTTPS), browsers that saw the site refuse plain http to it for a
+        # year; its cookies are Secure too (settings.py).
+        hsts=(
+            secure.StrictTransportSecurity().max_age(31536000).include_subdomains()
+            if config.get("HTTPS")
+            else None
+        ),
     )
     return dict(headers.headers)
 

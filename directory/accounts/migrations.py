@@ -122,3 +122,36 @@ def m003_decisions_and_files_append_only(db: sqlite_utils.Database) -> None:
             may_change=("state", "decided_at", "decided_by", "reason"),
             change_allowed_when="OLD.state = 'pending'",
         )
+
+
+@migrations()
+def m004_session_nonce(db: sqlite_utils.Database) -> None:
+    # Every session names its account's nonce; a new nonce ends them all, on the server
+    # (logout, password change, role change, second-factor reset).
+    db["users"].add_column("session_nonce", str)
+    db.execute("update users set session_nonce = lower(hex(randomblob(16)))")
+
+
+@migrations()
+def m005_login_throttle(db: sqlite_utils.Database) -> None:
+    # Failed logins per address typed (whether or not it has an account, so the delay says
+    # nothing about who has one): each failure beyond a few makes the next attempt wait longer.
+    db["login_throttle"].create(
+        {"email": str, "failures": int, "blocked_until": str, "last_attempt_at": str},
+        pk="email",
+        not_null={"failures", "last_attempt_at"},
+        defaults={"failures": 0},
+    )
+    db["login_throttle"].create_index(["last_attempt_at"])
+
+
+@migrations()
+def m006_login_links(db: sqlite_utils.Database) -> None:
+    # One-time login links sent by e-mail: the way in that no attacker's failures can close.
+    db["login_links"].create(
+        {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str, "used_at": str},
+        pk="token_hash",
+        not_null={"user_id", "created_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["login_links"].create_index(["user_id", "created_at"])

@@ -32,6 +32,7 @@ TRANSLATED_ENDPOINTS = frozenset(
         "moderation_public.report_sent",
         "moderation_public.transparency",
         "accounts.login",
+        "accounts.login_link",
         "accounts.register",
         "accounts.reset_request",
     }
@@ -133,7 +134,7 @@ def init_app(app: Flask) -> None:
                 max_age=COOKIE_MAX_AGE,
                 samesite="Lax",
                 httponly=True,
-                secure=request.is_secure,
+                secure=request.is_secure or app.config["SESSION_COOKIE_SECURE"],
             )
         if response.mimetype == "text/html":
             # The same address reads differently by cookie and by browser language.

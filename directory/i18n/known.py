@@ -141,8 +141,15 @@ REPORT_ERRORS = (
     N_("Contact details are limited to 200 characters."),
 )
 
-# directory/accounts/views.py BAD_LOGIN, shown beside the password on the log-in page.
-ACCOUNT_MESSAGES = (N_("That e-mail address and password do not match an account."),)
+# directory/accounts/views.py BAD_LOGIN and THROTTLED, shown beside the password on the log-in
+# page.
+ACCOUNT_MESSAGES = (
+    N_("That e-mail address and password do not match an account."),
+    N_(
+        "Too many wrong passwords were tried for this address, so attempts are slowed down: "
+        "wait a little and try again, or get a login link by e-mail, which always works."
+    ),
+)
 
 # directory/accounts/text.py text_problem: why typed text was refused (an e-mail address on
 # the register and reset pages).

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from directory.bidi import strip_bidi
 from index.types import SORTS, SearchRequest
 
 MAX_Q = 200
@@ -87,9 +88,12 @@ def _order(name: str) -> int:
 
 
 def clean_text(value: str) -> str:
-    """Drop control characters and collapse whitespace (the index never sees a NUL)."""
+    """Drop control characters and collapse whitespace (the index never sees a NUL).
+
+    Bidi controls go too: a query is echoed on the page and in the API (directory/bidi.py).
+    """
     kept = (" " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in value)
-    return " ".join("".join(kept).split())
+    return " ".join(strip_bidi("".join(kept)).split())
 
 
 def _shown(value: str, limit: int = 40) -> str:

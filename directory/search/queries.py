@@ -10,6 +10,7 @@ import nh3
 import sqlite_utils
 
 import index
+from directory.bidi import strip_bidi
 from directory.clinics import storage as clinic_storage
 from directory.clinics.profile import PROFILE_KEYS
 from directory.experiences import services as experiences
@@ -88,8 +89,11 @@ def run_search(
 
 
 def clean_snippet(html: str) -> str:
-    """Keep only <mark> tags of a snippet; the index escapes text, this is the second lock."""
-    return nh3.clean(html, tags={"mark"}, attributes={}, strip_comments=True)
+    """Keep only <mark> tags of a snippet; the index escapes text, this is the second lock.
+
+    It is markup made of a clinic's text, so it loses stray bidi controls here (directory/bidi.py).
+    """
+    return nh3.clean(strip_bidi(html), tags={"mark"}, attributes={}, strip_comments=True)
 
 
 def get_public_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:

@@ -37,8 +37,9 @@ def parse(query: list[tuple[str, str]] | dict) -> SearchParams:
         ([("q", "  hair   meso ")], {"q": "hair meso"}),
         # control characters never reach the index
         ([("q", "meso\x00\x1bthe\trapy")], {"q": "meso the rapy"}),
-        # emoji, right-to-left marks and Arabic are ordinary text
-        ([("q", "ميزو \u200f💉")], {"q": "ميزو \u200f💉"}),
+        # emoji and Arabic are ordinary text; a right-to-left mark is dropped (the query is
+        # echoed on the page and in the API, and must not turn what follows it around)
+        ([("q", "ميزو \u200f💉")], {"q": "ميزو 💉"}),
         # exactly 200 characters is allowed
         ([("q", "a" * 200)], {"q": "a" * 200}),
         # country codes are upper-cased; repeats collapse; empty values mean "any"
@@ -174,8 +175,8 @@ def test_parse_search_args_keeps_a_place_name_for_the_service_to_resolve():
     assert params.request.near is None and params.request.sort == "distance"
 
 
-def test_clean_text_drops_controls_but_keeps_marks_and_emoji():
-    assert clean_text("a\x00b\u2028c\u200fd😀") == "a b c\u200fd😀"
+def test_clean_text_drops_controls_and_bidi_marks_but_keeps_emoji():
+    assert clean_text("a\x00b\u2028c\u200fd😀") == "a b cd😀"
 
 
 def test_to_query_args_leaves_defaults_out_and_overrides_page():
