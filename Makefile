@@ -59,9 +59,10 @@ test: venv lint node_modules/axe-core/axe.min.js ## Lint, then run the whole sui
 test-fast: venv ## The suite without the browser tests
 	$(BIN)/python -m pytest -m "not browser" -q
 
-bench: venv ## Run the benchmarks (import, search at 10k clinics)
+bench: venv ## Run the benchmarks (import, search at 10k clinics, relevance)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/search_bench.py --clinics 10000
+	$(BIN)/python bench/relevance.py
 
 lighthouse: venv node_modules/axe-core/axe.min.js ## Lighthouse mobile scores of the patient pages (home, search, clinic, compare, guide)
 	$(BIN)/python bench/lighthouse.py

@@ -5,6 +5,10 @@ from directory.search.extension import catch_up, open_search_index
 workers = 2
 bind = "127.0.0.1:5000"
 accesslog = "-"
+# gunicorn's maximum (its default is 4,094). The app refuses addresses over
+# directory.errors.MAX_URL_BYTES itself, with a JSON 414 for the API; only a request line
+# longer than this still gets gunicorn's own HTML 414.
+limit_request_line = 8190
 
 
 def post_worker_init(worker):

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from directory import cli, db, errors, extensions, hsds, i18n, search
+from directory import bidi, cli, db, errors, extensions, hsds, i18n, search, security
 from directory.accounts import extension as accounts
 from directory.evidence import views as evidence_views
+from directory.experiences import views as experiences_views
 from directory.moderation import views as moderation_views
 from directory.notifications import extension as notifications
 from directory.patients import views as patients_views
@@ -39,7 +40,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
+    bidi.init_app(app)  # after i18n: it wraps the gettext callables Flask-Babel installs
     search.init_app(app)  # after db: the outbox is applied before the store handle closes
     notifications.init_app(app)  # after db too: queued mail goes out after the commit
     app.register_blueprint(evidence_views.bp)
@@ -48,5 +51,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     moderation_views.init_app(app)
     patients_views.init_app(app)
     hsds.init_app(app)
+    experiences_views.init_app(app)
     cli.register_commands(app)
     return app

@@ -13,7 +13,9 @@ from flask.cli import FlaskGroup
 import directory
 from directory import demo_cli
 from directory.accounts import cli as accounts_cli
+from directory.backups import cli as backups_cli
 from directory.clinics import cli as clinics_cli
+from directory.experiences import cli as experiences_cli
 from directory.moderation import cli as moderation_cli
 from directory.registers import cli as registers_cli
 from directory.search import cli as search_cli
@@ -27,6 +29,8 @@ COMMANDS = (
     *vetting_cli.COMMANDS,
     *moderation_cli.COMMANDS,
     *registers_cli.COMMANDS,
+    *backups_cli.COMMANDS,
+    *experiences_cli.COMMANDS,
 )
 
 

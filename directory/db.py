@@ -13,6 +13,7 @@ from sqlite_utils.migrations import Migrations
 from directory import events
 from directory.accounts import migrations as accounts
 from directory.clinics import migrations as clinics
+from directory.experiences import migrations as experiences
 from directory.moderation import migrations as moderation
 from directory.notifications import migrations as notifications
 from directory.registers import migrations as registers
@@ -27,6 +28,7 @@ MIGRATIONS: tuple[Migrations, ...] = (
     moderation.migrations,
     registers.migrations,
     notifications.migrations,
+    experiences.migrations,
 )
 # app.extensions key: what to call with the handle when a context first opens the store.
 OPENED = "vetted.store_opened"

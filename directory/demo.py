@@ -476,8 +476,10 @@ class _Maker:
         number = authority = expiry = None
         if spec.get("number") and rng.random() >= spec.get("missing", 0):
             number, authority = _fill(rng, spec["number"]), spec["authority"]
-            # About one licence in eight has lapsed by BASE_DATE; the rest run to 2029.
-            days = _between(rng, -365, -1) if rng.random() < 0.12 else _between(rng, 0, 1460)
+            # About one licence in eight lapsed in the year before BASE_DATE; the rest run one
+            # to six years past it, so the demo (its vetting dated from today, and never
+            # verified over a lapsed licence) stays realistic for years.
+            days = _between(rng, -365, -1) if rng.random() < 0.12 else _between(rng, 365, 2190)
             expiry = (BASE_DATE + timedelta(days=days)).isoformat()
         return {
             "name": title.format(name=" ".join([given, *surnames])),

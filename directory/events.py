@@ -41,6 +41,54 @@ def m001_events(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_events_no_overwrite(db: sqlite_utils.Database) -> None:
+    # REPLACE and INSERT OR REPLACE delete the old row without firing the delete trigger
+    # (unless recursive_triggers is on), so an insert over an existing id must be refused too.
+    refuse_rewrites(db, "events", message="the events ledger is append-only", triggers=("insert",))
+
+
+def refuse_rewrites(
+    db: sqlite_utils.Database,
+    table: str,
+    *,
+    message: str,
+    may_change: tuple[str, ...] = (),
+    change_allowed_when: str = "0",
+    triggers: tuple[str, ...] = ("insert", "update", "delete"),
+) -> None:
+    """Create triggers that keep a table's rows as written (docs/ledger.md says which).
+
+    Refused: an insert whose key (primary or unique) already exists, which is how REPLACE,
+    INSERT OR REPLACE and upserts rewrite a row; every delete; every update, except one that
+    changes only `may_change` columns while `change_allowed_when` (SQL over OLD/NEW) holds.
+    """
+    raise_ = f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+    if "insert" in triggers:
+        unique = [index for index in db[table].indexes if index.unique and not index.partial]
+        keys = {tuple(db[table].pks)} | {tuple(index.columns) for index in unique}
+        # "=" rather than "IS": like a UNIQUE constraint, a NULL key never matches.
+        taken = " OR ".join(
+            f"EXISTS (SELECT 1 FROM [{table}] WHERE "
+            + " AND ".join(f"[{column}] = NEW.[{column}]" for column in key)
+            + ")"
+            for key in sorted(keys)
+        )
+        db.execute(
+            f"CREATE TRIGGER [{table}_no_overwrite] BEFORE INSERT ON [{table}] "
+            f"WHEN {taken} {raise_}"
+        )
+    if "update" in triggers:
+        frozen = [column for column in db[table].columns_dict if column not in may_change]
+        changed = " OR ".join(f"NEW.[{column}] IS NOT OLD.[{column}]" for column in frozen)
+        db.execute(
+            f"CREATE TRIGGER [{table}_no_update] BEFORE UPDATE ON [{table}] "
+            f"WHEN {changed} OR NOT ({change_allowed_when}) {raise_}"
+        )
+    if "delete" in triggers:
+        db.execute(f"CREATE TRIGGER [{table}_no_delete] BEFORE DELETE ON [{table}] {raise_}")
+
+
 def utcnow() -> str:
     """Return the current UTC time as an ISO 8601 string with seconds."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

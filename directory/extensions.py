@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Flask
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
 
 from directory.accounts.storage import get_user
-from directory.accounts.tokens import password_fingerprint
 from directory.db import get_db
 
 csrf = CSRFProtect()
@@ -28,9 +29,10 @@ class User(UserMixin):
         self.display_name = row.get("display_name") or row["email"]
 
     def get_id(self) -> str:
-        # The session names the password too: changing or resetting it ends every other
-        # session and "remember me" cookie of this account.
-        return f"{self.id}.{password_fingerprint(self.row.get('password_hash'))}"
+        # The session names the account's session nonce too: logging out, a new password, a
+        # new role or a reset second factor draws a new nonce, which ends every session and
+        # "remember me" cookie of this account on the server, copied ones included.
+        return f"{self.id}.{self.row.get('session_nonce') or ''}"
 
     @property
     def is_moderator(self) -> bool:
@@ -43,14 +45,16 @@ class User(UserMixin):
 
 @login_manager.user_loader
 def _load_user(session_id: str):
-    user_id, _, fingerprint = session_id.partition(".")
+    user_id, _, _nonce = session_id.partition(".")
     if not user_id.isdigit() or len(user_id) > 18:
         return None
     row = get_user(get_db(), int(user_id))
     if row is None or row.get("disabled"):
         return None
     user = User(row)
-    if user.get_id() != session_id:  # the password changed since this session began
+    # Refused when the nonce changed since this session began (compared in constant time).
+    expected, given = user.get_id().encode(), session_id.encode("utf-8", "replace")
+    if not row.get("session_nonce") or not hmac.compare_digest(expected, given):
         return None
     return user
 

@@ -43,6 +43,18 @@ SETTINGS = [
         "Public address used in links inside e-mails.",
     ),
     Setting(
+        "HTTPS",
+        "VETTED_HTTPS",
+        None,
+        "on: Secure cookies and HSTS; off: neither. Default: on when BASE_URL is https.",
+    ),
+    Setting(
+        "REDIS_URL",
+        "VETTED_REDIS_URL",
+        None,
+        "redis://host:port/db for rate limits shared by every worker (production); else memory.",
+    ),
+    Setting(
         "MAP_TILES",
         "VETTED_MAP_TILES",
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -53,6 +65,12 @@ SETTINGS = [
         "VETTED_MAP_ATTRIBUTION",
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
         "Credit shown on every map for its tiles (HTML); the tile provider's terms require one.",
+    ),
+    Setting(
+        "REPLICA_URL",
+        "VETTED_REPLICA_URL",
+        None,
+        "Where `vetted replicate` streams the store with Litestream: file:///path or s3://…",
     ),
 ]
 
@@ -70,15 +88,36 @@ def read_settings(environ: Mapping[str, str], *, instance_path: str | Path) -> d
     return values
 
 
+ON, OFF = ("1", "on", "true", "yes"), ("0", "off", "false", "no")
+
+
+def https_only(values: Mapping[str, object]) -> bool:
+    """Tell whether the service is served over https only: HTTPS if given, else from BASE_URL."""
+    given = values.get("HTTPS")
+    if given is None or given == "":
+        return str(values.get("BASE_URL") or "").lower().startswith("https://")
+    if isinstance(given, bool):
+        return given
+    word = str(given).strip().lower()
+    if word not in ON + OFF:
+        raise ValueError(f"VETTED_HTTPS must be on or off, not {given!r}")
+    return word in ON
+
+
 def runtime_config(values: Mapping[str, object]) -> dict:
     """Return the application's config: fixed Flask options, the settings, the data paths."""
+    https = https_only(values)
     config = {
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Over https, cookies never travel in clear (a first http:// request included).
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_SORT_KEYS": False,
         **values,
+        "HTTPS": https,
     }
     data_dir = Path(str(config["DATA_DIR"]))
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,8 @@ class Term:
     labels: dict[str, str]
     synonyms: tuple[str, ...]
     description: str = ""
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> words
+    gloss: dict[str, str] = field(default_factory=dict)  # language -> a few words on what it is
     broader: str | None = None
     treatments: tuple[str, ...] = ()  # for concerns: the treatments that address it
     prescription_only: bool = False
@@ -25,6 +27,19 @@ class Term:
     def label(self) -> str:
         return self.labels.get("en", self.key)
 
+    def label_in(self, language: str) -> str:
+        """Return the label in this language, else in English."""
+        return self.labels.get(language) or self.label
+
+    def gloss_in(self, language: str) -> str:
+        """Return the short explanation in this language, else in English ("" if none)."""
+        return self.gloss.get(language) or self.gloss.get("en", "")
+
+    @property
+    def patient_words(self) -> list[str]:
+        """Return what patients say for it, every language, once each."""
+        return list(dict.fromkeys(w for words in self.words.values() for w in words))
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -32,10 +47,15 @@ class Vocabulary:
     treatments: dict[str, Term]
     concerns: dict[str, Term]
     languages: dict[str, str] = field(default_factory=dict)
+    general: tuple[str, ...] = ()  # words that describe every clinic ("clinic", "best")
 
     def treatment_label(self, key: str) -> str:
         term = self.treatments.get(key)
         return term.label if term else key
+
+    def term(self, kind: str, key: str) -> Term | None:
+        """Return the treatment or concern of this key."""
+        return (self.treatments if kind == "treatment" else self.concerns).get(key)
 
     def language_name(self, code: str) -> str:
         return self.languages.get(code, code)
@@ -65,6 +85,8 @@ def _term(key: str, kind: str, raw: dict) -> Term:
         labels=dict(raw.get("labels", {})),
         synonyms=tuple(raw.get("synonyms", ())),
         description=raw.get("description", ""),
+        words={lang: tuple(words) for lang, words in raw.get("words", {}).items()},
+        gloss=dict(raw.get("gloss", {})),
         broader=raw.get("broader"),
         treatments=tuple(raw.get("treatments", ())),
         prescription_only=bool(raw.get("prescription_only", False)),
@@ -88,6 +110,7 @@ def parse_vocabulary(text: str) -> Vocabulary:
         treatments=treatments,
         concerns=concerns,
         languages=dict(raw.get("languages", {})),
+        general=tuple(raw.get("general", {}).get("words", ())),
     )
 
 

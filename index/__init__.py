@@ -19,14 +19,16 @@ from collections.abc import Iterable
 
 from index import searching
 from index.geo import haversine_km
+from index.places import Gazetteer, load_gazetteer
 from index.store import Store
-from index.types import DriftReport, Hit, SearchRequest, SearchResponse
+from index.types import DriftReport, Hit, Interpretation, SearchRequest, SearchResponse
 from index.view import View
 from index.vocab import compile_vocabulary
 
 __all__ = [
     "DriftReport",
     "Hit",
+    "Interpretation",
     "SearchIndex",
     "SearchRequest",
     "SearchResponse",
@@ -46,9 +48,11 @@ class SearchIndex:
         *,
         vocabulary: dict | None = None,
         result_cache: int = RESULT_CACHE_SIZE,
+        gazetteer: Gazetteer | None = None,
     ):
         self.path = path
         self.vocab = compile_vocabulary(vocabulary)
+        self._gazetteer = gazetteer
         self._store = Store(path)
         # One searcher per process, used by one thread at a time (Whoosh readers share files).
         self._lock = threading.RLock()
@@ -77,6 +81,13 @@ class SearchIndex:
         self._results.clear()
         return self._view
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The place recogniser (index.places), loaded on first use: about a second."""
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer()
+        return self._gazetteer
+
     def search(self, request: SearchRequest) -> SearchResponse:
         """Answer a search; any text in request.q is safe (it is never parsed as syntax)."""
         request = searching.normalise(request)
@@ -87,7 +98,9 @@ class SearchIndex:
             if cached is not None:
                 self._results.move_to_end(key)
                 return copy.deepcopy(cached)
-            response = searching.run(view, self.vocab, request)
+            wants_places = (request.q and request.places) or request.near_place
+            gazetteer = self.gazetteer if wants_places else None
+            response = searching.run(view, self.vocab, request, gazetteer)
             if self._result_cache_size:
                 self._results[key] = copy.deepcopy(response)
                 if len(self._results) > self._result_cache_size:
@@ -95,8 +108,12 @@ class SearchIndex:
             return response
 
     def warm(self) -> None:
-        """Load what a first search reads (facet sets, columns): call once per worker."""
+        """Load what a first search reads (places, facet sets, columns): once per worker."""
+        # The gazetteer first: reading GeoNames peaks at ~150 MB, which the index's caches
+        # then reuse instead of adding to.
+        _ = self.gazetteer
         self.search(SearchRequest(q="", sort="score"))
+        self.search(SearchRequest(q="clinic london"))
 
     def doc_count(self) -> int:
         """Return how many clinics the index holds."""

@@ -20,7 +20,8 @@ def _number(value) -> float | None:
 
 
 def to_document(clinic: dict) -> dict:
-    """Map a clinic (profile plus version, score, core_verified) to a plain index document.
+    """Map a clinic (profile plus version, score, core_verified, experience_count) to a plain
+    index document.
 
     Concerns are not stored: the query expands a concern to its treatments, so a vocabulary
     change needs no re-index.
@@ -46,6 +47,9 @@ def to_document(clinic: dict) -> dict:
         "lon": _number(location.get("lon")),
         "score": _number(clinic.get("score")),
         "core_verified": bool(clinic.get("core_verified")),
+        # Verified patient experiences: how many were published (a count, never their content).
+        "experiences": float(clinic.get("experience_count") or 0),
+        "with_experiences": bool(clinic.get("experience_count")),
     }
     for field in FIELDS:
         if field.copy:

@@ -1,22 +1,24 @@
-"""Relevance order without asking Whoosh to score every match.
+"""Relevance order ("Best match") without asking Whoosh to score every match.
 
 A document's tier is the sum, over the query's clauses, of the boost of the best field it
 matched in (index/query.py BOOSTS): so a name match outranks a treatment match, which
 outranks a city match, which outranks a description match. Tiers come from the cached
 document sets (set algebra, no per-document Python for one-clause queries). Within a tier
-of at most BM25_TIER documents Whoosh's BM25F orders them (term frequency, field length);
-larger tiers, where BM25F differences are slight, are ordered by vetting score. Then ties go
-to the better vetting score, then the lower document number.
+of at most BM25_TIER documents Whoosh's BM25F adds up to BM25_SHARE (term frequency, field
+length); larger tiers, where BM25F differences are slight, add nothing. Text relevance is
+then blended with trust (index/query.py TRUST): relevance + points x trust, so of two
+equally relevant clinics the one with more verified, fresher checks comes first. Ties go to
+trust, then the lower document number.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
+from index.query import BM25_SHARE, TRUST, DocSet
 from index.view import View
 
 BM25_TIER = 300  # tiers up to this size are ordered by Whoosh's BM25F
@@ -50,6 +52,19 @@ class OnlyDocs(wq.Query):
 
 def _alternatives(clause: wq.Query) -> list[wq.Query]:
     return list(clause.subqueries) if isinstance(clause, wq.Or) else [clause]
+
+
+def _bind(query: wq.Query, searcher) -> None:
+    """Tell each DocSet inside query which searcher its global document numbers belong to."""
+    if isinstance(query, DocSet):
+        query.top = searcher
+    for sub in getattr(query, "subqueries", ()):
+        _bind(sub, searcher)
+
+
+def _scored(alternative: wq.Query) -> bool:
+    # Every() gives general words their zero level; a DocSet has no terms to weigh.
+    return not isinstance(alternative, wq.Every | DocSet)
 
 
 def tiers(view: View, query: wq.Query, docs: frozenset[int]) -> list[tuple[float, frozenset]]:
@@ -99,28 +114,38 @@ def tiers(view: View, query: wq.Query, docs: frozenset[int]) -> list[tuple[float
 
 
 def by_relevance(view: View, query: wq.Query, docs: frozenset[int], end: int):
-    """Return [(docnum, relevance)] for the first `end` documents of docs."""
-    scores = view.column("score")
-
-    def trust(d):
-        return (-scores[d] if math.isfinite(scores[d]) else math.inf, d)
-
+    """Return [(docnum, relevance)] for the first `end` documents of docs, best first."""
+    trust = view.trust()
+    lift = TRUST["points"]
     clauses = list(query.subqueries) if isinstance(query, wq.And) else [query]
-    alternatives = [a for clause in clauses for a in _alternatives(clause)]
-    out: list[tuple[int, float]] = []
+    alternatives = [a for clause in clauses for a in _alternatives(clause) if _scored(a)]
+    for alternative in alternatives:
+        _bind(alternative, view.searcher)
+    scored: list[tuple[float, float, int]] = []  # (-blended, -trust, doc)
     for tier_score, tier in tiers(view, query, docs):
-        wanted = end - len(out)
-        if wanted <= 0:
-            break
+        if len(scored) >= end:
+            # A later tier can still overtake when trust lifts it past the current last.
+            best_possible = tier_score + BM25_SHARE + lift
+            scored.sort()
+            del scored[end:]
+            if -scored[-1][0] >= best_possible:
+                break
         if len(tier) <= BM25_TIER:
             # Score only with the alternatives these documents matched: each one left out
             # saves Whoosh a skip through its postings for every document of the tier.
             matched = [a for a in alternatives if not view.docs(a).isdisjoint(tier)]
-            only = wq.And([OnlyDocs(tier, view.searcher), wq.Or(matched)])
-            results = view.searcher.search(only, limit=None, terms=False)
-            bm25 = {hit.docnum: hit.score for hit in results}
-            ordered = sorted(tier, key=lambda d: (-bm25.get(d, 0.0), trust(d)))[:wanted]
-            out.extend((d, tier_score + bm25.get(d, 0.0) / 1000) for d in ordered)
+            bm25: dict[int, float] = {}
+            if matched:
+                only = wq.And([OnlyDocs(tier, view.searcher), wq.Or(matched)])
+                results = view.searcher.search(only, limit=None, terms=False)
+                bm25 = {hit.docnum: hit.score for hit in results}
+            top = max(bm25.values(), default=0.0) or 1.0
+            members = tier
         else:
-            out.extend((d, tier_score) for d in view.top_by_score(tier, wanted))
-    return out
+            bm25, top = {}, 1.0
+            members = view.top_by_trust(tier, end)
+        for d in members:
+            relevance = tier_score + BM25_SHARE * bm25.get(d, 0.0) / top
+            scored.append((-(relevance + lift * trust[d]), -trust[d], d))
+    scored.sort()
+    return [(d, -blended) for blended, _t, d in scored[:end]]

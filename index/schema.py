@@ -53,6 +53,8 @@ FIELDS: tuple[IndexField, ...] = (
     IndexField("score", NUMBER),
     IndexField("core_verified", FLAG, request="core_verified"),
     IndexField("verified_items", TAGS, copy=True, request="verified", match="all"),
+    IndexField("experiences", NUMBER),  # verified patient experiences published (a sort)
+    IndexField("with_experiences", FLAG, request="with_experiences"),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 FILTER_FIELDS = tuple(f for f in FIELDS if f.request)

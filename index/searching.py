@@ -7,24 +7,35 @@ other cities have. Totals are exact (they come from the cached document sets).
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections.abc import Iterable
 
-from whoosh.support.levenshtein import damerau_levenshtein
+from whoosh import query as wq
 
-from index import ranking, snippets, text
+from index import ranking, snippets, text, understanding
 from index.geo import haversine_km
+from index.places import Gazetteer
 from index.query import (
     MAX_QUERY_CHARS,
     Concept,
-    build_query,
-    correctable_words,
+    PlaceName,
+    QueryPlan,
+    clause_query,
     highlight_terms,
+    name_words,
     plan_query,
 )
 from index.schema import FILTER_FIELDS, FLAG, FLAG_TRUE, city_facet_value
-from index.types import FACET_FIELDS, SORTS, Hit, SearchRequest, SearchResponse
+from index.types import (
+    FACET_FIELDS,
+    SORTS,
+    Hit,
+    Interpretation,
+    SearchRequest,
+    SearchResponse,
+)
 from index.view import View
 from index.vocab import Vocab
 
@@ -33,6 +44,8 @@ MAX_RESULTS = 10_000  # deepest result a page may reach
 MAX_FILTER_VALUES = 50
 FACET_LIMIT = 50  # values per facet, most frequent first (selected values always shown)
 MAX_RADIUS_KM = 20_038.0  # half the Earth's circumference
+MAX_PLACE_CHARS = 100
+NEAREST_DIRECT = 20_000  # up to this many documents, sort by distance without circles
 
 
 def _strings(values, limit: int = MAX_FILTER_VALUES) -> tuple[str, ...]:
@@ -71,8 +84,12 @@ def normalise(request: SearchRequest) -> SearchRequest:
         page = max(1, min(int(request.page), MAX_RESULTS // per_page + 1))
     except (TypeError, ValueError, OverflowError):
         per_page, page = 20, 1
+    near_place = request.near_place if isinstance(request.near_place, str) else None
+    near_place = " ".join(text.clean_query(near_place or "", MAX_PLACE_CHARS).split()) or None
+    if near is not None:
+        near_place = None
     sort = request.sort if request.sort in SORTS else "relevance"
-    if sort == "distance" and near is None:
+    if sort == "distance" and near is None and near_place is None:
         sort = "relevance"
     return SearchRequest(
         q=text.clean_query(request.q if isinstance(request.q, str) else "", MAX_QUERY_CHARS),
@@ -81,46 +98,19 @@ def normalise(request: SearchRequest) -> SearchRequest:
         treatment=_strings(request.treatment),
         language=tuple(v.lower() for v in _strings(request.language)),
         near=near,
-        radius_km=radius if near is not None else None,
+        radius_km=radius if near is not None or near_place is not None else None,
         sort=sort,
         page=page,
         per_page=per_page,
         min_score=_finite(request.min_score),
         core_verified=bool(request.core_verified),
         verified=_strings(request.verified),
+        with_experiences=bool(request.with_experiences),
         facets=bool(request.facets),
+        near_place=near_place,
+        places=bool(request.places),
+        mapping=bool(request.mapping),
     )
-
-
-def corrections(view: View, vocab: Vocab, q: str) -> dict[str, str]:
-    """Return {typed word: correction} for words neither the index nor the vocabulary knows."""
-    out = {}
-    for word in correctable_words(q):
-        if word in out or word in vocab.words or view.knows(word):
-            continue
-        best = view.cached(("spell", word), lambda w=word: _correct(view, vocab, w))
-        if best:
-            out[word] = best
-    return out
-
-
-def _correct(view: View, vocab: Vocab, word: str) -> str:
-    maxdist = text.fuzzy_distance(word)
-    candidates = []
-    for known in vocab.words:
-        if abs(len(known) - len(word)) <= maxdist:
-            dist = damerau_levenshtein(word, known, limit=maxdist)
-            if dist <= maxdist:
-                candidates.append((dist, 0, 0, known))
-    stemmed = text.stem(word)
-    for known, frequency in view.words_within(word, maxdist).items():
-        dist = min(
-            damerau_levenshtein(word, known, limit=maxdist),
-            damerau_levenshtein(stemmed, known, limit=maxdist),
-        )
-        if dist <= maxdist:
-            candidates.append((dist, 1, -frequency, known))
-    return min(candidates)[3] if candidates else ""
 
 
 def _filter_sets(view: View, request: SearchRequest) -> dict[str, frozenset[int]]:
@@ -208,15 +198,38 @@ def _ranked(view: View, query, plan, docs: frozenset[int], request: SearchReques
         return ranking.by_relevance(view, query, docs, end)
     if request.sort == "distance":
         return [(d, 0.0) for d in _nearest(view, docs, request.near, end, near_d)]
+    if request.sort == "experiences":
+        return [(d, 0.0) for d in _most_experiences(view, docs, end)]
     # By vetting score (also the order of an empty query).
     return [(d, 0.0) for d in view.top_by_score(docs, end)]
+
+
+def _most_experiences(view: View, docs: frozenset[int], end: int) -> list[int]:
+    """Return the first `end` documents by verified patient experiences, then by score."""
+    counts, scores = view.column("experiences"), view.column("score")
+
+    def key(d: int):
+        count = counts[d] if math.isfinite(counts[d]) else 0.0
+        return (-count, -scores[d] if math.isfinite(scores[d]) else math.inf, d)
+
+    return heapq.nsmallest(end, docs, key=key)
 
 
 def _nearest(view: View, docs, near, end: int, known: dict[int, float] | None):
     if known is not None:
         return heapq.nsmallest(end, docs, key=lambda d: (known.get(d, math.inf), d))
-    # No radius: widen a circle until it holds a page of results, then sort only those.
     lat, lon = near
+    if len(docs) <= NEAREST_DIRECT:
+        # Few enough to measure each one: cheaper than circles reaching round the world.
+        lats, lons = view.column("lat"), view.column("lon")
+
+        def distance(d):
+            if not math.isfinite(lats[d]):
+                return (math.inf, d)  # documents with no location come last
+            return (haversine_km(lat, lon, lats[d], lons[d]), d)
+
+        return heapq.nsmallest(end, docs, key=distance)
+    # No radius: widen a circle until it holds a page of results, then sort only those.
     for radius in (5.0, 20.0, 80.0, 320.0, 1280.0, MAX_RADIUS_KM):
         within = view.within(lat, lon, radius)
         inside = [d for d in within if d in docs]
@@ -229,12 +242,35 @@ def _nearest(view: View, docs, near, end: int, known: dict[int, float] | None):
     return []  # pragma: no cover
 
 
-def run(view: View, vocab: Vocab, request: SearchRequest) -> SearchResponse:
+def _place_filter(view, gazetteer, request, read: Interpretation):
+    """Resolve near_place: a city gives coordinates, a country a filter; else a note."""
+    if request.near_place is None:
+        return request, None
+    place = understanding.resolve_near(view, gazetteer, request.near_place) if gazetteer else None
+    if place is None:
+        read.unknown_place = request.near_place
+        sort = "relevance" if request.sort == "distance" else request.sort
+        return dataclasses.replace(request, near_place=None, radius_km=None, sort=sort), None
+    read.places.append(understanding.place_read(place, request.near_place, "near"))
+    if place.kind == "city":
+        return dataclasses.replace(request, near=(place.lat, place.lon)), None
+    sort = "relevance" if request.sort == "distance" else request.sort
+    request = dataclasses.replace(request, radius_km=None, sort=sort)
+    return request, understanding.place_docs(view, place)
+
+
+def run(
+    view: View, vocab: Vocab, request: SearchRequest, gazetteer: Gazetteer | None = None
+) -> SearchResponse:
     """Answer one (already normalised) request from a view."""
-    plan = plan_query(request.q, vocab, corrections(view, vocab, request.q))
-    query = build_query(plan)
-    matched = view.docs(query)
+    read = Interpretation()
+    request, near_country = _place_filter(view, gazetteer, request, read)
+    places = gazetteer if request.places else None
+    fixes = understanding.corrections(view, vocab, places, request.q)
+    plan = plan_query(request.q, vocab, fixes, places, mapping=request.mapping)
     filters = _filter_sets(view, request)
+    if near_country is not None:
+        filters["near_country"] = near_country
     near_d = None
     if request.near is not None and request.radius_km is not None:
         lat, lon = request.near
@@ -242,31 +278,52 @@ def run(view: View, vocab: Vocab, request: SearchRequest) -> SearchResponse:
             ("within", lat, lon, request.radius_km),
             lambda: view.within(lat, lon, request.radius_km),
         )
-        matched = matched & near_d.keys()
+        filters["radius"] = frozenset(near_d)
+    # A place name means a place holding clinics these filters allow (Chelsea, US or GB).
+    allowed = _intersect(view.live(), list(filters.values())) if filters else None
+    plan, place_sets, place_reads = understanding.resolve_places(view, places, plan, allowed)
+    read.places[:0] = place_reads
+    read.terms = understanding.terms_read(vocab, plan)
+    words = name_words(plan)
+    clause_queries = [clause_query(c, places=place_sets, other_words=words) for c in plan.clauses]
     # The facet filters are applied last, one by one, for multi-select facet counts.
     facet_filters = {k: v for k, v in filters.items() if k in FACET_FIELDS}
-    base = _intersect(matched, [v for k, v in filters.items() if k not in FACET_FIELDS])
+    other_filters = [v for k, v in filters.items() if k not in FACET_FIELDS]
+    query = _all_of(clause_queries)
+    matched = view.docs(query)
+    base = _intersect(matched, other_filters)
     docs = _intersect(base, facet_filters.values())
+    nearest = None
+    if not docs and not plan.match_all:
+        plan, query, base, docs, nearest = _relaxed(
+            view, vocab, plan, clause_queries, filters, facet_filters, other_filters, read
+        )
+        query = query if query is not None else _all_of(clause_queries)
     response = SearchResponse(
         total=len(docs),
         hits=[],
         suggestion=plan.suggestion,
         page=request.page,
         per_page=request.per_page,
+        interpretation=read,
     )
     if request.facets:
         response.facets = _facets(view, base, facet_filters, request)
     start = (request.page - 1) * request.per_page
-    ranked = _ranked(view, query, plan, docs, request, near_d)[start:]
+    if nearest is not None and request.sort == "relevance":
+        ranked = [(d, 0.0) for d in _nearest(view, docs, nearest, start + request.per_page, None)]
+    else:
+        ranked = _ranked(view, query, plan, docs, request, near_d)
     terms = highlight_terms(plan)
     wanted = {k for c in plan.clauses if isinstance(c, Concept) for k in c.treatments}
     lats, lons = view.column("lat"), view.column("lon")
-    for rank, (docnum, relevance) in enumerate(ranked, start=start + 1):
+    for rank, (docnum, relevance) in enumerate(ranked[start:], start=start + 1):
         stored = view.searcher.stored_fields(docnum)
         offered = [k for k in stored.get("treatments") or () if k in wanted]
         distance = None
-        if request.near is not None and math.isfinite(lats[docnum]):
-            distance = haversine_km(*request.near, lats[docnum], lons[docnum])
+        origin = request.near or nearest
+        if origin is not None and math.isfinite(lats[docnum]):
+            distance = haversine_km(*origin, lats[docnum], lons[docnum])
         response.hits.append(
             Hit(
                 id=stored["id"],
@@ -277,3 +334,46 @@ def run(view: View, vocab: Vocab, request: SearchRequest) -> SearchResponse:
             )
         )
     return response
+
+
+def _relaxed(view, vocab, plan, clause_queries, filters, facet_filters, other_filters, read):
+    """Drop the fewest clauses that leave results; a city dropped orders by distance to it."""
+    allowed = _intersect(view.live(), list(filters.values()))
+    clause_docs = [view.docs(q) for q in clause_queries]
+    dropped, docs = understanding.relax(plan, clause_docs, allowed)
+    nearest = None
+    cities = [
+        plan.clauses[i]
+        for i in dropped
+        if isinstance(plan.clauses[i], PlaceName) and plan.clauses[i].places[0].kind == "city"
+    ]
+    kept = [c for i, c in enumerate(plan.clauses) if i not in dropped]
+    if cities and not docs and not any(not _optional(c) for c in kept):
+        docs = allowed  # only a place no clinic is in: every clinic, nearest first
+    if not docs:
+        read.suggestions = understanding.close_words(vocab, plan)
+        read.without = understanding.dropped_read(
+            plan, [i for i, c in enumerate(plan.clauses) if not _optional(c)]
+        )
+        return plan, None, frozenset(), frozenset(), None
+    read.dropped = understanding.dropped_read(plan, dropped)
+    if cities:
+        place = cities[0].places[0]
+        read.nearest = place.name
+        nearest = (place.lat, place.lon)
+    relaxed = QueryPlan(tuple(kept), plan.suggestion, plan.text)
+    query = _all_of([q for i, q in enumerate(clause_queries) if i not in dropped])
+    base = _intersect(view.docs(query), other_filters)
+    docs = _intersect(base, facet_filters.values())
+    return relaxed, query, base, docs, nearest
+
+
+def _all_of(queries: list) -> wq.Query:
+    """Return the query every one of these clause queries must match (Every() for none)."""
+    if not queries:
+        return wq.Every()
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def _optional(clause) -> bool:
+    return getattr(clause, "optional", False)

@@ -25,12 +25,13 @@ _WORD_EXTRA = "".join(
 _W = rf"(?:[^\W_]|[{re.escape(_WORD_EXTRA)}])+"
 WORD_RE = re.compile(_W)
 _ASCII_WORD_RE = re.compile(r"[a-z0-9]+")
-_STRIP_RE = re.compile(f"[{re.escape(_WORD_EXTRA)}]+")  # what folding removes
+_STRIP = dict.fromkeys(map(ord, _WORD_EXTRA))  # what folding removes (str.translate table)
 # A run of words joined by one punctuation mark each ("sk:n", "o'neill", "meso-lift").
 COMPOUND_RE = re.compile(rf"{_W}(?:[:'’.\-&/+]{_W})*")
 
-# Arabic letters that folding maps onto one form (alef variants are handled by NFKD).
-_ARABIC_MAP = str.maketrans({"ى": "ي", "ة": "ه", "ٱ": "ا", "ـ": None})
+# Letters that folding maps onto one form: Arabic alef maqsura, ta marbuta, wasla and tatweel
+# (alef variants are handled by NFKD), and Turkish dotless i, which people type as i.
+_LETTER_MAP = str.maketrans({"ى": "ي", "ة": "ه", "ٱ": "ا", "ـ": None, "ı": "i"})
 
 # Stop words: too common to tell clinics apart, and what bare AND/OR/NOT become. English,
 # plus the French, Spanish and Portuguese articles and prepositions that fill clinic names,
@@ -51,8 +52,8 @@ def fold(text: str) -> str:
     """Return text case- and accent-folded, with Arabic letter variants unified."""
     if text.isascii():
         return text.lower()
-    text = _STRIP_RE.sub("", unicodedata.normalize("NFKD", text.casefold()))
-    return unicodedata.normalize("NFC", text).translate(_ARABIC_MAP)
+    text = unicodedata.normalize("NFKD", text.casefold()).translate(_STRIP)
+    return unicodedata.normalize("NFC", text).translate(_LETTER_MAP)
 
 
 @functools.lru_cache(maxsize=65536)

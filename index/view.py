@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from whoosh import query as wq
 
 from index.geo import haversine_km
-from index.schema import FACET_SOURCES, SPELL_FIELD
+from index.query import TRUST, DocSet
+from index.schema import FACET_SOURCES, FLAG_TRUE, SPELL_FIELD
 from index.text import stem
 
 MAX_CACHED_SETS = 4096  # per segment and per searcher; cleared when full
@@ -37,6 +38,8 @@ class SegmentCache:
         self._all: frozenset[int] | None = None
         self._held = 0  # document numbers in self.terms
         self._by_score: list | None = None
+        self._by_trust: list | None = None
+        self._trust: array | None = None
         self._by_lat: list | None = None
 
     def all_docs(self) -> frozenset[int]:
@@ -52,6 +55,27 @@ class SegmentCache:
                 (-s if math.isfinite(s) else math.inf, d) for d, s in enumerate(scores)
             )
         return self._by_score
+
+    def trust(self, reader) -> array:
+        """Return each document's trust (index.query.TRUST): score and fresh core checks."""
+        if self._trust is None:
+            scores = self.column(reader, "score")
+            core = frozenset(_raw_postings(reader, "core_verified", FLAG_TRUE))
+            self._trust = array(
+                "d",
+                (
+                    TRUST["score"] * (s / 100 if math.isfinite(s) else 0.0)
+                    + (TRUST["core_verified"] if d in core else 0.0)
+                    for d, s in enumerate(scores)
+                ),
+            )
+        return self._trust
+
+    def by_trust(self, reader) -> list[tuple[float, int]]:
+        """Return [(-trust, doc)] ascending: most trusted first."""
+        if self._by_trust is None:
+            self._by_trust = sorted((-t, d) for d, t in enumerate(self.trust(reader)))
+        return self._by_trust
 
     def by_lat(self, reader) -> list[tuple[float, int]]:
         """Return [(lat, doc)] ascending for documents with a location."""
@@ -177,9 +201,13 @@ class View:
         """Return the live documents matching a query built by index.query.build_query."""
         if isinstance(query, wq.Every):
             return self.live()
+        if isinstance(query, DocSet):
+            return query.docs
         if isinstance(query, wq.Term):
             return self.term_docs(query.fieldname, query.text)
         if isinstance(query, wq.Or):
+            if any(isinstance(q, wq.Every) for q in query.subqueries):
+                return self.live()  # a general word: every clinic matches it
             return frozenset().union(*(self.docs(q) for q in query.subqueries))
         if isinstance(query, wq.And):
             subs = sorted((self.docs(q) for q in query.subqueries), key=len)
@@ -209,6 +237,16 @@ class View:
             for leaf, _offset, cache, _deleted in self.leaves:
                 values.extend(cache.column(leaf, name))
             self._columns[name] = values
+        return values
+
+    def trust(self) -> array:
+        """Return each live document's trust (0 to 1), by global document number."""
+        values = self._columns.get("_trust")
+        if values is None:
+            values = array("d")
+            for leaf, _offset, cache, _deleted in self.leaves:
+                values.extend(cache.trust(leaf))
+            self._columns["_trust"] = values
         return values
 
     def facet_sets(self, facet: str) -> dict[str, frozenset[int]]:
@@ -309,6 +347,23 @@ class View:
                     break
         return out
 
+    def top_by_trust(self, docs: frozenset[int], k: int) -> list[int]:
+        """Return the k most trusted documents of docs (then the lowest number)."""
+        if len(docs) * 20 < self.size:
+            trust = self.trust()
+            return heapq.nsmallest(k, docs, key=lambda d: (-trust[d], d))
+
+        def stream(leaf, offset, cache, deleted):
+            return ((key, d + offset) for key, d in cache.by_trust(leaf) if d not in deleted)
+
+        out = []
+        for _key, d in heapq.merge(*(stream(*leaf) for leaf in self.leaves)):
+            if d in docs:
+                out.append(d)
+                if len(out) >= k:
+                    break
+        return out
+
     # Spelling
 
     def knows(self, word: str) -> bool:
@@ -316,6 +371,15 @@ class View:
         stemmed = stem(word)
         return any(
             (SPELL_FIELD, word) in leaf or ("description", stemmed) in leaf
+            for leaf, *_rest in self.leaves
+        )
+
+    def frequency(self, word: str) -> int:
+        """Return how many clinics hold a folded word in a name or place (or its stem in a
+        description)."""
+        stemmed = stem(word)
+        return sum(
+            leaf.doc_frequency(SPELL_FIELD, word) + leaf.doc_frequency("description", stemmed)
             for leaf, *_rest in self.leaves
         )
 

@@ -3,14 +3,19 @@
 The index never imports the application; the caller passes the vocabulary in this shape:
 
     {
-      "treatments": {key: {"phrases": [str, ...], "broader": key | None, "label": str}},
-      "concerns":   {key: {"phrases": [str, ...], "treatments": [key, ...], "label": str}},
+      "treatments": {key: {"phrases": [str, ...], "words": [str, ...], "broader": key | None,
+                           "label": str}},
+      "concerns":   {key: {"phrases": [str, ...], "words": [str, ...], "treatments": [key, ...],
+                           "label": str}},
+      "general": [str, ...],
     }
 
 (`{key: [phrase, ...]}` is accepted for either kind.) A treatment is found by its phrases and
 by those of every treatment narrower than it; a concern is found by its phrases and stands
 for the treatments that address it. Expansion happens at query time, so documents hold
-treatment keys only.
+treatment keys only. `words` are what patients say for a term ("botox" for mesobotox): they
+find it too, and the search reports the mapping. `general` words ("clinic", "best") describe
+every clinic: they order results but never exclude one.
 """
 
 from __future__ import annotations
@@ -38,17 +43,33 @@ class Concept:
 class Vocab:
     concepts: dict[str, Concept] = field(default_factory=dict)  # "kind:key" -> Concept
     phrases: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)  # -> ids
+    # Phrases that are patients' words for a concept (not its names) -> those concept ids.
+    mapped: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     words: frozenset[str] = frozenset()  # unstemmed words of every phrase, for spelling
+    names: frozenset[str] = frozenset()  # unstemmed words of keys and labels (spelling ties)
     labels: dict[str, str] = field(default_factory=dict)  # treatment key -> label
+    general: frozenset[str] = frozenset()  # stems of the general words
     longest: int = 0
 
-    def match(self, tokens: list[str], start: int) -> tuple[int, tuple[str, ...]]:
-        """Return (length, concept ids) of the longest phrase at tokens[start:], or (0, ())."""
+    def match(
+        self, tokens: list[str], start: int, *, mapping: bool = True
+    ) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+        """Return (length, concept ids, ids reached through patients' words) of the longest
+        phrase at tokens[start:], or (0, (), ()). Without mapping, patients' words are words.
+        """
         for length in range(min(self.longest, len(tokens) - start), 0, -1):
-            ids = self.phrases.get(tuple(tokens[start : start + length]))
-            if ids:
-                return length, ids
-        return 0, ()
+            phrase = tuple(tokens[start : start + length])
+            ids = self.phrases.get(phrase)
+            if not ids:
+                continue
+            mapped = self.mapped.get(phrase, ())
+            if not mapping:
+                ids = tuple(i for i in ids if i not in mapped)
+                if not ids:
+                    continue
+                mapped = ()
+            return length, ids, mapped
+        return 0, (), ()
 
 
 def _entries(raw) -> dict[str, dict]:
@@ -82,12 +103,14 @@ def compile_vocabulary(raw: dict | None) -> Vocab:
 
     vocab = Vocab()
     words: set[str] = set()
+    label_words: set[str] = set()
     sources = [("treatment", k, e, family(k)) for k, e in treatments.items()]
     for key, entry in concerns.items():
         keys = [member for t in entry.get("treatments") or () for member in family(t)]
         sources.append(("concern", key, entry, list(dict.fromkeys(keys))))
     for kind, key, entry, keys in sources:
         phrases = [key.replace("-", " "), entry.get("label") or "", *(entry.get("phrases") or ())]
+        label_words.update(w for p in phrases[:2] for w, _s, _e in text.words(p))
         stemmed = []
         for phrase in phrases:
             tokens = phrase_tokens(phrase)
@@ -95,6 +118,16 @@ def compile_vocabulary(raw: dict | None) -> Vocab:
                 stemmed.append(tokens)
             words.update(w for w, _s, _e in text.words(phrase))
         concept_id = f"{kind}:{key}"
+        own = set(stemmed)
+        for phrase in entry.get("words") or ():
+            tokens = phrase_tokens(phrase)
+            if tokens and tokens not in own:
+                ids = vocab.mapped.get(tokens, ())
+                if concept_id not in ids:
+                    vocab.mapped[tokens] = (*ids, concept_id)
+                if tokens not in stemmed:
+                    stemmed.append(tokens)
+            words.update(w for w, _s, _e in text.words(phrase))
         vocab.concepts[concept_id] = Concept(
             key=key,
             kind=kind,
@@ -109,5 +142,11 @@ def compile_vocabulary(raw: dict | None) -> Vocab:
             vocab.longest = max(vocab.longest, len(tokens))
         if kind == "treatment":
             vocab.labels[key] = entry.get("label") or key
+    # A phrase that is a name of some concept and a patient's word for another stays a name
+    # of the first only; the mapping is reported for the second.
     vocab.words = frozenset(words)
+    vocab.names = frozenset(label_words)
+    vocab.general = frozenset(
+        t for phrase in raw.get("general") or () for t in phrase_tokens(phrase)
+    )
     return vocab

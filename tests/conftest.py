@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from directory import create_app
+from tests.redis_server import redis_server
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -67,6 +68,13 @@ def store():
     handle = connect(None)
     yield handle
     handle.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A real Redis, shared by the session (tests keep apart with their own key prefix)."""
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ def test_wheel_contains_templates_static_and_data(wheel):
         "directory/data/vocabulary-v1.toml",
         "directory/data/demo/places.toml",
         "directory/vetting/checklist-v1.toml",
+        "directory/experiences/questions-v1.toml",
         "directory/schemas/clinic-profile.schema.json",
         "directory/static/patients/self-check.js",
         "directory/translations/ar/LC_MESSAGES/messages.mo",

@@ -53,6 +53,22 @@ def add_user(email: str, role: str, display_name: str | None, password: str | No
         click.echo(f"Password: {password}")
 
 
+@users.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@with_appcontext
+def set_role(email: str, role: str) -> None:
+    """Give EMAIL another ROLE (`vetted users role ana@example.org admin`); ends their sessions."""
+    try:
+        changed = services.change_role(get_db(), email, role, actor="cli")
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if changed:
+        click.echo(f"{email} is now {role}; their sessions are ended.")
+    else:
+        click.echo(f"{email} is already {role}; nothing changed.")
+
+
 def _decide(decide, request_id: int, **kwargs) -> str:
     """Run one approve/reject service, turning its refusals into CLI errors."""
     try:

@@ -1,4 +1,4 @@
-"""The accounts domain in the Flask app: session lifetimes, rate limits, its four blueprints.
+"""The accounts domain in the Flask app: sessions and cookies, rate limits, its blueprints.
 
 A module of its own, so that importing any accounts module does not import the views.
 """
@@ -24,8 +24,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("RATELIMIT_ENABLED", True)
-    # One process's memory is enough for this service's size; set a shared store to scale out.
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    # Per-address limits are counted in Redis when REDIS_URL is set (production: every worker
+    # and server shares the count); in memory otherwise, where each worker counts apart.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    # Redis down: each worker counts in memory meanwhile rather than refusing every request.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limits.limiter.init_app(app)
     labels.init_app(app)

@@ -58,6 +58,20 @@ def send_reset(user: dict) -> None:
     )
 
 
+def send_login_link(user: dict, token: str) -> None:
+    send_mail(
+        user["email"],
+        "Your login link for Vetted",
+        "Hello,\n\n"
+        "Open this link to log in to Vetted. It works once, for 30 minutes, however many wrong "
+        "passwords were tried on your account:\n\n"
+        f"{_link('accounts.login_link_use', token=token)}\n\n"
+        "If you did not ask for it, ignore this message. If someone keeps trying passwords on "
+        "your account, choose a long new password:\n\n"
+        f"{_link('accounts.reset_request')}\n",
+    )
+
+
 def send_password_changed(user: dict) -> None:
     send_mail(
         user["email"],

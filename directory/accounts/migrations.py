@@ -3,6 +3,8 @@
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from directory.events import refuse_rewrites
+
 migrations = Migrations("vetted.accounts")
 
 
@@ -108,6 +110,54 @@ def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m003_user_language(db: sqlite_utils.Database) -> None:
+def m003_decisions_and_files_append_only(db: sqlite_utils.Database) -> None:
+    # An uploaded file's record and a moderator's decision on a request stay as written
+    # (docs/ledger.md): a request is decided once, then never changes or disappears.
+    refuse_rewrites(db, "evidence_files", message="evidence files are append-only")
+    for table in ("listing_requests", "ownership_requests"):
+        refuse_rewrites(
+            db,
+            table,
+            message=f"{table}: a decided request cannot change",
+            may_change=("state", "decided_at", "decided_by", "reason"),
+            change_allowed_when="OLD.state = 'pending'",
+        )
+
+
+@migrations()
+def m004_session_nonce(db: sqlite_utils.Database) -> None:
+    # Every session names its account's nonce; a new nonce ends them all, on the server
+    # (logout, password change, role change, second-factor reset).
+    db["users"].add_column("session_nonce", str)
+    db.execute("update users set session_nonce = lower(hex(randomblob(16)))")
+
+
+@migrations()
+def m005_login_throttle(db: sqlite_utils.Database) -> None:
+    # Failed logins per address typed (whether or not it has an account, so the delay says
+    # nothing about who has one): each failure beyond a few makes the next attempt wait longer.
+    db["login_throttle"].create(
+        {"email": str, "failures": int, "blocked_until": str, "last_attempt_at": str},
+        pk="email",
+        not_null={"failures", "last_attempt_at"},
+        defaults={"failures": 0},
+    )
+    db["login_throttle"].create_index(["last_attempt_at"])
+
+
+@migrations()
+def m006_login_links(db: sqlite_utils.Database) -> None:
+    # One-time login links sent by e-mail: the way in that no attacker's failures can close.
+    db["login_links"].create(
+        {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str, "used_at": str},
+        pk="token_hash",
+        not_null={"user_id", "created_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["login_links"].create_index(["user_id", "created_at"])
+
+
+@migrations()
+def m007_user_language(db: sqlite_utils.Database) -> None:
     # The language the account's e-mails are written in (en | ar | fr); null reads as English.
     db["users"].add_column("language", str)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlite_utils
 
 from directory.events import utcnow
+
+
+def new_session_nonce() -> str:
+    """Return a fresh random nonce: sessions naming an older one are refused."""
+    return secrets.token_hex(16)
 
 
 def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
@@ -39,6 +46,7 @@ def insert_user(
                 "email_confirmed_at": now if confirmed else None,
                 "created_at": now,
                 "language": language,
+                "session_nonce": new_session_nonce(),
             }
         )
         .last_pk
@@ -50,7 +58,95 @@ def set_language(db: sqlite_utils.Database, user_id: int, language: str) -> None
 
 
 def set_password_hash(db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:
-    db.execute("update users set password_hash = ? where id = ?", [password_hash, user_id])
+    """Store a new password hash; it ends every session of the account (a new nonce)."""
+    db.execute(
+        "update users set password_hash = ?, session_nonce = ? where id = ?",
+        [password_hash, new_session_nonce(), user_id],
+    )
+
+
+def rotate_session_nonce(db: sqlite_utils.Database, user_id: int) -> None:
+    """End every session and "remember me" cookie of the account."""
+    db.execute("update users set session_nonce = ? where id = ?", [new_session_nonce(), user_id])
+
+
+def set_role(db: sqlite_utils.Database, user_id: int, role: str) -> None:
+    """Change the account's role; it ends every session of the account (a new nonce)."""
+    db.execute(
+        "update users set role = ?, session_nonce = ? where id = ?",
+        [role, new_session_nonce(), user_id],
+    )
+
+
+# Failed logins per address, and one-time login links.
+
+
+def reserve_login_row(db: sqlite_utils.Database, email: str, now: str) -> dict:
+    """Return the address's throttle row (made if new), holding the write lock until commit.
+
+    The first statement writes, so concurrent attempts (other workers) queue here instead of
+    all reading the same count.
+    """
+    db.execute(
+        "insert into login_throttle (email, failures, last_attempt_at) values (?, 0, ?) "
+        "on conflict(email) do update set email = excluded.email",
+        [email, now],
+    )
+    return next(db.query("select * from login_throttle where email = ?", [email]))
+
+
+def save_login_row(
+    db: sqlite_utils.Database, email: str, *, failures: int, blocked_until: str | None, now: str
+) -> None:
+    db.execute(
+        "update login_throttle set failures = ?, blocked_until = ?, last_attempt_at = ? "
+        "where email = ?",
+        [failures, blocked_until, now, email],
+    )
+
+
+def clear_login_row(db: sqlite_utils.Database, email: str) -> None:
+    db.execute("delete from login_throttle where email = ?", [email])
+
+
+def prune_login_rows(db: sqlite_utils.Database, before: str) -> None:
+    """Forget addresses with no attempt since before (the table stays small)."""
+    db.execute("delete from login_throttle where last_attempt_at < ?", [before])
+
+
+def insert_login_link(
+    db: sqlite_utils.Database, token_hash: str, user_id: int, *, now: str, expires_at: str
+) -> None:
+    db["login_links"].insert(
+        {"token_hash": token_hash, "user_id": user_id, "created_at": now, "expires_at": expires_at}
+    )
+
+
+def count_login_links(db: sqlite_utils.Database, user_id: int, since: str) -> int:
+    return db.execute(
+        "select count(*) from login_links where user_id = ? and created_at >= ?", [user_id, since]
+    ).fetchone()[0]
+
+
+def find_login_link(db: sqlite_utils.Database, token_hash: str, now: str) -> dict | None:
+    """Return the unused, unexpired link with this hash, or None."""
+    rows = list(
+        db.query(
+            "select * from login_links where token_hash = ? and used_at is null and expires_at > ?",
+            [token_hash, now],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def spend_login_link(db: sqlite_utils.Database, token_hash: str, now: str) -> bool:
+    """Mark an unused, unexpired link used; False when it was not (one use, even in a race)."""
+    cursor = db.execute(
+        "update login_links set used_at = ? "
+        "where token_hash = ? and used_at is null and expires_at > ?",
+        [now, token_hash, now],
+    )
+    return cursor.rowcount == 1
 
 
 def link_clinic(db: sqlite_utils.Database, clinic_id: str, user_id: int, role: str) -> None:

@@ -17,6 +17,7 @@ PURPOSES = {
     "invite": 7 * 24 * 3600,
     "draft": 7 * 24 * 3600,
     "editor-base": 30 * 24 * 3600,
+    "confirm-experience": 3 * 24 * 3600,  # a patient's address, for their experience (#17)
 }
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -29,6 +32,10 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 bp.before_request(require_form_post)
 
 BAD_LOGIN = "That e-mail address and password do not match an account."
+THROTTLED = (
+    "Too many wrong passwords were tried for this address, so attempts are slowed down: "
+    "wait a little and try again, or get a login link by e-mail, which always works."
+)
 
 
 def _start_session(user_row: dict, *, remember: bool) -> None:
@@ -102,27 +109,76 @@ def resend_confirmation():
 
 @bp.route("/login", methods=["GET", "POST"])
 @per_ip("30 per minute; 200 per hour")
-@per_account("10 per 15 minutes")
 def login():
+    # Per account, wrong passwords are slowed down in the database (services.attempt_login),
+    # never locked: a per-account limit here would let anyone lock an owner out.
     form = forms.LoginForm()
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(home_url(current_user.row))
         form.next.data = safe_next(request.args.get("next")) or ""
+    wait = 0
     if form.validate_on_submit():
-        user = services.authenticate(get_db(), form.email.data, form.password.data)
-        if user is not None:
-            target = safe_next(form.next.data) or home_url(user)
-            _start_session(user, remember=bool(form.remember.data))
+        result = services.attempt_login(get_db(), form.email.data, form.password.data)
+        if result.user is not None:
+            target = safe_next(form.next.data) or home_url(result.user)
+            _start_session(result.user, remember=bool(form.remember.data))
             flash("You are logged in.", "success")
             return redirect(target)
-        form.password.errors.append(BAD_LOGIN)
-    return render_template("accounts/login.html", form=form)
+        if result.throttled:
+            wait = max(1, math.ceil(result.wait.total_seconds()))
+            form.password.errors.append(THROTTLED)
+        else:
+            form.password.errors.append(BAD_LOGIN)
+    response = make_response(
+        render_template("accounts/login.html", form=form, throttled=bool(wait)),
+        429 if wait else 200,
+    )
+    if wait:
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
+@bp.route("/login-link", methods=["GET", "POST"])
+@per_ip("10 per hour")
+def login_link():
+    form = forms.LoginLinkForm()
+    if request.method == "GET" and isinstance(request.args.get("email"), str):
+        form.email.data = request.args["email"][:254]
+    if form.validate_on_submit():
+        made = services.request_login_link(get_db(), form.email.data)
+        if made is not None:
+            messages.send_login_link(*made)
+        # Same page whether or not the account exists (no user enumeration).
+        return render_template("accounts/login_link_sent.html", email=form.email.data)
+    return render_template("accounts/login_link.html", form=form)
+
+
+@bp.route("/login-link/<token>", methods=["GET", "POST"])
+@per_ip("30 per hour")
+def login_link_use(token: str):
+    db = get_db()
+    user = services.login_link_user(db, token)
+    if user is None:
+        return render_template("accounts/link_invalid.html", what="login"), 400
+    # A button, not the GET: mail scanners that open links must not spend (or use) it.
+    form = forms.ButtonForm()
+    if form.validate_on_submit():
+        user = services.use_login_link(db, token)
+        if user is None:
+            return render_template("accounts/link_invalid.html", what="login"), 400
+        _start_session(user, remember=False)
+        flash("You are logged in.", "success")
+        return redirect(url_for("clinic_admin.home"))
+    return render_template("accounts/login_link_use.html", form=form, email=user["email"])
 
 
 @bp.post("/logout")
 def logout():
     require_button()
+    if current_user.is_authenticated:
+        # On the server: a copy of this session's cookie must not outlive the logout.
+        services.end_sessions(get_db(), current_user.id)
     logout_user()
     session.clear()
     flash("You are logged out.", "success")

@@ -55,6 +55,15 @@ TAXONOMIES = {
             "authority, expiry date, and whether they prescribe.",
         ),
         Taxonomy(
+            "vetted-experiences",
+            "Vetted verified patient experiences",
+            "Aggregates of the experiences patients with proof of a visit shared, moderated "
+            "before publication: how many (count), the mean overall rating from 1 to 5 "
+            "(rating), and per question the share who said yes (share-yes; the attribute's "
+            "link_type names the question, the value gives percent and answered). Shares and "
+            "ratings appear only once enough patients answered; never a person's data.",
+        ),
+        Taxonomy(
             "iso-3166-1",
             "ISO 3166-1 alpha-2 country codes",
             "The country of a location, also when its address is incomplete for HSDS.",
@@ -74,6 +83,20 @@ PRACTITIONER_TERMS = {
     "licence-authority": ("Licensing authority", "The authority that issued the licence."),
     "licence-expiry": ("Licence expiry", "The date the licence expires (YYYY-MM-DD)."),
     "prescriber": ("Prescriber", "The practitioner may prescribe medicines."),
+}
+EXPERIENCE_TERMS = {
+    "count": ("Verified patient experiences", "How many experiences were published."),
+    "rating": ("Mean overall rating", "The mean of the patients' ratings, 1 to 5."),
+    "share-yes": (
+        "Share who said yes",
+        "Of the patients who answered the question, the share "
+        "who said yes (percent, and how many answered).",
+    ),
+    "recheck": (
+        "Re-check under way",
+        "Patients' answers contradict this verified item (the "
+        "link_type); a moderator is re-checking its evidence.",
+    ),
 }
 LICENCE_FIELDS = {
     "licence-number": "licence_number",
@@ -121,6 +144,8 @@ def term_row(taxonomy: str, code: str, vocabulary: Vocabulary) -> dict:
         name, description = STATE_TERMS[code]
     elif taxonomy == "vetted-practitioner":
         name, description = PRACTITIONER_TERMS[code]
+    elif taxonomy == "vetted-experiences":
+        name, description = EXPERIENCE_TERMS[code]
     else:
         name = country_name(code)
         description = f"The country {name} ({code})."
@@ -188,9 +213,10 @@ def clinic_rows(
     *,
     vocabulary: Vocabulary,
     vetting: dict | None = None,
+    experiences: dict | None = None,
     modified: str | None = None,
 ) -> Rows:
-    """Map one clinic profile (and its public vetting) to HSDS rows by table."""
+    """Map one clinic profile (its public vetting, its experiences' aggregates) to HSDS rows."""
     cid = clinic["id"]
     rows = Rows({}, set())
     org = organization_id(cid)
@@ -236,6 +262,8 @@ def clinic_rows(
         _service_rows(rows, clinic, treatment, org, location, vocabulary, modified)
     if vetting is not None:
         _vetting_rows(rows, cid, org, vetting)
+    if experiences:
+        _experience_rows(rows, cid, org, experiences)
     return rows
 
 
@@ -386,3 +414,20 @@ def _vetting_rows(rows: Rows, cid: str, org: str, vetting: dict) -> None:
         _attribute(
             rows, cid, link, ("vetted-vetting", item["state"]), value=value, link_type=item["key"]
         )
+
+
+def _experience_rows(rows: Rows, cid: str, org: str, experiences: dict) -> None:
+    """Attributes of the organization for its verified patient experiences (aggregates only)."""
+    if not experiences["count"]:
+        return
+    link, term = ("organization", org), "vetted-experiences"
+    _attribute(rows, cid, link, (term, "count"), value=str(experiences["count"]))
+    if experiences["rating"]["mean"] is not None:
+        _attribute(rows, cid, link, (term, "rating"), value=f"{experiences['rating']['mean']:.1f}")
+    for question in experiences["questions"]:
+        if question["share"] is None:
+            continue
+        value = f"percent={question['percent']};answered={question['answered']}"
+        _attribute(rows, cid, link, (term, "share-yes"), value=value, link_type=question["key"])
+    for item in experiences["rechecks"]:
+        _attribute(rows, cid, link, (term, "recheck"), value="true", link_type=item)

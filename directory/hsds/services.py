@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from directory.clinics import services as clinics
+from directory.experiences import services as experiences
 from directory.hsds import checks, documents, importing, mapping, reading, storage
 from directory.hsds.documents import Index
 from directory.vetting import services as vetting
@@ -56,6 +57,7 @@ def clinic_tables(
             clinic,
             vocabulary=vocabulary,
             vetting=_vetting(db, clinic["id"], today),
+            experiences=experiences.aggregates(db, clinic["id"]),
             modified=modified.get(clinic["id"]),
         )
         for table, items in rows.tables.items():

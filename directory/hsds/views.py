@@ -13,6 +13,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 
 from directory.db import get_db
 from directory.hsds import pages
+from directory.search.params import whole_number
 from directory.vocabulary import load_vocabulary
 
 bp = Blueprint("hsds_api", __name__, url_prefix="/api/hsds")
@@ -26,9 +27,10 @@ def _integer(name: str, default: int, high: int) -> int:
     text = request.args.get(name)
     if text is None:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= high:
+    value = whole_number(text, 1, high)  # "²" is a digit to str.isdigit, not to int()
+    if value is None:
         abort(400, f"{name} must be a whole number from 1 to {high}.")
-    return int(text)
+    return value
 
 
 def _modified_after() -> str | None:

@@ -33,6 +33,7 @@ TRANSLATED_BLUEPRINTS = frozenset(
         "search",
         "vetting",
         "patients",
+        "experiences",
         "accounts",
         "clinic_admin",
         "clinic_editor",
@@ -153,7 +154,7 @@ def init_app(app: Flask) -> None:
                 max_age=COOKIE_MAX_AGE,
                 samesite="Lax",
                 httponly=True,
-                secure=request.is_secure,
+                secure=request.is_secure or app.config["SESSION_COOKIE_SECURE"],
             )
         if response.mimetype == "text/html":
             # The same address reads differently by cookie and by browser language.

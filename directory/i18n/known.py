@@ -53,6 +53,11 @@ ERROR_TEXTS = (
     N_("That action is not available here."),
     N_("Too large"),
     N_("What you sent is larger than we accept."),
+    N_("Address too long"),
+    N_(
+        "The address is longer than we accept (8,000 bytes with its query). "
+        "Send fewer or shorter values."
+    ),
     N_("Too many requests"),
     N_("You have made too many requests. Please wait and try again."),
     N_("Form expired"),
@@ -152,10 +157,14 @@ REPORT_ERRORS = (
     N_("Contact details are limited to 200 characters."),
 )
 
-# directory/accounts/views.py BAD_LOGIN, shown beside the password on the log-in page, the
-# flashes of logging in and out, and Flask-Login's message (directory/extensions.py).
+# directory/accounts/views.py BAD_LOGIN and THROTTLED, shown beside the password on the log-in
+# page, the flashes of logging in and out, and Flask-Login's message (directory/extensions.py).
 ACCOUNT_MESSAGES = (
     N_("That e-mail address and password do not match an account."),
+    N_(
+        "Too many wrong passwords were tried for this address, so attempts are slowed down: "
+        "wait a little and try again, or get a login link by e-mail, which always works."
+    ),
     N_("You are logged in."),
     N_("You are logged out."),
     N_("Please log in to see that page."),

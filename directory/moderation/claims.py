@@ -38,27 +38,24 @@ REJECT_REASONS = {
 def default_dates(item, clinic: dict, today: date) -> dict:
     """Prefill a verification: today, and the expiry from the checklist or a licence.
 
-    For a practitioner-based item, the earliest licence expiry given (of prescribers only for
-    the prescriber item) wins when it is earlier than the checklist's expiry.
+    For an item about licences, the earliest licence expiry it covers (vetting's licence
+    rule) wins when it is earlier than the checklist's expiry; "licence" names it, and
+    "lapsed" says it has already ended (vetting refuses to verify then).
     """
     expires = today + timedelta(days=item.expires_days)
     source = f"the checklist ({item.expires_days} days)"
-    if item.practitioner_based:
-        people = clinic.get("practitioners") or []
-        if item.key == "physician-prescriber":
-            people = [p for p in people if p.get("prescriber")]
-        licences = []
-        for person in people:
-            try:
-                licences.append((date.fromisoformat(str(person.get("licence_expiry"))), person))
-            except ValueError:
-                continue
-        if licences:
-            first, person = min(licences, key=lambda pair: pair[0])
-            if first < expires:
-                expires = first
-                source = f"the licence of {person.get('name') or 'a practitioner'}"
-    return {"verified_at": today, "expires_at": expires, "source": source}
+    cap = vetting.licence_cap(item, clinic.get("practitioners") or [])
+    if cap is not None and cap.expires < expires:
+        expires = cap.expires
+        source = f"the licence of {cap.name}"
+    lapsed = cap is not None and cap.expires <= today
+    return {
+        "verified_at": today,
+        "expires_at": expires,
+        "source": source,
+        "licence": cap,
+        "lapsed": lapsed,
+    }
 
 
 def decision_labels(db: sqlite_utils.Database, clinic_id: str, item_key: str) -> dict:

@@ -64,6 +64,22 @@ class CodeForm(FlaskForm):
     )
 
 
+class ReauthForm(FlaskForm):
+    """Prove it is you before replacing your authenticator: password and a current code."""
+
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Enter your password."), Length(max=256, message="Too long.")],
+        render_kw={"autocomplete": "current-password", "autofocus": True},
+    )
+    code = StringField(
+        "A code from your current app, or a recovery code",
+        validators=[DataRequired("Enter the code."), Length(max=40, message="That is too long.")],
+        filters=[_strip],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
+    )
+
+
 class ReportForm(FlaskForm):
     category = RadioField(
         lazy_gettext("What is the concern about?"),

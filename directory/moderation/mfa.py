@@ -19,6 +19,8 @@ import qrcode
 import qrcode.image.svg
 import sqlite_utils
 
+from directory.accounts.passwords import MAX_LENGTH, check_password
+from directory.accounts.services import end_sessions, get_user
 from directory.events import record_event
 from directory.moderation import storage
 
@@ -30,7 +32,7 @@ RECOVERY_CODES = 10
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 
 OK, RECOVERY_OK, WRONG, REUSED, LOCKED = "ok", "recovery", "wrong", "reused", "locked"
-NOT_ENROLLED = "not_enrolled"
+NOT_ENROLLED, WRONG_PASSWORD = "not_enrolled", "wrong_password"
 
 
 def new_secret() -> str:
@@ -126,6 +128,29 @@ def enrol(
     return codes
 
 
+def reset_factor(
+    db: sqlite_utils.Database, user_id: int, *, actor: str, reason: str | None = None
+) -> bool:
+    """Remove a user's second factor and recovery codes, and end every session of theirs.
+
+    For a lost phone: the person logs in again and enrols afresh. Returns whether there was
+    a factor to remove.
+    """
+    with db.atomic():
+        had = storage.get_factor(db, user_id) is not None
+        storage.delete_factor(db, user_id)
+        end_sessions(db, user_id)
+        record_event(
+            db,
+            actor=actor,
+            action="mfa.reset",
+            target_type="user",
+            target_id=str(user_id),
+            reason=reason,
+        )
+    return had
+
+
 def regenerate_recovery_codes(db: sqlite_utils.Database, user_id: int) -> list[str]:
     with db.atomic():
         codes = _replace_recovery_codes(db, user_id)
@@ -174,6 +199,13 @@ def check(db: sqlite_utils.Database, user_id: int, code: str, *, now: float | No
             storage.record_factor_success(db, user_id, None)
             _record(db, user_id, "mfa.recovery_code_used", {"left": codes_left(db, user_id)})
             return RECOVERY_OK
+    if _count_failure(db, user_id, now):
+        return LOCKED
+    return WRONG if step is None else REUSED
+
+
+def _count_failure(db: sqlite_utils.Database, user_id: int, now: float) -> bool:
+    """Count one failed proof against the factor; say whether it is now locked."""
     lock = (datetime.fromtimestamp(now, UTC) + timedelta(minutes=LOCK_MINUTES)).replace(
         microsecond=0
     )
@@ -182,5 +214,31 @@ def check(db: sqlite_utils.Database, user_id: int, code: str, *, now: float | No
     )
     if count >= MAX_FAILURES:
         _record(db, user_id, "mfa.locked", {"until": lock.isoformat()})
+        return True
+    return False
+
+
+def prove_identity(
+    db: sqlite_utils.Database, user_id: int, password: str, code: str, *, now: float | None = None
+) -> str:
+    """Check the password and a current code (or a recovery code) before a factor is replaced.
+
+    Returns OK, RECOVERY_OK, WRONG_PASSWORD, WRONG, REUSED, LOCKED or NOT_ENROLLED. A wrong
+    password counts towards the factor's lock like a wrong code, and is checked first, so a
+    code is neither spent nor judged for someone who does not know the password.
+    """
+    now = time.time() if now is None else now
+    factor = storage.get_factor(db, user_id)
+    if factor is None:
+        return NOT_ENROLLED
+    if locked_until(factor, now) is not None:
         return LOCKED
-    return WRONG if step is None else REUSED
+    user = get_user(db, user_id)
+    password = password or ""
+    if (
+        user is None
+        or len(password) > MAX_LENGTH
+        or not check_password(user["password_hash"], password)
+    ):
+        return LOCKED if _count_failure(db, user_id, now) else WRONG_PASSWORD
+    return check(db, user_id, code, now=now)

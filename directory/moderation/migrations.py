@@ -3,6 +3,8 @@
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from directory.events import refuse_rewrites
+
 migrations = Migrations("vetted.moderation")
 
 
@@ -123,7 +125,37 @@ def m001_moderation(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m002_report_reference(db: sqlite_utils.Database) -> None:
+def m002_reports_and_actions_append_only(db: sqlite_utils.Database) -> None:
+    # What a reporter wrote, a triage and a four-eyes decision stay as written (docs/ledger.md).
+    # A report's outcome may still be filled in after triage, when it becomes known.
+    triage = ("state", "risk", "note", "triaged_by", "triaged_by_name", "triaged_at")
+    refuse_rewrites(
+        db,
+        "reports",
+        message="reports: what was reported and its triage cannot change",
+        may_change=(*triage, "outcome"),
+        change_allowed_when="OLD.state = 'open' OR ("
+        + " AND ".join(f"NEW.[{column}] IS OLD.[{column}]" for column in triage)
+        + ")",
+    )
+    refuse_rewrites(
+        db,
+        "pending_actions",
+        message="pending_actions: a confirmed or cancelled action cannot change",
+        may_change=(
+            "state",
+            "confirmed_by",
+            "confirmed_by_name",
+            "confirmed_at",
+            "cancelled_by",
+            "cancelled_at",
+        ),
+        change_allowed_when="OLD.state = 'pending'",
+    )
+
+
+@migrations()
+def m003_report_reference(db: sqlite_utils.Database) -> None:
     # What the patient keeps: a reference to quote, and a private link to follow the report
     # (only the link's hash is stored: the link itself is the patient's alone).
     db["reports"].add_column("reference", str)

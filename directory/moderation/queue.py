@@ -31,6 +31,7 @@ import sqlite_utils
 
 from directory.accounts.services import list_ownership_requests, list_pending_listings
 from directory.clinics.storage import count_by_country
+from directory.experiences import services as experiences
 from directory.moderation import reports, storage
 from directory.moderation.service_levels import as_datetime, load_levels
 from directory.moderation.services import Moderator
@@ -133,12 +134,22 @@ def _reports(db: sqlite_utils.Database) -> Iterable[QueueEntry]:
         )
 
 
+def _experiences(db: sqlite_utils.Database) -> Iterable[QueueEntry]:
+    # Patients' experiences, photos and re-checks (directory/experiences: its own review page).
+    for entry in experiences.queue_entries(db):
+        fields = {k: v for k, v in entry.items() if k not in ("clinic_name", "country")}
+        yield QueueEntry(
+            **fields, endpoint="experiences_moderation.open_entry", args={"ref": entry["ref"]}
+        )
+
+
 # Every kind of work, in the order the queue's filters list them.
 SOURCES: dict[str, Source] = {
     "report": Source("Patient reports", _reports),
     "claim": Source("Claims to review", _claims),
     "listing": Source("New listings", _listings),
     "ownership": Source("Ownership requests", _ownership),
+    "experience": Source("Patient experiences", _experiences),
 }
 KINDS = {key: source.label for key, source in SOURCES.items()}
 

@@ -1,4 +1,4 @@
-"""Where a patient is: parse a "near" value and measure distances (pure, no Flask)."""
+"""Where a patient is: parse a "near" value, place it, measure distances (pure, no Flask)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from index import haversine_km
+from index.places import load_gazetteer
 
 MAX_NEAR_LENGTH = 100
 _COORDS = re.compile(r"^\s*([+-]?\d{1,3}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\d+)?)\s*$")
@@ -32,11 +33,11 @@ class NearError(ValueError):
 
 def parse_near(text: str | None) -> Near | None:
     """Parse "lat,lon" or a place name; None when blank, NearError when unusable."""
+    if len(text or "") > MAX_NEAR_LENGTH:  # counted as sent, as the OpenAPI maxLength says
+        raise NearError(f"Keep the place to {MAX_NEAR_LENGTH} characters or fewer.")
     text = (text or "").strip()
     if not text:
         return None
-    if len(text) > MAX_NEAR_LENGTH:
-        raise NearError(f"Keep the place to {MAX_NEAR_LENGTH} characters or fewer.")
     match = _COORDS.match(text)
     if match:
         lat, lon = float(match.group(1)), float(match.group(2))
@@ -50,6 +51,17 @@ def parse_near(text: str | None) -> Near | None:
     if not any(ch.isalpha() for ch in text) or any(ord(ch) < 32 for ch in text):
         raise NearError("Enter a town or city name, or coordinates such as 51.52,-0.15.")
     return Near(place=" ".join(text.split()))
+
+
+def place_point(name: str) -> tuple[float, float] | None:
+    """Return where the city a place name means is ("Londres", "دبي", "London, UK"), or None.
+
+    The search's own recogniser (index/places.py), in memory: a country is not a point.
+    """
+    for place in load_gazetteer().resolve(name):
+        if place.kind == "city":
+            return (place.lat, place.lon)
+    return None
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

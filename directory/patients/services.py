@@ -11,8 +11,7 @@ import sqlite_utils
 
 from directory.clinics import storage
 from directory.patients.guide import SCREENING_ITEM
-from directory.patients.places import Near, distance_km
-from directory.search.storage import city_location
+from directory.patients.places import Near, distance_km, place_point
 from directory.vetting import services as vetting
 from index.types import SearchRequest
 
@@ -184,12 +183,12 @@ def publishable(db: sqlite_utils.Database, clinic_id: str) -> dict | None:
 
 
 def resolve_near(db: sqlite_utils.Database, near: Near) -> tuple[float, float] | None:
-    """Return coordinates for a parsed near value (place names through search's city lookup)."""
+    """Return coordinates for a parsed near value (place names through the place recogniser)."""
     if near.point is not None:
         return near.point
     if not near.place:
         return None
-    return city_location(db, near.place)
+    return place_point(near.place)
 
 
 def screened_clinics_near(

@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from directory.db import get_db
+from directory.experiences import services as experiences
 from directory.search import queries
 from directory.search.extension import get_index
 from directory.search.openapi import openapi_document
 from directory.search.params import InvalidSearch, SearchParams, parse_search_args, to_query_args
+from directory.search.views import country_name
 from directory.vocabulary import load_vocabulary
 
 bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
@@ -28,7 +30,6 @@ def list_clinics():
     db = get_db()
     try:
         params = parse_search_args(request.args, treatments=load_vocabulary().treatments)
-        params = queries.resolve_place(db, params)
     except InvalidSearch as exc:
         abort(400, exc.reason)
     found = queries.run_search(db, get_index(), params.request)
@@ -39,9 +40,10 @@ def list_clinics():
             "total": found.total,
             "page": req.page,
             "per_page": req.per_page,
-            "results": [_result(r, with_distance=req.near is not None) for r in found.results],
+            "results": [_result(r, with_distance=_has_origin(req, found)) for r in found.results],
             "facets": found.facets,
             "suggestion": found.suggestion,
+            "interpretation": _interpretation(params, found.interpretation),
             "links": {
                 "next": _search_url(params, req.page + 1) if has_next else None,
                 "prev": _search_url(params, min(req.page - 1, found.pages))
@@ -50,6 +52,77 @@ def list_clinics():
             },
         }
     )
+
+
+def _has_origin(req, found) -> bool:
+    """Return whether results have a distance: near coordinates, or a near city resolved."""
+    return req.near is not None or any(
+        p.source == "near" and p.kind == "city" for p in found.interpretation.places
+    )
+
+
+def _interpretation(params: SearchParams, read) -> dict:
+    """Return how the search read the request, each reading with a note and its undo."""
+    vocabulary = load_vocabulary()
+    notes = []
+    places = []
+    for p in read.places:
+        where = f"{p.name}, {country_name(p.country)}" if p.kind == "city" else p.name
+        if p.kind == "city" and p.source == "q":
+            notes.append(f"Clinics in and around {where} (within {p.radius_km:g} km).")
+        elif p.kind == "city":
+            notes.append(f"Near {where}.")
+        else:
+            notes.append(f"Clinics in {country_name(p.country)}.")
+        places.append({**dataclasses.asdict(p), "country_name": country_name(p.country)})
+    terms = []
+    for t in read.terms:
+        term = vocabulary.term(t.kind, t.key)
+        label, gloss = (term.label, term.gloss_in("en")) if term else (t.key, "")
+        if t.kind == "concern" and term:
+            shown = ", ".join(vocabulary.treatment_label(k) for k in term.treatments)
+            notes.append(f"{t.typed}: showing clinics for {label} ({shown}).")
+        else:
+            notes.append(f"{t.typed}: showing {label}" + (f", {gloss}." if gloss else "."))
+        terms.append({"typed": t.typed, "kind": t.kind, "key": t.key, "label": label})
+    if read.nearest:
+        notes.append(f"No clinic matches in {read.nearest}: the nearest come first.")
+    dropped = [
+        {"typed": d.typed, "q": d.q, "url": _search_url(_with_q(params, d.q), 1)}
+        for d in read.dropped
+    ]
+    if dropped:
+        words = ", ".join(d["typed"] for d in dropped)
+        notes.append(f"No clinic matches every word: results leave out {words}.")
+    if read.unknown_place:
+        notes.append(f"near {read.unknown_place!r} is not a place we know: it was ignored.")
+    undo = {}
+    if any(p.source == "q" for p in read.places):
+        undo["anywhere"] = _search_url(_with(params, places=False), 1)
+    if read.terms and params.request.mapping:
+        undo["as_typed"] = _search_url(_with(params, mapping=False), 1)
+    return {
+        "places": places,
+        "terms": terms,
+        "dropped": dropped,
+        "nearest": read.nearest,
+        "unknown_place": read.unknown_place,
+        "suggestions": read.suggestions,
+        "without": [
+            {"typed": d.typed, "q": d.q, "url": _search_url(_with_q(params, d.q), 1)}
+            for d in read.without
+        ],
+        "notes": notes,
+        "undo": undo,
+    }
+
+
+def _with(params: SearchParams, **changes) -> SearchParams:
+    return dataclasses.replace(params, request=dataclasses.replace(params.request, **changes))
+
+
+def _with_q(params: SearchParams, q: str) -> SearchParams:
+    return _with(params, q=q)
 
 
 def _result(result: queries.Result, *, with_distance: bool) -> dict:
@@ -63,6 +136,7 @@ def _result(result: queries.Result, *, with_distance: bool) -> dict:
         "snippet": result.snippet,
         "score": clinic["score"],
         "core_verified": clinic["core_verified"],
+        "experiences": clinic["experiences"],
         "url": url_for("clinics.clinic_detail", clinic_id=clinic["id"]),
     }
     if with_distance:
@@ -77,6 +151,7 @@ def get_clinic(clinic_id: str):
     if clinic is None:
         abort(404, "No published clinic has this id.")
     clinic["checklist"] = _checklist(db, clinic_id)
+    clinic["experiences"] = experiences.aggregates(db, clinic_id)
     clinic["url"] = url_for("clinics.clinic_detail", clinic_id=clinic_id)
     return jsonify(clinic)
 

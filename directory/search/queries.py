@@ -3,7 +3,6 @@ clinic list and pages, and the API's public profile; each clinic with its vettin
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,10 +10,12 @@ import nh3
 import sqlite_utils
 
 import index
+from directory.bidi import strip_bidi
 from directory.clinics import storage as clinic_storage
 from directory.clinics.profile import PROFILE_KEYS
+from directory.experiences import services as experiences
 from directory.search import storage
-from directory.search.params import MAX_PAGE, InvalidSearch, SearchParams
+from directory.search.params import MAX_PAGE
 from directory.vetting import services as vetting
 
 # The fields of a profile anyone may read through the API (the public page shows the same).
@@ -43,29 +44,12 @@ class SearchResults:
     results: list[Result]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
+    interpretation: index.Interpretation = field(default_factory=index.Interpretation)
 
     @property
     def pages(self) -> int:
         # Pages past MAX_PAGE cannot be asked for, so they are never offered.
         return min(MAX_PAGE, max(1, -(-self.total // self.request.per_page)))
-
-
-def resolve_place(db: sqlite_utils.Database, params: SearchParams) -> SearchParams:
-    """Turn a place name given as near into coordinates, or raise InvalidSearch for near."""
-    if params.near_place is None:
-        return params
-    where = storage.city_location(db, params.near_place)
-    if where is None and "," in params.near_place:
-        # "London, UK": the city is the part before the comma.
-        where = storage.city_location(db, params.near_place.split(",", 1)[0])
-    if where is None:
-        raise InvalidSearch(
-            {
-                "near": f"near {params.near_place!r} is not a place where we list clinics. "
-                "Check the spelling, try a nearby city, or give coordinates as lat,lon."
-            }
-        )
-    return dataclasses.replace(params, request=dataclasses.replace(params.request, near=where))
 
 
 def run_search(
@@ -74,7 +58,8 @@ def run_search(
     """Search the index, then load the clinics it found from the store, in rank order."""
     response = search_index.search(request)
     hits = {hit.id: hit for hit in response.hits}
-    clinics = vetting.with_scores(db, clinic_storage.get_clinics(db, list(hits)))
+    found = vetting.with_scores(db, clinic_storage.get_clinics(db, list(hits)))
+    clinics = experiences.with_experiences(db, found)
     results = []
     for clinic in clinics:
         # The index holds only published clinics, but it may lag the store by a change.
@@ -99,12 +84,16 @@ def run_search(
         results=results,
         facets={name: dict(values) for name, values in (response.facets or {}).items()},
         suggestion=response.suggestion or None,
+        interpretation=response.interpretation,
     )
 
 
 def clean_snippet(html: str) -> str:
-    """Keep only <mark> tags of a snippet; the index escapes text, this is the second lock."""
-    return nh3.clean(html, tags={"mark"}, attributes={}, strip_comments=True)
+    """Keep only <mark> tags of a snippet; the index escapes text, this is the second lock.
+
+    It is markup made of a clinic's text, so it loses stray bidi controls here (directory/bidi.py).
+    """
+    return nh3.clean(strip_bidi(html), tags={"mark"}, attributes={}, strip_comments=True)
 
 
 def get_public_clinic(db: sqlite_utils.Database, clinic_id: str) -> dict | None:

@@ -15,6 +15,7 @@ import sqlite_utils
 
 import index
 from directory.clinics import storage
+from directory.experiences import services as experiences
 from directory.vetting import services as vetting
 from directory.vocabulary import load_vocabulary
 from index.documents import to_document
@@ -28,29 +29,45 @@ def plain_vocabulary() -> dict:
     groups = vocabulary.synonym_groups()
     return {
         "treatments": {
-            key: {"phrases": groups[key], "broader": term.broader, "label": term.label}
+            key: {
+                "phrases": groups[key],
+                "words": term.patient_words,
+                "broader": term.broader,
+                "label": term.label,
+            }
             for key, term in vocabulary.treatments.items()
         },
         "concerns": {
-            key: {"phrases": groups[key], "treatments": list(term.treatments), "label": term.label}
+            key: {
+                "phrases": groups[key],
+                "words": term.patient_words,
+                "treatments": list(term.treatments),
+                "label": term.label,
+            }
             for key, term in vocabulary.concerns.items()
         },
+        "general": list(vocabulary.general),
     }
 
 
 def _documents(db: sqlite_utils.Database, clinics: list[dict]) -> list[dict]:
-    """Index documents for these published clinics, with their score and verified items."""
+    """Index documents for these published clinics, with score, verified items, experiences."""
     ids = [c["id"] for c in clinics]
     verified = vetting.verified_item_keys_many(db, ids, date.today())
     revisions = vetting.score_revisions(db, ids)
+    published = experiences.experience_revisions(db, ids)
+    counts = experiences.counts_many(db, ids)
     return [
         to_document(
             {
                 **clinic,
-                # The version moves with the profile and with the score, so check_index
-                # notices a stale score as it notices a stale profile.
-                "version": clinic["version"] + revisions.get(clinic["id"], 0),
+                # The version moves with the profile, the score and the experiences published,
+                # so check_index notices a stale score as it notices a stale profile.
+                "version": clinic["version"]
+                + revisions.get(clinic["id"], 0)
+                + published.get(clinic["id"], 0),
                 "verified_items": verified.get(clinic["id"], []),
+                "experience_count": counts[clinic["id"]]["count"],
             }
         )
         for clinic in vetting.with_scores(db, clinics)
@@ -166,8 +183,9 @@ def rebuild_index(db: sqlite_utils.Database, search_index: index.SearchIndex) ->
 def published_versions(db: sqlite_utils.Database) -> dict[str, int]:
     """Map every published clinic to the version its index document must carry."""
     revisions = vetting.score_revisions(db, None)
+    published = experiences.experience_revisions(db, None)
     return {
-        cid: version + revisions.get(cid, 0)
+        cid: version + revisions.get(cid, 0) + published.get(cid, 0)
         for cid, version in storage.published_versions(db).items()
     }
 

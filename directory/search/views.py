@@ -15,6 +15,7 @@ from directory.search.params import (
     MAX_Q,
     MAX_RADIUS_KM,
     InvalidSearch,
+    Relaxation,
     SearchParams,
     active_filters,
     parse_search_args,
@@ -81,13 +82,24 @@ def _facet_options(field: str, counts: dict[str, int] | None, chosen: tuple[str,
     ]
 
 
+def _relaxations(params: SearchParams | None, found) -> list[Relaxation]:
+    """Return the ways to widen a search: drop one filter, or one word the index names."""
+    if params is None:
+        return []
+    out = relaxations(params)
+    request = replace(params.request, page=1)
+    for dropped in found.interpretation.without if found else ():
+        relaxed = replace(request, q=dropped.q)
+        out.append(Relaxation("q", dropped.typed, SearchParams(relaxed, params.near_place)))
+    return out
+
+
 @bp.get("/search")
 def search_page():
     db = get_db()
     vocabulary = load_vocabulary()
     try:
         params = parse_search_args(request.args, treatments=vocabulary.treatments)
-        params = queries.resolve_place(db, params)
     except InvalidSearch as exc:
         return _render(errors=exc.errors), 400
     found = queries.run_search(db, get_index(), params.request)
@@ -102,12 +114,16 @@ def search_page():
     return _render(params=params, found=found, facets=facets)
 
 
-def matched_treatments(params: SearchParams | None) -> set[str]:
-    """Return the treatments a search asked for: its filters, and the ones its words name."""
+def matched_treatments(params: SearchParams | None, found=None) -> set[str]:
+    """Return the treatments a search asked for: its filters, and the ones its words name
+    (patients' words and concerns included, as the index read them)."""
     if params is None:
         return set()
     vocabulary = load_vocabulary()
     wanted = set(params.request.treatment)
+    for term in found.interpretation.terms if found else ():
+        known = vocabulary.term(term.kind, term.key)
+        wanted.update(known.treatments if term.kind == "concern" and known else (term.key,))
     words = f" {(params.request.q or '').lower()} "
     for key, phrases in vocabulary.synonym_groups().items():
         if key in vocabulary.treatments and any(f" {p.lower()} " in words for p in phrases):
@@ -146,6 +162,7 @@ def _render(*, errors=None, params=None, found=None, facets=None):
         "sort": args.get("sort", "relevance"),
         "min_score": args.get("min_score", ""),
         "core_verified": args.get("core_verified", "").lower() in ("true", "1", "yes", "on"),
+        "with_experiences": args.get("with_experiences", "").lower() in ("true", "1", "yes", "on"),
         "verified": [v for v in args.getlist("verified") if v],
         "per_page": args.get("per_page", ""),
     }
@@ -176,10 +193,10 @@ def _render(*, errors=None, params=None, found=None, facets=None):
         facet_titles=FACET_TITLES,
         filters=filters,
         filter_count=filter_count,
-        matched=matched_treatments(params),
+        matched=matched_treatments(params, found),
         map_points=points,
         verified_options=verified_options,
-        relaxations=relaxations(params) if params else [],
+        relaxations=_relaxations(params, found),
         search_url=search_url,
         value_label=value_label,
         country_name=country_name,

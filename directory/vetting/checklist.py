@@ -15,6 +15,8 @@ CHECKLIST_FILE = "checklist-v1.toml"
 ALL = "all"
 KEY_RE = re.compile(r"^[a-z][a-z0-9-]{1,49}$")
 REQUIRED_TEXT = ("title", "explanation", "why", "evidence")
+# Whose licences a practitioner-based item covers: every practitioner's, or the prescribers'.
+LICENCE_HOLDERS = ("all", "prescribers")
 
 
 class ChecklistError(ValueError):
@@ -34,6 +36,8 @@ class Item:
     fresh_days: int
     expires_days: int
     practitioner_based: bool = False
+    # Whose licences the verification covers (one of LICENCE_HOLDERS); None: no licences.
+    licences: str | None = None
     # applies_to widened with the narrower treatments of each key (filled in by the parser).
     covers: frozenset[str] = frozenset()
 
@@ -90,6 +94,12 @@ def _item(raw: dict, narrower: Mapping[str, set[str]] | None) -> Item:
         covers = frozenset(applies_to).union(*((narrower or {}).get(t, set()) for t in applies_to))
     else:
         raise ChecklistError(f'item {key}: applies_to must be "all" or a list of treatments')
+    licences = raw.get("licences")
+    if licences is not None and licences not in LICENCE_HOLDERS:
+        raise ChecklistError(f"item {key}: licences must be one of {', '.join(LICENCE_HOLDERS)}")
+    practitioner_based = bool(raw.get("practitioner_based", False))
+    if licences and not practitioner_based:
+        raise ChecklistError(f"item {key}: an item about licences must be practitioner_based")
     return Item(
         key=key,
         title=raw["title"].strip(),
@@ -101,7 +111,8 @@ def _item(raw: dict, narrower: Mapping[str, set[str]] | None) -> Item:
         applies_to=applies_to,
         fresh_days=fresh,
         expires_days=expires,
-        practitioner_based=bool(raw.get("practitioner_based", False)),
+        practitioner_based=practitioner_based,
+        licences=licences,
         covers=covers,
     )
 

@@ -22,6 +22,7 @@ from directory.vetting.changes import (
     write_change,
 )
 from directory.vetting.errors import VettingError
+from directory.vetting.licences import capped_expiry, licence_cap
 from directory.vetting.practitioners import practitioners_fingerprint
 from directory.vetting.scoring import (
     CLAIMED,
@@ -55,7 +56,9 @@ def verify_claim(
 ) -> dict:
     """Mark a claim verified by a moderator, with its re-check and expiry dates; return it.
 
-    fades_from defaults to verified_at + the item's fresh_days (never after expires_at).
+    fades_from defaults to verified_at + the item's fresh_days (never after expires_at). A
+    verification about licences never outlives them: expires_at is capped by the earliest
+    licence expiry it covers, and a licence already lapsed today is refused (licences.py).
     """
     item = item_for(item_key)
     moderator_name = clean_text(moderator_name, "The moderator's name")
@@ -66,11 +69,10 @@ def verify_claim(
         raise VettingError("The verification date cannot be in the future.")
     if expires_at <= verified_at:
         raise VettingError("The expiry date must be after the verification date.")
-    if fades_from is None:
-        fades_from = min(verified_at + timedelta(days=item.fresh_days), expires_at)
-    fades_from = clean_date(fades_from, "The re-check date")
-    if not verified_at <= fades_from <= expires_at:
-        raise VettingError("The re-check date must fall between verification and expiry.")
+    if fades_from is not None:
+        fades_from = clean_date(fades_from, "The re-check date")
+        if not verified_at <= fades_from <= expires_at:
+            raise VettingError("The re-check date must fall between verification and expiry.")
     with db.atomic():
         require_clinic(db, clinic_id)
         before = storage.get_claim(db, clinic_id, item.key)
@@ -85,6 +87,16 @@ def verify_claim(
             # Kept so that a later change of the team sends the claim back to review.
             team = clinics.vetting_inputs(db, [clinic_id])[clinic_id]["practitioners"]
             fingerprint = practitioners_fingerprint(team)
+            cap = licence_cap(item, team)
+            if cap is not None and cap.expires <= step.today:
+                raise VettingError(
+                    f"The licence of {cap.name} expired on {cap.expires.isoformat()}: "
+                    "this cannot be verified until the clinic gives the renewed licence."
+                )
+            expires_at = capped_expiry(expires_at, cap)
+        if fades_from is None:
+            fades_from = verified_at + timedelta(days=item.fresh_days)
+        fades_from = min(fades_from, expires_at)
         after = {
             **before,
             "state": VERIFIED,

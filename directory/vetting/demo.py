@@ -11,6 +11,7 @@ from directory.clinics import services as clinics
 from directory.vetting import storage
 from directory.vetting.checklist import load_checklist
 from directory.vetting.decisions import reject_claim, verify_claim
+from directory.vetting.licences import licence_cap
 from directory.vetting.lifecycle import attach_evidence, claim_item
 from directory.vetting.reading import clinic_checklist
 from directory.vetting.scores import recompute_score
@@ -110,15 +111,28 @@ def _demo_clinic(
         )
         if outcome == "pending":
             continue
+        cap = licence_cap(item, clinic["practitioners"])
+        lapsed = verified is not None and cap is not None and cap.expires <= verified
+        if lapsed:
+            # The demo obeys the licence rule: nobody verifies over a licence already lapsed.
+            counts[outcome] -= 1
+            outcome = "rejected"
+            counts[outcome] = counts.get(outcome, 0) + 1
         if outcome == "rejected":
             decided = changed + timedelta(days=rng.randint(1, 10))
+            if lapsed:
+                decided = verified
             reject_claim(
                 db,
                 clinic["id"],
                 item.key,
                 moderator_id=None,
                 moderator_name=moderator,
-                reason=REASONS.get(item.key, DEFAULT_REASON),
+                reason=(
+                    f"The licence of {cap.name} expired on {cap.expires.isoformat()}."
+                    if lapsed
+                    else REASONS.get(item.key, DEFAULT_REASON)
+                ),
                 at=_stamp(min(decided, today), rng),
                 **common,
             )
@@ -130,16 +144,18 @@ def _demo_clinic(
             moderator_id=None,
             moderator_name=moderator,
             verified_at=verified,
+            # Capped by the earliest licence it covers; one that lapsed since expires it.
             expires_at=verified + timedelta(days=item.expires_days),
             at=_stamp(verified, rng),
-            **common,
+            # Decided on the day it was verified, as the moderator would have.
+            today=verified,
+            recompute=False,
         )
 
 
 def _backfill_history(db: sqlite_utils.Database, clinic: dict, *, today: date) -> None:
     """Write a year of score history as if the claims had been scored every two weeks."""
     claims = storage.claims_by_clinic(db, [clinic["id"]])[clinic["id"]]
-    treatments = clinic["treatments"]
     previous = None
     for weeks in range(52, 0, -2):
         day = today - timedelta(weeks=weeks)
@@ -150,7 +166,7 @@ def _backfill_history(db: sqlite_utils.Database, clinic: dict, *, today: date) -
             and claim["verified_at"]
             and claim["verified_at"] <= day.isoformat()
         }
-        result = score_clinic(load_checklist(), then, treatments, day)
+        result = score_clinic(load_checklist(), then, clinic, day)
         if result.score != previous:
             storage.add_score_history(
                 db,

@@ -3,6 +3,8 @@
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from directory.events import refuse_rewrites
+
 migrations = Migrations("vetted.vetting")
 
 
@@ -93,3 +95,17 @@ def m002_scores_owned_by_vetting(db: sqlite_utils.Database) -> None:
             "select id, score, coalesce(core_verified, 0), 0 from clinics where score is not null"
         )
         db["clinics"].transform(drop={"score", "core_verified"})
+
+
+@migrations()
+def m003_evidence_and_history_append_only(db: sqlite_utils.Database) -> None:
+    # A score that was published, and the evidence a decision rested on, stay as written
+    # (docs/ledger.md). Evidence is superseded by a newer row, once, never edited or removed.
+    refuse_rewrites(db, "score_history", message="score history is append-only")
+    refuse_rewrites(
+        db,
+        "evidence",
+        message="evidence is append-only: supersede it with a new row",
+        may_change=("superseded_at",),
+        change_allowed_when="OLD.superseded_at IS NULL",
+    )

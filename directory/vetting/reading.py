@@ -7,12 +7,13 @@ from datetime import date
 
 import sqlite_utils
 
+from directory.clinics import services as clinics
 from directory.events import list_events
 from directory.vetting import storage
 from directory.vetting.changes import claim_target, item_for
 from directory.vetting.checklist import load_checklist
 from directory.vetting.scores import score_for
-from directory.vetting.scoring import FADING, VERIFIED, ItemResult, display_state
+from directory.vetting.scoring import FADING, VERIFIED, ItemResult, capped_claim, display_state
 
 
 def get_claim(db: sqlite_utils.Database, clinic_id: str, item_key: str) -> dict | None:
@@ -85,6 +86,11 @@ def _row(item: ItemResult) -> dict:
         "reason": item.reason,
         "evidence_kinds": list(item.evidence_kinds),
         "clinic_changed_at": item.clinic_changed_at,
+        "licence_lapsed": (
+            {"name": item.licence_lapsed.name, "expired_on": _iso(item.licence_lapsed.expires)}
+            if item.licence_lapsed
+            else None
+        ),
     }
 
 
@@ -116,11 +122,20 @@ def verified_item_keys(db: sqlite_utils.Database, clinic_id: str, today: date) -
 def verified_item_keys_many(
     db: sqlite_utils.Database, clinic_ids: Iterable[str], today: date
 ) -> dict[str, list[str]]:
-    """Return {clinic id: verified item keys} for many clinics in a few queries."""
-    order = load_checklist().keys
-    return {
-        clinic_id: [
-            key for key in order if display_state(claims.get(key), today) in (VERIFIED, FADING)
+    """Return {clinic id: verified item keys} for many clinics in a few queries.
+
+    A verification whose licence lapsed is not verified, as on the clinic's page.
+    """
+    ids = list(clinic_ids)
+    items = load_checklist().items
+    teams = clinics.vetting_inputs(db, ids)
+    out = {}
+    for clinic_id, claims in storage.claims_by_clinic(db, ids).items():
+        team = teams.get(clinic_id, {}).get("practitioners") or ()
+        out[clinic_id] = [
+            item.key
+            for item in items
+            if display_state(capped_claim(item, claims.get(item.key), team)[0], today)
+            in (VERIFIED, FADING)
         ]
-        for clinic_id, claims in storage.claims_by_clinic(db, clinic_ids).items()
-    }
+    return out

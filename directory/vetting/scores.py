@@ -72,7 +72,7 @@ def rescore(
     for clinic_id, clinic in inputs.items():
         if only_scored and not claims[clinic_id] and clinic_id not in stored:
             continue
-        result = score_clinic(checklist, claims[clinic_id], clinic["treatments"], today)
+        result = score_clinic(checklist, claims[clinic_id], clinic, today)
         if store_score(
             db,
             clinic_id,
@@ -119,7 +119,7 @@ def score_for(db: sqlite_utils.Database, clinic_id: str, today: date) -> ScoreRe
     """Score a clinic for `today` without storing anything (what its page shows)."""
     inputs = _inputs(db, clinic_id)[clinic_id]
     claims = storage.claims_by_clinic(db, [clinic_id])[clinic_id]
-    return score_clinic(load_checklist(), claims, inputs["treatments"], today)
+    return score_clinic(load_checklist(), claims, inputs, today)
 
 
 def scores_for(db: sqlite_utils.Database, clinic_ids: Iterable[str]) -> dict[str, dict]:

@@ -5,6 +5,9 @@ Rules (shown to patients on the methodology page):
   and items without information earn nothing; "no information" is kept apart from "not met".
 - A verification counts fully until its re-check date (fades_from), then its credit falls
   linearly to zero at its expiry date (expires_at, the first day it counts for nothing).
+- A verification about licences never outlives them: the earliest licence expiry of the
+  practitioners it covers caps its expiry (licences.py), so the day a licence lapses the item
+  is expired here, before the daily sweep stores it, and names whose licence lapsed.
 - Items that apply to none of the clinic's treatments are left out of the denominator; a
   clinic without treatments is scored on the items that apply to all treatments.
 - score = 100 * sum(weight * credit) / sum(weight of applicable items), computed exactly
@@ -21,7 +24,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from directory.vetting.checklist import Checklist
+from directory.vetting.checklist import Checklist, Item
+from directory.vetting.licences import LicenceCap, licence_cap
 
 # Stored claim states (no row at all means "no_information").
 NO_INFORMATION = "no_information"
@@ -72,6 +76,7 @@ class ItemResult:
     reason: str | None = None
     evidence_kinds: tuple[str, ...] = ()
     clinic_changed_at: str | None = None
+    licence_lapsed: LicenceCap | None = None  # whose licence ended the verification, and when
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,28 @@ def display_state(claim: Mapping[str, Any] | None, today: date) -> str:
     return state
 
 
+def capped_claim(
+    item: Item, claim: Mapping[str, Any] | None, practitioners: Iterable[Mapping[str, Any]]
+) -> tuple[Mapping[str, Any] | None, LicenceCap | None]:
+    """Return the claim as it counts today (its expiry capped by a licence) and the cap.
+
+    Only a verified claim is changed: its expiry becomes the licence's when that is earlier,
+    and its re-check date never falls after it.
+    """
+    cap = licence_cap(item, practitioners)
+    if not claim or cap is None or claim.get("state") != VERIFIED:
+        return claim, cap
+    expires = as_date(claim.get("expires_at"))
+    if expires is None or expires <= cap.expires:
+        return claim, cap
+    fades = as_date(claim.get("fades_from"))
+    return {
+        **claim,
+        "expires_at": cap.expires,
+        "fades_from": min(fades, cap.expires) if fades else None,
+    }, cap
+
+
 def _floor_one_decimal(value: Fraction) -> float:
     return math.floor(value * 10) / 10
 
@@ -127,11 +154,16 @@ def _floor_one_decimal(value: Fraction) -> float:
 def score_clinic(
     checklist: Checklist,
     claims: Mapping[str, Mapping[str, Any]],
-    treatment_keys: Iterable[str],
+    clinic: Mapping[str, Any],
     today: date,
 ) -> ScoreResult:
-    """Score one clinic and explain every applicable item."""
-    treatments = set(treatment_keys)
+    """Score one clinic and explain every applicable item.
+
+    clinic is what vetting asks the clinics domain for (clinics.vetting_inputs): the keys of
+    the treatments it offers and its practitioners (with their licence expiry dates).
+    """
+    treatments = set(clinic.get("treatments") or ())
+    practitioners = clinic.get("practitioners") or ()
     earned, possible = Fraction(0), Fraction(0)
     items: list[ItemResult] = []
     skipped: list[str] = []
@@ -140,7 +172,7 @@ def score_clinic(
         if not item.applies(treatments):
             skipped.append(item.key)
             continue
-        claim = claims.get(item.key)
+        claim, cap = capped_claim(item, claims.get(item.key), practitioners)
         weight = Fraction(str(item.weight))
         share = credit(claim, today)
         earned += weight * share
@@ -150,6 +182,7 @@ def score_clinic(
             any_core = True
             core_ok = core_ok and state == VERIFIED
         claim = claim or {}
+        lapsed = cap if state == EXPIRED and cap and cap.expires <= today else None
         items.append(
             ItemResult(
                 key=item.key,
@@ -168,6 +201,7 @@ def score_clinic(
                 reason=claim.get("reason"),
                 evidence_kinds=tuple(claim.get("evidence_kinds") or ()),
                 clinic_changed_at=claim.get("clinic_changed_at"),
+                licence_lapsed=lapsed,
             )
         )
     score = _floor_one_decimal(100 * earned / possible) if possible else 0.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from directory.vetting.checklist import load_checklist
 from directory.vetting.decisions import reject_claim, request_information, verify_claim
 from directory.vetting.errors import ClaimNotFound, ConflictError, VettingError
+from directory.vetting.licences import LicenceCap, licence_cap
 from directory.vetting.lifecycle import attach_evidence, claim_item, reopen_claim, withdraw_evidence
 from directory.vetting.practitioners import (
     PRACTITIONERS_CHANGED,
@@ -36,6 +37,7 @@ from directory.vetting.scores import (
 from directory.vetting.sweep import expire_due, sweep
 
 __all__ = [
+    "LicenceCap",
     "PRACTITIONERS_CHANGED",
     "ClaimNotFound",
     "ConflictError",
@@ -47,6 +49,7 @@ __all__ = [
     "clinic_vetting",
     "expire_due",
     "get_claim",
+    "licence_cap",
     "list_claims",
     "load_checklist",
     "on_clinics_changed",

@@ -151,6 +151,21 @@ def verified_due_to_expire(db: sqlite_utils.Database, today_iso: str) -> list[di
     )
 
 
+def verified_claims_of_items(db: sqlite_utils.Database, item_keys: Iterable[str]) -> list[dict]:
+    """Return every verified claim of these checklist items."""
+    keys = sorted(set(item_keys))
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    return list(
+        db.query(
+            f"select * from claims where state = 'verified' and item_key in ({marks}) "
+            "order by clinic_id, item_key",
+            keys,
+        )
+    )
+
+
 def insert_evidence(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
     return db["evidence"].insert({f: row.get(f) for f in EVIDENCE_FIELDS}).last_pk
 

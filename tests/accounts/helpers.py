@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup, Tag
 from directory.mail import links_in, read_messages
 from directory.moderation.views.access import MFA_MARK
 from directory.vetting import services as vetting
+from tests import pdfs
 from tests.soup import text_of
 
 PASSWORD = "correct horse battery staple"
@@ -19,10 +20,7 @@ PNG = (
     b"\x00\x00IEND\xaeB`\x82"
 )
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+PDF = pdfs.PDF  # a real PDF: uploads are parsed
 
 
 def log_in(client, email: str, password: str = PASSWORD, **extra):

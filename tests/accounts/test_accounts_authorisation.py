@@ -122,6 +122,9 @@ ROUTES = [
     # registering and resetting are open to all
     ("GET", "/account/register", None, EVERYONE_200),
     ("GET", "/account/reset", None, EVERYONE_200),
+    # asking for a login link is open to all; a link that is not one is refused
+    ("GET", "/account/login-link", None, EVERYONE_200),
+    ("GET", "/account/login-link/not-a-token", None, dict.fromkeys(ROLES, 400)),
     # links from e-mails: without a valid token nobody gets anywhere
     ("GET", "/account/confirm/not-a-token", None, dict.fromkeys(ROLES, 400)),
     ("GET", "/account/reset/not-a-token", None, dict.fromkeys(ROLES, 400)),

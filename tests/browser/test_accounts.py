@@ -7,12 +7,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests import pdfs
 from tests.conftest import make_profile
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long clinic passphrase"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdfs.PDF  # a real PDF: uploads are parsed
 
 
 @pytest.fixture

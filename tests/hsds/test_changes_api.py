@@ -101,7 +101,7 @@ def test_private_events_still_move_the_cursor(client, db, monkeypatch):
     [
         ("?since=bm9wZQ", "since is not a cursor this API gave out"),
         ("?since=%00%01", "since is not a cursor this API gave out"),
-        ("?since=" + "A" * 100, "since is not a cursor this API gave out"),
+        ("?since=" + "A" * 100, "since is too long"),  # over MAX_CURSOR (#13)
         ("?limit=0", "limit must be a whole number from 1 to 500."),
         ("?limit=lots", "limit must be a whole number from 1 to 500."),
     ],

@@ -10,6 +10,7 @@ from directory.accounts.storage import link_clinic
 from directory.evidence.services import store_document as store
 from directory.moderation import mfa
 from directory.vetting.services import attach_evidence, claim_item, get_claim, verify_claim
+from tests import pdfs
 
 PASSWORD = "correct horse battery staple"
 PNG = (
@@ -17,7 +18,7 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
     b"\x00\x00IEND\xaeB`\x82"
 )
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdfs.PDF  # a real PDF: uploads are parsed
 
 
 def add_user(db, email: str, role: str = "moderator", name: str | None = None) -> int:

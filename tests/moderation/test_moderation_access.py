@@ -26,6 +26,7 @@ from tests.soup import parse_html, text_of
 
 LOGIN = "login"  # 302 to the login page
 MFA = "mfa"  # 302 to /mfa/verify: a moderator or admin without the second factor done
+REPLACE = "replace"  # 302 to /mfa/replace: prove it again before replacing the factor
 ROLES = ("anonymous", "clinic", "moderator_no_mfa", "moderator", "admin_no_mfa", "admin")
 
 # Staff routes: (method, url, outcome for a moderator, outcome for an admin). Anonymous people
@@ -112,10 +113,23 @@ ROLE_ROUTES = [
             "admin": 302,
         },
     ),
-    # Enrolling: an enrolled factor is replaced only after passing it.
+    # Enrolling: an enrolled factor is replaced only after passing it, and then only after
+    # giving the password and a current code again (/mfa/replace).
     (
         "GET",
         "/mfa/enrol",
+        {
+            "anonymous": LOGIN,
+            "clinic": 403,
+            "moderator_no_mfa": MFA,
+            "moderator": REPLACE,
+            "admin_no_mfa": MFA,
+            "admin": REPLACE,
+        },
+    ),
+    (
+        "GET",
+        "/mfa/replace",
         {
             "anonymous": LOGIN,
             "clinic": 403,
@@ -182,6 +196,8 @@ def _outcome(response) -> int | str:
             return LOGIN
         if path == "/mfa/verify":
             return MFA
+        if path == "/mfa/replace":
+            return REPLACE
     return response.status_code
 
 

@@ -144,6 +144,43 @@ def test_verify_prefill_takes_the_earlier_of_checklist_and_licence_expiry(db, mo
     assert other.find("input", id="verify-expires_at")["value"] == expected
 
 
+def test_verifying_licensed_staff_caps_the_expiry_and_the_screen_says_so(db, mod_client):
+    soon = date.today() + timedelta(days=40)
+    doctor = make_profile()["practitioners"][0] | {"licence_expiry": soon.isoformat()}
+    save_profile(db, make_profile("c-1", practitioners=[doctor]), actor="test")
+    pending_claim(db, "c-1", "licensed-staff")
+    screen = "/moderation/claims/c-1/licensed-staff"
+    page = parse_html(mod_client.get(screen).get_data(as_text=True))
+    hint = text_of(page.find("p", id="verify-expires_at-hint"))
+    assert "never outlives them" in hint and f"Dr Amira Haddad, {soon.isoformat()}" in hint
+    # A moderator who types a later date gets the licence's date.
+    response = mod_client.post(f"{screen}/verify", data=_verify_data(days=365))
+    assert response.status_code == 302
+    claim = get_claim(db, "c-1", "licensed-staff")
+    assert (claim["state"], claim["expires_at"]) == ("verified", soon.isoformat())
+
+
+def test_review_screen_refuses_to_verify_over_a_lapsed_licence(db, mod_client):
+    lapsed = date.today() - timedelta(days=3)
+    doctor = make_profile()["practitioners"][0] | {"licence_expiry": lapsed.isoformat()}
+    save_profile(db, make_profile("c-1", practitioners=[doctor]), actor="test")
+    pending_claim(db, "c-1", "licensed-staff")
+    screen = "/moderation/claims/c-1/licensed-staff"
+    page = parse_html(mod_client.get(screen).get_data(as_text=True))
+    assert f"Dr Amira Haddad expired on {lapsed.isoformat()}" in text_of(
+        page.find(class_="licence-lapsed")
+    )
+    response = mod_client.post(f"{screen}/verify", data=_verify_data(days=365))
+    assert response.status_code == 400
+    errors = (
+        parse_html(response.get_data(as_text=True))
+        .find("form", class_="verify")
+        .find("ul", class_="errors")
+    )
+    assert "cannot be verified until the clinic gives the renewed licence" in text_of(errors)
+    assert claim_state(db, "c-1", "licensed-staff") == "pending_review"
+
+
 @pytest.mark.parametrize(
     "licence_expiry, days_from_today",
     [

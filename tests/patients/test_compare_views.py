@@ -219,7 +219,7 @@ def test_distance_row_from_a_city_name(client, clinics):
     ("near", "message"),
     [
         ("91,0", "Latitude must be between"),  # out of range
-        ("Atlantis", "We could not find"),  # no clinic lists this place
+        ("Qwxzyville", "We could not find"),  # no clinic lists this place
     ],
 )
 def test_bad_distance_place_shows_a_message_beside_the_field(client, clinics, near, message):

@@ -59,7 +59,8 @@ def test_openapi_describes_every_api_route(app, document):
 
 def test_openapi_treatment_enum_is_the_vocabulary(document):
     params = {p["name"]: p for p in document["paths"]["/api/v1/clinics"]["get"]["parameters"]}
-    assert params["treatment"]["schema"]["items"]["enum"] == sorted(load_vocabulary().treatments)
+    treatment, empty = params["treatment"]["schema"]["items"]["anyOf"]  # or "", meaning any
+    assert treatment["enum"] == sorted(load_vocabulary().treatments) and empty == {"const": ""}
     assert set(params) == set(PARAMETERS)  # every parameter the parser reads, no other
 
 
@@ -123,3 +124,23 @@ def test_self_check_response_matches_the_document(client, document, clinics):
     path = "/api/v1/self-check/clinics"
     get_checked(client, document, path + "?near=London", path)
     get_checked(client, document, path, path, 400)
+
+
+def test_every_max_length_in_the_document_is_the_one_the_server_enforces(client, document):
+    # Read from the same constants as the checks (#13): n + 1 characters are a 400 naming the
+    # parameter; n characters are not refused for their length.
+    def reason(response):
+        return response.json["error"]["reason"] if response.status_code == 400 else ""
+
+    for path, item in document["paths"].items():
+        for param in item["get"].get("parameters", []):
+            schema = param["schema"].get("items", param["schema"])
+            if "maxLength" not in schema:
+                continue
+            name, limit = param["name"], schema["maxLength"]
+            # Refused for its length (the message gives the limit), spaces counted too.
+            for filler in ("n", " "):
+                over = client.get(path, query_string={name: "London" + filler * (limit - 5)})
+                assert name in reason(over) and str(limit) in reason(over), (path, name, filler)
+            at_limit = client.get(path, query_string={name: "London" + "n" * (limit - 6)})
+            assert reason(at_limit) != reason(over), (path, name)

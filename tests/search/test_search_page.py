@@ -175,11 +175,13 @@ def test_too_long_query_shows_a_message_beside_the_field_and_keeps_it(client):
     assert page.find("li", class_="result") is None
 
 
-def test_unknown_city_is_explained_beside_near(client, clinics):
-    page = get_page(client, "/search?q=meso&near=Atlantis&sort=distance", status=400)
-    assert page.find("input", id="near")["value"] == "Atlantis"
-    assert "not a place where we list clinics" in text_of(page.find("p", id="near-error"))
+def test_unknown_place_in_near_is_ignored_with_a_note(client, clinics):
+    page = get_page(client, "/search?q=meso&near=Qwxzyville&sort=distance")
+    assert page.find("input", id="near")["value"] == "Qwxzyville"
+    note = text_of(page.find("p", class_="read-unknown-place"))
+    assert "We do not know the place “Qwxzyville”" in note
     assert page.find("input", id="q")["value"] == "meso"
+    assert result_ids(page)  # not an empty page: the words still search everywhere
 
 
 def test_bad_filters_are_shown_in_their_fieldsets(client):
@@ -265,3 +267,31 @@ def test_error_summary_lists_every_problem(client):
     summary = page.find("ul", class_="error-summary")
     assert [li["data-field"] for li in summary.find_all("li")] == ["sort", "per_page"]
     assert "needs near" in text_of(summary)
+
+
+def test_the_page_says_how_it_read_places_and_words_with_undo_links(client, clinics):
+    page = get_page(client, "/search?q=hair+loss+dubai")
+    assert result_ids(page) == ["ae-1"]
+    place_line = page.find("p", class_="read-place")
+    assert "Dubai, United Arab Emirates" in text_of(place_line)
+    undo = place_line.find("a", class_="undo-place")
+    assert query_of(undo["href"]) == [("q", "hair loss dubai"), ("anywhere", "true")]
+    term_line = text_of(page.find("p", class_="read-term"))
+    assert term_line.startswith("“hair loss”: showing clinics for Hair loss (Hair mesotherapy).")
+    arabic = get_page(client, "/search?q=hair+loss+dubai&lang=ar")
+    assert "عيادات في" in text_of(arabic.find("p", class_="read-place"))
+
+
+def test_a_dead_end_shows_most_words_and_drops_only_the_failing_one(client, clinics):
+    page = get_page(client, "/search?q=mesotherapy+glasgow")
+    assert result_ids(page)[0] == "gb-3"
+    link = page.find("a", class_="drop-word")
+    assert link["data-dropped"] == "glasgow"
+    assert query_of(link["href"]) == [("q", "mesotherapy")]
+
+
+def test_nothing_matching_offers_to_drop_one_word_at_a_time(client, clinics):
+    page = get_page(client, "/search?q=xyzzy+qwrtp")
+    assert result_ids(page) == []
+    links = page.find_all("a", attrs={"data-relax": "q"})
+    assert [query_of(a["href"]) for a in links] == [[("q", "qwrtp")], [("q", "xyzzy")]]

@@ -37,8 +37,9 @@ def parse(query: list[tuple[str, str]] | dict) -> SearchParams:
         ([("q", "  hair   meso ")], {"q": "hair meso"}),
         # control characters never reach the index
         ([("q", "meso\x00\x1bthe\trapy")], {"q": "meso the rapy"}),
-        # emoji, right-to-left marks and Arabic are ordinary text
-        ([("q", "ميزو \u200f💉")], {"q": "ميزو \u200f💉"}),
+        # emoji and Arabic are ordinary text; a right-to-left mark is dropped (the query is
+        # echoed on the page and in the API, and must not turn what follows it around)
+        ([("q", "ميزو \u200f💉")], {"q": "ميزو 💉"}),
         # exactly 200 characters is allowed
         ([("q", "a" * 200)], {"q": "a" * 200}),
         # country codes are upper-cased; repeats collapse; empty values mean "any"
@@ -174,8 +175,8 @@ def test_parse_search_args_keeps_a_place_name_for_the_service_to_resolve():
     assert params.request.near is None and params.request.sort == "distance"
 
 
-def test_clean_text_drops_controls_but_keeps_marks_and_emoji():
-    assert clean_text("a\x00b\u2028c\u200fd😀") == "a b c\u200fd😀"
+def test_clean_text_drops_controls_and_bidi_marks_but_keeps_emoji():
+    assert clean_text("a\x00b\u2028c\u200fd😀") == "a b cd😀"
 
 
 def test_to_query_args_leaves_defaults_out_and_overrides_page():
@@ -245,17 +246,74 @@ def test_relaxations_drop_one_filter_each_and_go_back_to_page_1():
         ("radius_km", "5"),
         ("min_score", "50"),
         ("core_verified", "true"),
-        ("q", "meso"),
     }
     assert found[("country", "GB")].country == ("AE",)
     assert found[("country", "GB")].treatment == ("mesotherapy",)
     assert found[("radius_km", "5")].radius_km is None
     assert found[("radius_km", "5")].near == (1.0, 1.0)
-    assert found[("q", "meso")].q == "" and found[("q", "meso")].country == ("GB", "AE")
+    assert {r.q for r in found.values()} == {"meso"}  # the words stay: the index says which failed
     assert {r.page for r in found.values()} == {1}
-    assert "q" not in {r.field for r in active_filters(params)}
+    assert active_filters(params) == relaxations(params)
 
 
-def test_relaxations_of_a_plain_search_offer_only_dropping_the_words():
-    assert [(r.field, r.value) for r in relaxations(parse([("q", "xyzzy")]))] == [("q", "xyzzy")]
+def test_relaxations_never_drop_every_word_at_once():
+    assert relaxations(parse([("q", "botox london xyzzy")])) == []
     assert relaxations(parse([])) == []
+
+
+@pytest.mark.parametrize(
+    "args, places, mapping, written",
+    [
+        ([], True, True, []),  # read places and patients' words
+        ([("anywhere", "true")], False, True, [("anywhere", "true")]),  # places as plain words
+        ([("as_typed", "1")], True, False, [("as_typed", "true")]),  # words as typed
+    ],
+)
+def test_undo_flags_travel_in_the_query_string(args, places, mapping, written):
+    params = parse([("q", "botox london"), *args])
+    assert (params.request.places, params.request.mapping) == (places, mapping)
+    assert to_query_args(params) == [("q", "botox london"), *written]
+
+
+def test_a_place_name_in_near_goes_to_the_index_to_resolve():
+    params = parse([("near", "Londres"), ("radius_km", "10")])
+    assert params.request.near_place == "Londres" and params.request.near is None
+    assert to_query_args(params) == [("near", "Londres"), ("radius_km", "10")]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # numbers as JSON writes them: many decimals, exponents, whole numbers with ".0" (#13)
+        ([("near", "1,1"), ("radius_km", "777.1712434867763")], {"radius_km": 777.171}),
+        ([("min_score", "59.40149089237804")], {"min_score": 59.4}),
+        ([("min_score", "1e-05")], {"min_score": 0.0}),
+        ([("page", "2.0"), ("per_page", "1e1")], {"page": 2, "per_page": 10}),
+    ],
+)
+def test_parse_search_args_reads_numbers_as_the_openapi_document_does(query, expected):
+    request = parse(query).request
+    assert {name: getattr(request, name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "query, bad",
+    [
+        # what the OpenAPI document refuses is refused, counted as sent (#13)
+        ([("q", "a" + " " * 200)], "q"),  # 201 characters, even if most are spaces
+        ([("near", "London" + " " * 100)], "near"),
+        ([("country", "GB")] * 21, "country"),  # 21 values, even if the same one
+        ([("country", " GB")], "country"),  # a code exactly, no padding
+        ([("treatment", "hair-mesotherapy ")], "treatment"),
+        ([("sort", " score")], "sort"),
+        ([("page", " 2")], "page"),
+        ([("q", "meso"), ("q", "hair")], "q"),  # a one-value parameter given twice
+        ([("page", "1"), ("page", "2")], "page"),
+        ([("min_score", "1e999")], "min_score"),  # not finite
+        ([("min_score", "1" * 40)], "min_score"),  # longer than any number needs
+    ],
+)
+def test_parse_search_args_refuses_what_the_document_refuses(query, bad):
+    with pytest.raises(InvalidSearch) as info:
+        parse(query)
+    assert list(info.value.errors) == [bad]

@@ -7,8 +7,6 @@ import pytest
 from directory.clinics.services import save_profile, set_status
 from directory.db import connect
 from directory.search import queries
-from directory.search.params import InvalidSearch, SearchParams
-from directory.search.storage import city_location
 from index.types import Hit, SearchRequest
 from tests.conftest import make_profile
 from tests.search.helpers import FakeIndex
@@ -24,47 +22,6 @@ def memdb():
 def _save(db, *profiles):
     for profile in profiles:
         save_profile(db, profile, actor="test")
-
-
-def test_city_location_is_the_mean_of_published_clinics_in_that_city(memdb):
-    _save(
-        memdb,
-        make_profile("a", location={"lat": 51.0, "lon": -1.0}),
-        make_profile("b", location={"lat": 52.0, "lon": 0.0}),
-        make_profile("c", location=None),  # no coordinates: not counted
-        make_profile("d", location={"lat": 10.0, "lon": 10.0}, status="unpublished"),
-    )
-    assert city_location(memdb, "London") == (51.5, -0.5)
-    assert city_location(memdb, "  lonDON ") == (51.5, -0.5)  # case and spaces ignored
-    assert city_location(memdb, "Atlantis") is None
-
-
-def test_city_location_prefers_the_country_with_most_clinics(memdb):
-    ontario = {
-        "lines": [],
-        "city": "London",
-        "region": "Ontario",
-        "postcode": None,
-        "country": "CA",
-    }
-    _save(
-        memdb,
-        make_profile("gb", location={"lat": 51.5, "lon": -0.1}),
-        make_profile("ca-1", address=ontario, location={"lat": 42.98, "lon": -81.25}),
-        make_profile("ca-2", address=ontario, location={"lat": 42.98, "lon": -81.25}),
-    )
-    assert city_location(memdb, "London") == (42.98, -81.25)
-
-
-def test_resolve_place_sets_coordinates_or_names_near(memdb):
-    _save(memdb, make_profile("a", location={"lat": 51.0, "lon": -1.0}))
-    params = SearchParams(SearchRequest(sort="distance"), near_place="london")
-    assert queries.resolve_place(memdb, params).request.near == (51.0, -1.0)
-    with_country = SearchParams(SearchRequest(), near_place="London, UK")
-    assert queries.resolve_place(memdb, with_country).request.near == (51.0, -1.0)
-    with pytest.raises(InvalidSearch) as info:
-        queries.resolve_place(memdb, SearchParams(SearchRequest(), near_place="Atlantis"))
-    assert list(info.value.errors) == ["near"] and "Atlantis" in info.value.reason
 
 
 def test_run_search_loads_rows_in_rank_order_and_drops_what_is_not_published(memdb):

@@ -77,6 +77,11 @@ def state(name: str, **extra) -> dict:
     return {"state": name, **extra}
 
 
+def offering(treatments, practitioners=()) -> dict:
+    """What the clinics domain gives vetting about a clinic (clinics.vetting_inputs)."""
+    return {"treatments": list(treatments), "practitioners": list(practitioners)}
+
+
 @pytest.mark.parametrize(
     ("claims", "treatments", "score", "core"),
     [
@@ -120,7 +125,7 @@ def state(name: str, **extra) -> dict:
     ],
 )
 def test_score_rules(claims, treatments, score, core):
-    result = score_clinic(small(), claims, treatments, TODAY)
+    result = score_clinic(small(), claims, offering(treatments), TODAY)
     assert result.score == score
     assert result.core_verified is core
 
@@ -130,7 +135,7 @@ def test_score_explanation_keeps_unknown_apart_from_not_met():
         "a-item": state("rejected", reason="The licence number is not on the register."),
         "c-item": verified(fades=-5, expires=5),
     }
-    result = score_clinic(small(), claims, ["mesobotox"], TODAY)
+    result = score_clinic(small(), claims, offering(["mesobotox"]), TODAY)
     rows = {row.key: row for row in result.items}
     assert rows["a-item"].label == "Not met"
     assert rows["a-item"].reason == "The licence number is not on the register."
@@ -144,7 +149,7 @@ def test_score_explanation_keeps_unknown_apart_from_not_met():
 
 
 def test_items_that_apply_to_no_offered_treatment_are_left_out():
-    result = score_clinic(small(), {"c-item": verified()}, ["microneedling"], TODAY)
+    result = score_clinic(small(), {"c-item": verified()}, offering(["microneedling"]), TODAY)
     assert [row.key for row in result.items] == ["a-item", "b-item"]
     assert result.not_applicable == ("c-item",)
     assert result.score == 0.0
@@ -152,8 +157,8 @@ def test_items_that_apply_to_no_offered_treatment_are_left_out():
 
 def test_physician_item_applies_only_to_mesobotox_in_the_real_checklist():
     checklist = load_checklist()
-    with_botox = score_clinic(checklist, {}, ["mesobotox"], TODAY)
-    without = score_clinic(checklist, {}, ["mesotherapy-face", "microneedling"], TODAY)
+    with_botox = score_clinic(checklist, {}, offering(["mesobotox"]), TODAY)
+    without = score_clinic(checklist, {}, offering(["mesotherapy-face", "microneedling"]), TODAY)
     assert "physician-prescriber" in [row.key for row in with_botox.items]
     assert without.not_applicable == ("physician-prescriber",)
 
@@ -201,13 +206,13 @@ today_strategy = st.integers(-30, 400).map(d)
 
 
 def score(claims, treatments, today):
-    return score_clinic(CHECKLIST, claims, treatments, today).score
+    return score_clinic(CHECKLIST, claims, offering(treatments), today).score
 
 
 @settings(max_examples=200, deadline=None)
 @given(claims_strategy, treatments_strategy, today_strategy)
 def test_property_score_within_0_and_100(claims, treatments, today):
-    result = score_clinic(CHECKLIST, claims, treatments, today)
+    result = score_clinic(CHECKLIST, claims, offering(treatments), today)
     assert 0.0 <= result.score <= 100.0
     if result.core_verified:
         assert all(row.state == "verified" for row in result.items if row.core)
@@ -260,5 +265,5 @@ def test_property_expired_items_contribute_nothing(claims, treatments, today):
         if claim["state"] == "verified" and claim["expires_at"] > today
     }
     assert score(claims, treatments, today) == score(live, treatments, today)
-    rows = score_clinic(CHECKLIST, claims, treatments, today).items
+    rows = score_clinic(CHECKLIST, claims, offering(treatments), today).items
     assert all(row.credit == 0 for row in rows if row.state == "expired")

@@ -27,8 +27,9 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(lazy_gettext("Create account"))
 
 
-class LoginForm(FlaskForm):
-    email = StringField(
+def account_email_field() -> StringField:
+    """The address of an existing account: any text up to 254 characters (it is looked up)."""
+    return StringField(
         lazy_gettext("E-mail address"),
         validators=[
             InputRequired(message=lazy_gettext("Enter your e-mail address.")),
@@ -37,6 +38,10 @@ class LoginForm(FlaskForm):
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         render_kw={"autocomplete": "username"},
     )
+
+
+class LoginForm(FlaskForm):
+    email = account_email_field()
     password = PasswordField(
         lazy_gettext("Password"),
         validators=[
@@ -48,6 +53,12 @@ class LoginForm(FlaskForm):
     remember = BooleanField(lazy_gettext("Keep me logged in on this device for 30 days"))
     next = HiddenField()
     submit = SubmitField(lazy_gettext("Log in"))
+
+
+class LoginLinkForm(FlaskForm):
+    # Looked up, not checked like a new address: a login link must reach every account.
+    email = account_email_field()
+    submit = SubmitField(lazy_gettext("Send me a link"))
 
 
 class ResetRequestForm(FlaskForm):

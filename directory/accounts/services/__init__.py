@@ -1,7 +1,8 @@
 """Account use cases shared by the CLI and the web: the one door into the accounts domain.
 
 Each module holds one idea: users (register, confirm, authenticate, passwords), domains
-(does an address prove a clinic's website), listings (getting a listing and a moderator's
+(does an address prove a clinic's website), logins (a delay per address after wrong
+passwords, one-time login links), listings (getting a listing and a moderator's
 decision on it), members (a clinic's people and invitations), drafts and editing (the profile
 editor) and demo (the demo logins). No Flask here: views send the mails and build the pages.
 """
@@ -29,6 +30,13 @@ from directory.accounts.services.listings import (
     reject_ownership,
     request_ownership,
 )
+from directory.accounts.services.logins import (
+    LoginResult,
+    attempt_login,
+    login_link_user,
+    request_login_link,
+    use_login_link,
+)
 from directory.accounts.services.members import (
     accept_invite,
     clinic_members,
@@ -46,8 +54,10 @@ from directory.accounts.services.users import (
     active_user,
     authenticate,
     change_password,
+    change_role,
     confirm_email,
     create_user,
+    end_sessions,
     get_user,
     is_confirmed,
     password_problem,
@@ -63,12 +73,15 @@ __all__ = [
     "ROLES",
     "AccountError",
     "EditResult",
+    "LoginResult",
     "accept_invite",
     "active_user",
     "approve_listing",
     "approve_ownership",
+    "attempt_login",
     "authenticate",
     "change_password",
+    "change_role",
     "claimable_clinic",
     "clinic_members",
     "clinics_of_user",
@@ -78,6 +91,7 @@ __all__ = [
     "decide_request",
     "discard_draft",
     "domain_matches",
+    "end_sessions",
     "ensure_demo_logins",
     "find_claimable_clinics",
     "get_draft",
@@ -93,6 +107,7 @@ __all__ = [
     "list_ownership_requests",
     "list_pending_listings",
     "list_requests",
+    "login_link_user",
     "password_problem",
     "pending_invite",
     "preview_clinic",
@@ -100,10 +115,12 @@ __all__ = [
     "reject_listing",
     "reject_ownership",
     "remove_member",
+    "request_login_link",
     "request_ownership",
     "revoke_invite",
     "save_edit",
     "set_language",
     "set_password",
+    "use_login_link",
     "user_for_reset",
 ]

@@ -208,3 +208,48 @@ def set_language(db: sqlite_utils.Database, user_id: int, language: str) -> None
             before={"language": before.get("language")},
             after={"language": language},
         )
+
+
+def end_sessions(
+    db: sqlite_utils.Database, user_id: int, *, actor: str | None = None, reason: str | None = None
+) -> None:
+    """End every session and "remember me" cookie of the account, on the server.
+
+    A copied session cookie names the account's session nonce; a new nonce makes the user
+    loader refuse it. With an actor, the ledger says who ended them and why (logging out
+    does not fill the ledger).
+    """
+    with db.atomic():
+        storage.rotate_session_nonce(db, user_id)
+        if actor is not None:
+            record_event(
+                db,
+                actor=actor,
+                action="user.sessions_ended",
+                target_type="user",
+                target_id=str(user_id),
+                reason=reason,
+            )
+
+
+def change_role(db: sqlite_utils.Database, email: str, role: str, *, actor: str) -> bool:
+    """Give the account with this address another role, ending its sessions; say if it changed."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    with db.atomic():
+        user = storage.get_user_by_email(db, email)
+        if user is None:
+            raise AccountError(f"there is no account for {email.strip().lower()}")
+        if user["role"] == role:
+            return False
+        storage.set_role(db, user["id"], role)
+        record_event(
+            db,
+            actor=actor,
+            action="user.role_changed",
+            target_type="user",
+            target_id=str(user["id"]),
+            before={"role": user["role"]},
+            after={"role": role},
+        )
+    return True

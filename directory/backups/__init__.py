@@ -1,0 +1,1 @@
+"""Backups and recovery: verified copies of the store and the evidence, and Litestream."""
