@@ -146,6 +146,7 @@ SERVICE_LEVELS = (
     N_("Evidence for a checklist claim: within 10 working days"),
     N_("A new listing: within 5 working days"),
     N_("A claim to manage a listing: within 5 working days"),
+    N_("Patients' experiences, their photos and the re-checks they prompt: within 5 working days"),
     N_("Anything else: within 10 working days"),
 )
 
@@ -187,14 +188,37 @@ ACCOUNT_REFUSALS = (
     N_("That password is too easy to guess; mix more different characters."),
 )
 
-# Why an evidence document was refused (directory/evidence/files.py), on a checklist item's page.
+# Why an evidence document or a patient's receipt was refused (directory/evidence/files.py and
+# pdf.py), on a checklist item's page and the experience form. tests/test_i18n.py produces
+# every one of them from those modules, so a changed message there must change here.
 EVIDENCE_REFUSALS = (
     N_("The file is empty."),
     N_("The file is larger than 10 MB."),
     N_(
         "Only PDF, PNG and JPEG files are accepted (checked from the file's content, not its name)."
     ),
-    N_("The PDF is too complex to check; export it again as a plain PDF."),
+    N_("The PDF is too complex for us to check. Print it to a new PDF and try again."),
+    N_(
+        "The PDF could not be read: it is damaged or not really a PDF. "
+        "Export or print it to a new PDF and try again."
+    ),
+    N_(
+        "The PDF is encrypted or protected by a password, so we cannot check it. "
+        "Save a copy without protection and try again."
+    ),
+    N_("The PDF contains JavaScript, which we do not accept. Print it to a new PDF and try again."),
+    N_(
+        "The PDF tries to launch a program, which we do not accept. Print it to a new PDF and "
+        "try again."
+    ),
+    N_(
+        "The PDF contains embedded files, which we do not accept. Print it to a new PDF and try "
+        "again."
+    ),
+    N_(
+        "The PDF contains an XFA form, which we do not accept. Print it to a new PDF and try "
+        "again."
+    ),
 )
 
 # The profile editor's field labels (directory/accounts/editor.py FIELDS), in the table of

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from directory.evidence import files, pdf
 from directory.experiences import codes, images, photos, rules, submissions
 from directory.experiences.questions import load_questions
 from directory.i18n import known
@@ -82,17 +83,18 @@ def test_every_refusal_and_question_is_in_the_catalogs(lang):
     assert sorted(s for s in shown if not (messages.get(s) and messages.get(s).string)) == []
 
 
-def test_the_receipt_checks_are_the_evidence_checks_word_for_word():
-    # The receipt reuses directory/evidence/files.py; its messages are marked here to be
-    # translated, so a changed message there must change here.
-    from directory.evidence.files import EvidenceFileError, check_document, pdf_problem
-
+def test_every_refusal_of_a_receipt_or_evidence_is_marked_for_translation():
+    # The receipt reuses directory/evidence/files.py and pdf.py; their messages are marked in
+    # directory/i18n/known.py, so a changed message there must change there too.
     found = set()
-    for data in (b"", b"x" * (10 * 1024 * 1024 + 1), b"MZ"):
-        with pytest.raises(EvidenceFileError) as caught:
-            check_document(data)
+    for data in (b"", b"x" * (files.MAX_BYTES + 1), b"MZ"):
+        with pytest.raises(files.EvidenceFileError) as caught:
+            files.check_document(data)
         found.add(str(caught.value))
-    for name in (b"/JS", b"/Launch", b"/Encrypt"):
-        found.add(pdf_problem(b"%PDF-1.4 " + name))
-    assert found <= set(submissions.RECEIPT_PROBLEMS)
+    found |= {pdf.TOO_COMPLEX, pdf.UNREADABLE, pdf.ENCRYPTED}
+    found |= {
+        pdf.refusal(why) for why in (*pdf.FORBIDDEN_KEYS.values(), *pdf.FORBIDDEN_VALUES.values())
+    }
+    assert found == set(known.EVIDENCE_REFUSALS)
+    assert submissions.RECEIPT_PROBLEMS is known.EVIDENCE_REFUSALS
     assert known.N_("x") == "x"
