@@ -216,8 +216,7 @@ EVIDENCE_REFUSALS = (
         "again."
     ),
     N_(
-        "The PDF contains an XFA form, which we do not accept. Print it to a new PDF and try "
-        "again."
+        "The PDF contains an XFA form, which we do not accept. Print it to a new PDF and try again."
     ),
 )
 
