@@ -188,8 +188,8 @@ def reportable_photo(db: sqlite_utils.Database, clinic_id: str, photo_id: int) -
 
 def report_photo(
     db: sqlite_utils.Database, clinic_id: str, photo_id: int, *, reason: str, details: str
-) -> int:
-    """File a patient's concern about a published pair as a report; return the report's id."""
+) -> reports.Receipt:
+    """File a patient's concern about a published pair as a report; return its receipt."""
     photo = reportable_photo(db, clinic_id, photo_id)
     if photo is None:
         raise LookupError(photo_id)

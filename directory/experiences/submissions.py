@@ -137,7 +137,7 @@ def _harm_report(db: sqlite_utils.Database, row: dict, experience_id: int) -> in
     )
     return reports.submit_report(
         db, row["clinic_id"], category="adverse-reaction", description=description.strip()
-    )
+    ).id
 
 
 def submit_experience(

@@ -130,9 +130,11 @@ def report_photo(clinic_id: str, photo_id: int):
     form.reason.choices = choices((key, translate(words)) for key, (_category, words) in reasons)
     if form.validate_on_submit():
         if not form.website.data:
-            services.report_photo(
+            receipt = services.report_photo(
                 db, clinic_id, photo_id, reason=form.reason.data, details=form.details.data or ""
             )
+            # Like any report: the patient keeps a reference and a private status link.
+            return redirect(url_for("moderation_public.report_status", token=receipt.token, sent=1))
         flash(PHOTO_SENT, "success")
         return redirect(url_for("clinics.clinic_detail", clinic_id=clinic_id) + "#photos-heading")
     return render_template(

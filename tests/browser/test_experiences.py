@@ -72,7 +72,7 @@ def log_in(page, live_server: str, email: str, secret: str | None = None) -> Non
 def approve_next(page, live_server: str) -> None:
     """As the moderator: open the first experience in the lane and publish it."""
     page.goto(f"{live_server}/moderation/?kind=experience")
-    page.locator("tr[data-kind=experience]").first.get_by_role("link", name="Review").click()
+    page.locator("li[data-kind=experience] p.queue-what a").first.click()
     page.wait_for_url(re.compile(r"/moderation/experiences/\d+$"))
     page.locator("form.publish").get_by_role("button", name="Publish").click()
     page.wait_for_url(re.compile(r"/moderation/\?kind=experience$"))
@@ -160,10 +160,10 @@ def test_codes_an_arabic_experience_approval_the_aggregate_and_a_recheck(
         # The tenth contradicting experience, approved, flags the verified item for re-review.
         approve_next(moderator, live_server)
         moderator.goto(f"{live_server}/moderation/?item={ITEM}")
-        recheck = moderator.locator("tr[data-kind=experience]")
+        recheck = moderator.locator("li[data-kind=experience]")
         assert recheck.get_attribute("data-item") == ITEM
         assert "0 of 10 said yes" in recheck.inner_text()
-        recheck.get_by_role("link", name="Review").click()
+        recheck.locator("p.queue-what a").click()
         moderator.wait_for_url(re.compile(r"/moderation/experiences/rechecks/\d+$"))
         assert "The score is unchanged" in moderator.locator("main").inner_text()
     finally:

@@ -36,7 +36,7 @@ def row(db, experience_id: int) -> dict:
 
 def queue_rows(mod_client, query: str = "?kind=experience") -> list[dict]:
     tree = parse_html(mod_client.get(f"/moderation/{query}").data)
-    return [tr.attrs for tr in tree.select("table.queue tbody tr")]
+    return [tr.attrs for tr in tree.select("ol.queue li.queue-row")]
 
 
 def test_confirmed_experiences_wait_in_their_own_lane(app, db, client, clinic, mod_client):
@@ -47,7 +47,7 @@ def test_confirmed_experiences_wait_in_their_own_lane(app, db, client, clinic, m
     assert [(r["data-kind"], r["data-clinic-id"]) for r in rows] == [("experience", "c-1")]
     tree = parse_html(mod_client.get("/moderation/").data)
     assert text_of(tree.find("span", attrs={"data-count": "experience"})) == "1"
-    link = tree.select_one("tr[data-kind=experience] a")["href"]
+    link = tree.select_one("li[data-kind=experience] p.queue-what a")["href"]
     assert link == f"/moderation/experiences/open/experience-{experience_id}"
     response = mod_client.get(link)
     assert response.headers["Location"] == f"/moderation/experiences/{experience_id}"

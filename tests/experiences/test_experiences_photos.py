@@ -136,7 +136,7 @@ def test_a_pair_is_uploaded_approved_shown_and_served_clean(
         == 200
     )
     tree = parse_html(mod_client.get("/moderation/?kind=experience").data)
-    link = tree.select_one("tr[data-kind=experience] a")["href"]
+    link = tree.select_one("li[data-kind=experience] p.queue-what a")["href"]
     assert link == f"/moderation/experiences/open/photo-{photo['id']}"
     review = mod_client.get(f"/moderation/experiences/photos/{photo['id']}")
     assert "consent" in text_of(parse_html(review.data).find("main"))
@@ -209,8 +209,11 @@ def test_a_patient_reports_a_photo_into_the_report_flow(
     response = client.post(
         "/clinics/c-1/photos/1/report", data={"reason": "no-consent", "details": "It is me."}
     )
-    assert response.headers["Location"] == "/clinics/c-1#photos-heading"
+    # The patient lands on the report's private status page, with its reference.
+    assert response.headers["Location"].startswith("/reports/")
+    status = parse_html(client.get(response.headers["Location"]).data)
     (row,) = db.query("select * from reports")
+    assert row["reference"] in text_of(status.find("main"))
     assert (row["category"], row["clinic_id"]) == ("other", "c-1")
     assert "photos #1" in row["description"] and "It is me." in row["description"]
     # The honeypot keeps nothing.

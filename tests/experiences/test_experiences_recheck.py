@@ -60,7 +60,7 @@ def test_ten_contradicting_answers_flag_the_item_and_the_page_says_so(
     assert get_claim(db, "c-1", ITEM)["state"] == "verified"
     # The queue has the re-check, filed under the item.
     tree = parse_html(mod_client.get(f"/moderation/?item={ITEM}").data)
-    (row,) = tree.select("table.queue tbody tr")
+    (row,) = tree.select("ol.queue li.queue-row")
     assert (row["data-kind"], row["data-item"]) == ("experience", ITEM)
     assert "4 of 10 said yes" in text_of(row)
     # The clinic page says a re-check is under way, and shows the share.

@@ -13,6 +13,7 @@ from directory import create_app
 from directory.accounts.limits import limiter
 from directory.experiences import services
 from directory.mail import read_messages
+from tests import pdfs
 from tests.conftest import close_index, make_profile
 from tests.experiences.helpers import (
     confirmation_link,
@@ -21,7 +22,7 @@ from tests.experiences.helpers import (
     submission,
     submit,
 )
-from tests.moderation.helpers import PDF, PNG
+from tests.moderation.helpers import PNG
 from tests.soup import parse_html, text_of
 
 ARABIC = "الممرضة شرحت كل شيء"  # "the nurse explained everything"
@@ -241,7 +242,7 @@ def test_a_receipt_proves_a_visit_and_is_kept_privately_until_the_decision(app, 
         (PNG + b"\0" * (10 * 1024 * 1024), "receipt.png", "larger than 10 MB"),
         # A PDF that runs a script.
         (
-            PDF.replace(b"/Type /Catalog", b"/Type /Catalog /JS (app.alert(1))"),
+            pdfs.raw_pdf(b" /OpenAction << /S /JavaScript /JS (app.alert(1)) >>"),
             "r.pdf",
             "JavaScript",
         ),
