@@ -15,6 +15,7 @@ from directory.moderation import views as moderation_views
 from directory.notifications import extension as notifications
 from directory.patients import views as patients_views
 from directory.settings import read_settings, runtime_config
+from directory.urls import RowId
 from directory.vetting import views as vetting_views
 
 
@@ -36,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     settings = read_settings(os.environ, instance_path=app.instance_path)
     app.config.from_mapping(runtime_config({**settings, **(test_config or {})}))
+    # Before any route is added: every <int:...> in the app is a row id SQLite can hold.
+    app.url_map.converters["int"] = RowId
 
     db.init_app(app)
     extensions.init_app(app)

@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from werkzeug.routing import Map
+from werkzeug.routing import IntegerConverter, Map
 
 MAX_NEXT = 2000
+ROW_ID_MAX = 2**63 - 1  # SQLite's largest integer
+
+
+class RowId(IntegerConverter):
+    """`<int:...>` in every route: a number SQLite cannot hold is no row (404), not a 500."""
+
+    def __init__(self, map: Map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", ROW_ID_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def safe_next(target: str | None, default: str | None = None) -> str | None:

@@ -95,6 +95,17 @@ def _number(name: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
+class _RamStorage(RamStorage):
+    """An index in memory whose writers' scratch files stay in memory too.
+
+    Whoosh's RamStorage puts them in `<tmp>/MAIN.tmp`, one folder shared by every process on
+    the machine: two processes writing in-memory indexes at once delete each other's files.
+    """
+
+    def temp_storage(self, name=None):
+        return RamStorage()
+
+
 class Store:
     """The generations of one index (on disk, or in memory when path is None)."""
 
@@ -134,7 +145,7 @@ class Store:
 
     def _create(self, name: str):
         if self.path is None:
-            ix = RamStorage().create_index(self.schema)
+            ix = _RamStorage().create_index(self.schema)
         else:
             folder = self.path / name
             if folder.exists():

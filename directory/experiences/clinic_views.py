@@ -19,7 +19,7 @@ from directory.experiences.forms import (
     read_upload,
 )
 from directory.experiences.images import MAX_BYTES as PHOTO_BYTES
-from directory.experiences.responses import ID_MAX, photos_dir, send_photo
+from directory.experiences.responses import photos_dir, send_photo
 from directory.i18n.names import treatment_label
 
 bp = Blueprint("experiences_clinic", __name__, url_prefix="/manage/<clinic_id>/experiences")
@@ -93,7 +93,7 @@ def generate_codes(clinic_id: str):
     return _page(clinic_id, codes=form, status=400)
 
 
-@bp.post(f"/<int(max={ID_MAX}):experience_id>/reply")
+@bp.post("/<int:experience_id>/reply")
 @per_user("60 per hour")
 def reply(clinic_id: str, experience_id: int):
     clinic_access(clinic_id, "edit")
@@ -148,7 +148,7 @@ def upload_photos(clinic_id: str):
     return _page(clinic_id, photo=form, status=400)
 
 
-@bp.get(f"/photos/<int(max={ID_MAX}):photo_id>/<any(before, after):side>.jpg")
+@bp.get("/photos/<int:photo_id>/<any(before, after):side>.jpg")
 def photo(clinic_id: str, photo_id: int, side: str):
     clinic_access(clinic_id, "view")
     path = services.photo_file(get_db(), photos_dir(), clinic_id, photo_id, side, reader="clinic")

@@ -17,7 +17,7 @@ from directory.experiences.forms import (
     RefuseForm,
     choices,
 )
-from directory.experiences.responses import ID_MAX, photos_dir, receipts_dir, send_photo
+from directory.experiences.responses import photos_dir, receipts_dir, send_photo
 from directory.moderation.services import ModerationError
 from directory.moderation.views import workbench
 from directory.moderation.views.access import me, staff_required
@@ -62,7 +62,7 @@ def _review_page(entry_id: int, *, publish=None, refuse=None, status: int = 200)
     ), status
 
 
-@bp.get(f"/<int(max={ID_MAX}):entry_id>")
+@bp.get("/<int:entry_id>")
 @staff_required
 def review(entry_id: int):
     return _review_page(entry_id)
@@ -78,7 +78,7 @@ def _decided(decision: dict, done: str):
     return redirect(url_for("moderation.queue", kind="experience"))
 
 
-@bp.post(f"/<int(max={ID_MAX}):entry_id>/publish")
+@bp.post("/<int:entry_id>/publish")
 @staff_required
 def publish(entry_id: int):
     form = PublishForm()
@@ -98,7 +98,7 @@ def publish(entry_id: int):
     return refused or _decided(decision, "Published. The patient was told by e-mail.")
 
 
-@bp.post(f"/<int(max={ID_MAX}):entry_id>/refuse")
+@bp.post("/<int:entry_id>/refuse")
 @staff_required
 def refuse(entry_id: int):
     form = RefuseForm()
@@ -119,7 +119,7 @@ def refuse(entry_id: int):
     return refused or _decided(decision, "Refused. The patient was told why by e-mail.")
 
 
-@bp.get(f"/<int(max={ID_MAX}):entry_id>/receipt")
+@bp.get("/<int:entry_id>/receipt")
 @staff_required
 def receipt(entry_id: int):
     found = services.receipt_file(get_db(), receipts_dir(), entry_id)
@@ -151,13 +151,13 @@ def _photo_page(entry_id: int, form=None, status: int = 200):
     ), status
 
 
-@bp.get(f"/photos/<int(max={ID_MAX}):entry_id>")
+@bp.get("/photos/<int:entry_id>")
 @staff_required
 def photo_review(entry_id: int):
     return _photo_page(entry_id)
 
 
-@bp.post(f"/photos/<int(max={ID_MAX}):entry_id>/<any(approve, refuse):decision>")
+@bp.post("/photos/<int:entry_id>/<any(approve, refuse):decision>")
 @staff_required
 def decide_photo(entry_id: int, decision: str):
     form = PhotoDecisionForm()
@@ -176,7 +176,7 @@ def decide_photo(entry_id: int, decision: str):
     return redirect(url_for("moderation.queue", kind="experience"))
 
 
-@bp.get(f"/photos/<int(max={ID_MAX}):entry_id>/<any(before, after):side>.jpg")
+@bp.get("/photos/<int:entry_id>/<any(before, after):side>.jpg")
 @staff_required
 def photo(entry_id: int, side: str):
     db = get_db()
@@ -209,13 +209,13 @@ def _recheck_page(entry_id: int, form=None, status: int = 200):
     ), status
 
 
-@bp.get(f"/rechecks/<int(max={ID_MAX}):entry_id>")
+@bp.get("/rechecks/<int:entry_id>")
 @staff_required
 def recheck(entry_id: int):
     return _recheck_page(entry_id)
 
 
-@bp.post(f"/rechecks/<int(max={ID_MAX}):entry_id>")
+@bp.post("/rechecks/<int:entry_id>")
 @staff_required
 def resolve(entry_id: int):
     form = _recheck_form()

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from flask import current_app, send_file
 
-# SQLite's largest integer: a larger id in a path is no row (404), not an overflow (500).
-ID_MAX = 2**63 - 1
 # Photos are re-encoded JPEGs: never sniffed, never a page, only ever an image.
 PHOTO_HEADERS = {
     "X-Content-Type-Options": "nosniff",

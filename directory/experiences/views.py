@@ -24,7 +24,7 @@ from directory.accounts.tokens import read_token
 from directory.db import get_db
 from directory.experiences import clinic_views, messages, moderation_views, services
 from directory.experiences.forms import PhotoReportForm, choices, experience_form, read_upload
-from directory.experiences.responses import ID_MAX, photos_dir, receipts_dir, send_photo
+from directory.experiences.responses import photos_dir, receipts_dir, send_photo
 from directory.i18n import translate
 from directory.i18n.known import N_
 from directory.i18n.names import treatment_label
@@ -107,7 +107,7 @@ def confirm(token: str):
     return render_template("experiences/confirmed.html", result=result, clinic=clinic)
 
 
-@bp.get(f"/clinics/<clinic_id>/photos/<int(max={ID_MAX}):photo_id>/<any(before, after):side>.jpg")
+@bp.get("/clinics/<clinic_id>/photos/<int:photo_id>/<any(before, after):side>.jpg")
 def photo(clinic_id: str, photo_id: int, side: str):
     path = services.photo_file(get_db(), photos_dir(), clinic_id, photo_id, side, reader="public")
     if path is None:
@@ -115,9 +115,7 @@ def photo(clinic_id: str, photo_id: int, side: str):
     return send_photo(path, public=True)
 
 
-@bp.route(
-    f"/clinics/<clinic_id>/photos/<int(max={ID_MAX}):photo_id>/report", methods=["GET", "POST"]
-)
+@bp.route("/clinics/<clinic_id>/photos/<int:photo_id>/report", methods=["GET", "POST"])
 @per_ip("5 per hour;20 per day")
 def report_photo(clinic_id: str, photo_id: int):
     db = get_db()

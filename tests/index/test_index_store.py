@@ -2,6 +2,7 @@
 
 import json
 import multiprocessing
+import tempfile
 import threading
 import time
 
@@ -177,6 +178,18 @@ def test_ram_index_rebuild(vocabulary):
     ix.index_clinics(make_docs("a", 2))
     assert ix.rebuild(make_docs("b", 3)) == 3
     assert ix.doc_count() == 3 and ix.search(SearchRequest(q="b clinic")).total == 3
+    ix.close()
+
+
+def test_ram_index_writes_nothing_in_the_shared_temp_folder(vocabulary, tmp_path, monkeypatch):
+    # Whoosh's RAM storage kept writers' scratch files in <tmp>/MAIN.tmp, shared by every
+    # process on the machine: another process's folder there broke or emptied our writes.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (tmp_path / "MAIN.tmp").write_text("another process's scratch folder")
+    ix = open_index(None, vocabulary=vocabulary)
+    ix.index_clinics(make_docs("a", 3))
+    assert ix.search(SearchRequest(q="a clinic")).total == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["MAIN.tmp"]
     ix.close()
 
 
