@@ -39,7 +39,7 @@ def _target(row: dict) -> str:
     return f"{row['clinic_id']}:{row['id']}"
 
 
-def found(row: dict | None, key: int) -> dict:
+def existing(row: dict | None, key: int) -> dict:
     """Return row; LookupError(key) when there is none (the page is a 404)."""
     if row is None:
         raise LookupError(key)
@@ -57,7 +57,7 @@ def review_page(db: sqlite_utils.Database, moderator: Moderator, clinic_id: str,
 
 def review_context(db: sqlite_utils.Database, moderator: Moderator, experience_id: int) -> dict:
     """Return what the review page of an experience shows; LookupError when there is none."""
-    row = found(storage.get_experience(db, experience_id), experience_id)
+    row = existing(storage.get_experience(db, experience_id), experience_id)
     return review_page(
         db,
         moderator,
@@ -92,17 +92,19 @@ def _decide(
     note: str | None = None,
     today: date | None = None,
 ) -> dict:
-    row = found(storage.get_experience(db, experience_id), experience_id)
+    row = existing(storage.get_experience(db, experience_id), experience_id)
     ensure_may_decide(db, moderator, row["clinic_id"])
+    at = _now()
     with db.atomic():
         if not storage.decide_experience(
             db,
             experience_id,
             state=state,
-            at=_now(),
-            user_id=moderator.id,
+            decided_at=at,
+            decided_by=moderator.id,
             refusal=refusal,
             refusal_note=note,
+            published_at=at if state == "published" else None,
         ):
             raise ExperienceError("Another moderator decided on this experience already.")
         after: dict = {"state": state}
@@ -199,7 +201,12 @@ def evaluate_flags(db: sqlite_utils.Database, clinic_id: str, today: date) -> li
                 open_items.add(flag["item_key"])
                 continue
             storage.resolve_flag(
-                db, flag["id"], outcome="no-longer-verified", at=_now(), user_id=None, note=None
+                db,
+                flag["id"],
+                outcome="no-longer-verified",
+                resolved_at=_now(),
+                resolved_by=None,
+                note=None,
             )
         found = rules.contradictions(
             tallies,
@@ -233,7 +240,7 @@ def evaluate_flags(db: sqlite_utils.Database, clinic_id: str, today: date) -> li
 
 def flag_context(db: sqlite_utils.Database, moderator: Moderator, flag_id: int) -> dict:
     """Return what a re-check page shows; LookupError when there is no such flag."""
-    flag = found(storage.get_flag(db, flag_id), flag_id)
+    flag = existing(storage.get_flag(db, flag_id), flag_id)
     questions = load_questions()
     tallies = rules.tally(
         (r["answers"] for r in storage.published_answers(db, flag["clinic_id"])), questions
@@ -252,7 +259,7 @@ def resolve_flag(
     db: sqlite_utils.Database, moderator: Moderator, flag_id: int, *, outcome: str, note: str
 ) -> None:
     """End a re-check: the evidence holds, or ask a second moderator to reverse it."""
-    flag = found(storage.get_flag(db, flag_id), flag_id)
+    flag = existing(storage.get_flag(db, flag_id), flag_id)
     if outcome not in FLAG_OUTCOMES:
         raise ExperienceError("Choose what the re-check found.")
     note = clean_text(note)[:MAX_NOTE]
@@ -273,8 +280,8 @@ def resolve_flag(
             db,
             flag_id,
             outcome="holds" if outcome == "holds" else "reversal-requested",
-            at=_now(),
-            user_id=moderator.id,
+            resolved_at=_now(),
+            resolved_by=moderator.id,
             note=note,
         ):
             raise ExperienceError("Another moderator finished this re-check already.")
