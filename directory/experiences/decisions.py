@@ -39,20 +39,35 @@ def _target(row: dict) -> str:
     return f"{row['clinic_id']}:{row['id']}"
 
 
+def existing(row: dict | None, key: int) -> dict:
+    """Return row; LookupError(key) when there is none (the page is a 404)."""
+    if row is None:
+        raise LookupError(key)
+    return row
+
+
+def review_page(db: sqlite_utils.Database, moderator: Moderator, clinic_id: str, **shown) -> dict:
+    """Return what a review page shows: shown, the clinic, and why this moderator may not decide."""
+    return {
+        **shown,
+        "clinic": get_clinic(db, clinic_id),
+        "conflict": conflict_reason(db, moderator, clinic_id),
+    }
+
+
 def review_context(db: sqlite_utils.Database, moderator: Moderator, experience_id: int) -> dict:
     """Return what the review page of an experience shows; LookupError when there is none."""
-    row = storage.get_experience(db, experience_id)
-    if row is None:
-        raise LookupError(experience_id)
-    return {
-        "experience": row,
-        "clinic": get_clinic(db, row["clinic_id"]),
-        "questions": load_questions(),
-        "conflict": conflict_reason(db, moderator, row["clinic_id"]),
-        "serious_words": rules.serious_words_in(
+    row = existing(storage.get_experience(db, experience_id), experience_id)
+    return review_page(
+        db,
+        moderator,
+        row["clinic_id"],
+        experience=row,
+        questions=load_questions(),
+        serious_words=rules.serious_words_in(
             (row["side_effects_text"], row["body"]), load_questions().side_effects
         ),
-    }
+    )
 
 
 def receipt_file(
@@ -77,19 +92,19 @@ def _decide(
     note: str | None = None,
     today: date | None = None,
 ) -> dict:
-    row = storage.get_experience(db, experience_id)
-    if row is None:
-        raise LookupError(experience_id)
+    row = existing(storage.get_experience(db, experience_id), experience_id)
     ensure_may_decide(db, moderator, row["clinic_id"])
+    at = _now()
     with db.atomic():
         if not storage.decide_experience(
             db,
             experience_id,
             state=state,
-            at=_now(),
-            user_id=moderator.id,
+            decided_at=at,
+            decided_by=moderator.id,
             refusal=refusal,
             refusal_note=note,
+            published_at=at if state == "published" else None,
         ):
             raise ExperienceError("Another moderator decided on this experience already.")
         after: dict = {"state": state}
@@ -186,7 +201,12 @@ def evaluate_flags(db: sqlite_utils.Database, clinic_id: str, today: date) -> li
                 open_items.add(flag["item_key"])
                 continue
             storage.resolve_flag(
-                db, flag["id"], outcome="no-longer-verified", at=_now(), user_id=None, note=None
+                db,
+                flag["id"],
+                outcome="no-longer-verified",
+                resolved_at=_now(),
+                resolved_by=None,
+                note=None,
             )
         found = rules.contradictions(
             tallies,
@@ -220,31 +240,26 @@ def evaluate_flags(db: sqlite_utils.Database, clinic_id: str, today: date) -> li
 
 def flag_context(db: sqlite_utils.Database, moderator: Moderator, flag_id: int) -> dict:
     """Return what a re-check page shows; LookupError when there is no such flag."""
-    flag = storage.get_flag(db, flag_id)
-    if flag is None:
-        raise LookupError(flag_id)
+    flag = existing(storage.get_flag(db, flag_id), flag_id)
     questions = load_questions()
     tallies = rules.tally(
         (r["answers"] for r in storage.published_answers(db, flag["clinic_id"])), questions
     )
-    return {
-        "flag": flag,
-        "clinic": get_clinic(db, flag["clinic_id"]),
-        "questions": [
-            (q, tallies[q.key]) for q in questions.questions if q.item == flag["item_key"]
-        ],
-        "thresholds": questions.thresholds,
-        "conflict": conflict_reason(db, moderator, flag["clinic_id"]),
-    }
+    return review_page(
+        db,
+        moderator,
+        flag["clinic_id"],
+        flag=flag,
+        questions=[(q, tallies[q.key]) for q in questions.questions if q.item == flag["item_key"]],
+        thresholds=questions.thresholds,
+    )
 
 
 def resolve_flag(
     db: sqlite_utils.Database, moderator: Moderator, flag_id: int, *, outcome: str, note: str
 ) -> None:
     """End a re-check: the evidence holds, or ask a second moderator to reverse it."""
-    flag = storage.get_flag(db, flag_id)
-    if flag is None:
-        raise LookupError(flag_id)
+    flag = existing(storage.get_flag(db, flag_id), flag_id)
     if outcome not in FLAG_OUTCOMES:
         raise ExperienceError("Choose what the re-check found.")
     note = clean_text(note)[:MAX_NOTE]
@@ -265,8 +280,8 @@ def resolve_flag(
             db,
             flag_id,
             outcome="holds" if outcome == "holds" else "reversal-requested",
-            at=_now(),
-            user_id=moderator.id,
+            resolved_at=_now(),
+            resolved_by=moderator.id,
             note=note,
         ):
             raise ExperienceError("Another moderator finished this re-check already.")

@@ -16,7 +16,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -31,7 +30,7 @@ from directory.experiences import rules
 from directory.experiences.questions import Questions
 from directory.experiences.replies import MAX_REPLY
 from directory.experiences.submissions import MAX_TEXT
-from directory.moderation.text import clean_text
+from directory.moderation.forms import choices, clean_filter, strip_filter
 
 MONTH = r"^[0-9]{4}-[0-9]{2}$"
 ANSWER_LABELS = {
@@ -39,20 +38,6 @@ ANSWER_LABELS = {
     "no": lazy_gettext("No"),
     "unsure": lazy_gettext("Not sure, or does not apply"),
 }
-
-
-def choices(pairs, *, blank=None) -> list[SelectChoice]:
-    """Return (value, label) pairs as WTForms choices, after a blank one if given."""
-    out = [SelectChoice("", blank)] if blank is not None else []
-    return out + [SelectChoice(value, label) for value, label in pairs]
-
-
-def _clean(value):
-    return clean_text(value) if isinstance(value, str) else value
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def question_field(name: str) -> str:
@@ -77,7 +62,7 @@ class ExperienceForm(FlaskForm):
     code = StringField(
         lazy_gettext("Visit code from the clinic"),
         validators=[Optional(), Length(max=40, message=lazy_gettext("That is too long."))],
-        filters=[_strip],
+        filters=[strip_filter],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
     receipt = FileField(
@@ -91,7 +76,7 @@ class ExperienceForm(FlaskForm):
             Length(max=254, message=lazy_gettext("That is too long.")),
             Email(lazy_gettext("That is not an e-mail address."), check_deliverability=False),
         ],
-        filters=[_strip],
+        filters=[strip_filter],
         render_kw={"autocomplete": "email"},
     )
     treatment = SelectField(
@@ -104,7 +89,7 @@ class ExperienceForm(FlaskForm):
             DataRequired(lazy_gettext("Give the month of your visit, such as 2026-03.")),
             Regexp(MONTH, message=lazy_gettext("Give the month of your visit, such as 2026-03.")),
         ],
-        filters=[_strip],
+        filters=[strip_filter],
         render_kw={"type": "month", "placeholder": "2026-03", "inputmode": "numeric"},
     )
     side_effects = RadioField(
@@ -114,14 +99,14 @@ class ExperienceForm(FlaskForm):
         validators=[
             Length(max=MAX_TEXT, message=lazy_gettext("Keep it to 1000 characters or fewer."))
         ],
-        filters=[_clean],
+        filters=[clean_filter],
     )
     body = TextAreaField(
         lazy_gettext("In your own words (optional)"),
         validators=[
             Length(max=MAX_TEXT, message=lazy_gettext("Keep it to 1000 characters or fewer."))
         ],
-        filters=[_clean],
+        filters=[clean_filter],
     )
     rating = RadioField(
         lazy_gettext("Overall, how was your experience? (1 poor, 5 excellent)"),
@@ -173,7 +158,7 @@ class PhotoReportForm(FlaskForm):
     details = TextAreaField(
         lazy_gettext("Anything else we should know? (optional)"),
         validators=[Length(max=2000, message=lazy_gettext("At most %(max)d characters."))],
-        filters=[_clean],
+        filters=[clean_filter],
     )
     website = StringField("Leave this empty", validators=[Optional()])
 
@@ -234,7 +219,7 @@ class RefuseForm(FlaskForm):
     note = TextAreaField(
         "Note for the patient (optional)",
         validators=[Length(max=1000, message="At most 1000 characters.")],
-        filters=[_clean],
+        filters=[clean_filter],
     )
 
 
@@ -242,7 +227,7 @@ class PhotoDecisionForm(FlaskForm):
     note = TextAreaField(
         "Note for the clinic (required to refuse)",
         validators=[Length(max=1000, message="At most 1000 characters.")],
-        filters=[_clean],
+        filters=[clean_filter],
     )
 
 
@@ -254,5 +239,5 @@ class RecheckForm(FlaskForm):
             DataRequired("Say what you checked."),
             Length(max=1000, message="At most 1000 characters."),
         ],
-        filters=[_clean],
+        filters=[clean_filter],
     )

@@ -4,6 +4,8 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("vetted.experiences")
+# Who decided and when, on each thing a moderator publishes or refuses (the user's id).
+DECIDED = {"decided_at": str, "decided_by": int}
 
 
 @migrations()
@@ -61,8 +63,7 @@ def m001_experiences(db: sqlite_utils.Database) -> None:
             "refusal_note": str,
             "created_at": str,
             "confirmed_at": str,
-            "decided_at": str,
-            "decided_by": int,
+            **DECIDED,
             "published_at": str,
         },
         pk="id",
@@ -101,8 +102,7 @@ def m001_experiences(db: sqlite_utils.Database) -> None:
             "state": str,  # pending | approved | refused
             "refusal_note": str,
             "created_at": str,
-            "decided_at": str,
-            "decided_by": int,
+            **DECIDED,
         },
         pk="id",
         not_null={"clinic_id", "treatment", "before_name", "after_name", "consent_by", "state"},

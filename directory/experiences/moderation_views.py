@@ -3,6 +3,7 @@ review an experience (and its receipt), approve photos, re-check a contradicted 
 
 from __future__ import annotations
 
+import functools
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
@@ -38,6 +39,30 @@ def attempt(act, page, errors: list):
     return workbench.attempt(act_as_moderation, page, errors)
 
 
+def _context(fetch, entry_id: int) -> dict:
+    """Return what fetch gives a page about entry_id; 404 when there is no such entry."""
+    try:
+        return fetch(get_db(), me(), entry_id)
+    except LookupError:
+        abort(404)
+
+
+def _page(template: str, fetch, entry_id: int, status: int, **forms):
+    """Render the page of an entry (what fetch gives, and forms) with status; 404 if none."""
+    return render_template(template, **_context(fetch, entry_id), **forms), status
+
+
+def _submit(form, page, act, field):
+    """Validate form, then act; return (result, None) or (None, the page with the refusal).
+
+    page(form, status) re-shows the form: 400 when it did not validate, else the refusal's
+    status with its message beside field.
+    """
+    if not form.validate_on_submit():
+        return None, page(form, 400)
+    return attempt(act, lambda status: page(form, status), field.errors)
+
+
 @bp.get("/open/<ref>")
 @staff_required
 def open_entry(ref: str):
@@ -48,24 +73,19 @@ def open_entry(ref: str):
     return redirect(url_for(PAGES[kind], entry_id=int(number)))
 
 
-def _review_page(entry_id: int, *, publish=None, refuse=None, status: int = 200):
-    try:
-        context = services.review_context(get_db(), me(), entry_id)
-    except LookupError:
-        abort(404)
-    return render_template(
+@bp.get("/<int:entry_id>")
+@staff_required
+def review(entry_id: int, *, publish=None, refuse=None, status: int = 200):
+    """The review page of an experience; decide() re-shows it with the form it refused."""
+    return _page(
         "experiences/review.html",
-        **context,
+        services.review_context,
+        entry_id,
+        status,
         refusals=services.REFUSALS,
         publish_form=publish or PublishForm(formdata=None),
         refuse_form=refuse or RefuseForm(formdata=None),
-    ), status
-
-
-@bp.get("/<int:entry_id>")
-@staff_required
-def review(entry_id: int):
-    return _review_page(entry_id)
+    )
 
 
 def _decided(decision: dict, done: str):
@@ -78,45 +98,29 @@ def _decided(decision: dict, done: str):
     return redirect(url_for("moderation.queue", kind="experience"))
 
 
-@bp.post("/<int:entry_id>/publish")
+@bp.post("/<int:entry_id>/<any(publish, refuse):decision>")
 @staff_required
-def publish(entry_id: int):
-    form = PublishForm()
-    if not form.validate_on_submit():
-        return _review_page(entry_id, publish=form, status=400)
-    decision, refused = attempt(
-        lambda: services.publish_experience(
-            get_db(),
-            me(),
-            entry_id,
-            receipts_dir=receipts_dir(),
-            receipt_checked=form.receipt_checked.data,
-        ),
-        lambda status: _review_page(entry_id, publish=form, status=status),
-        form.receipt_checked.errors,
+def decide(entry_id: int, decision: str):
+    """Publish or refuse an experience; the patient is told by e-mail."""
+    if decision == "publish":
+        form = PublishForm()
+        field, done = form.receipt_checked, "Published. The patient was told by e-mail."
+        act = functools.partial(
+            services.publish_experience, receipt_checked=form.receipt_checked.data
+        )
+    else:
+        form = RefuseForm()
+        field, done = form.reason, "Refused. The patient was told why by e-mail."
+        act = functools.partial(
+            services.refuse_experience, reason=form.reason.data, note=form.note.data or ""
+        )
+    result, refused = _submit(
+        form,
+        lambda form, status: review(entry_id, status=status, **{decision: form}),
+        lambda: act(get_db(), me(), entry_id, receipts_dir=receipts_dir()),
+        field,
     )
-    return refused or _decided(decision, "Published. The patient was told by e-mail.")
-
-
-@bp.post("/<int:entry_id>/refuse")
-@staff_required
-def refuse(entry_id: int):
-    form = RefuseForm()
-    if not form.validate_on_submit():
-        return _review_page(entry_id, refuse=form, status=400)
-    decision, refused = attempt(
-        lambda: services.refuse_experience(
-            get_db(),
-            me(),
-            entry_id,
-            reason=form.reason.data,
-            note=form.note.data or "",
-            receipts_dir=receipts_dir(),
-        ),
-        lambda status: _review_page(entry_id, refuse=form, status=status),
-        form.reason.errors,
-    )
-    return refused or _decided(decision, "Refused. The patient was told why by e-mail.")
+    return refused or _decided(result, done)
 
 
 @bp.get("/<int:entry_id>/receipt")
@@ -141,34 +145,27 @@ def receipt(entry_id: int):
 # Photos --------------------------------------------------------------------------------------
 
 
-def _photo_page(entry_id: int, form=None, status: int = 200):
-    try:
-        context = services.photo_context(get_db(), me(), entry_id)
-    except LookupError:
-        abort(404)
-    return render_template(
-        "experiences/photo_review.html", **context, form=form or PhotoDecisionForm(formdata=None)
-    ), status
-
-
 @bp.get("/photos/<int:entry_id>")
 @staff_required
-def photo_review(entry_id: int):
-    return _photo_page(entry_id)
+def photo_review(entry_id: int, form=None, status: int = 200):
+    """The review page of a photo pair; decide_photo() re-shows it with the form it refused."""
+    form = form or PhotoDecisionForm(formdata=None)
+    return _page(
+        "experiences/photo_review.html", services.photo_context, entry_id, status, form=form
+    )
 
 
 @bp.post("/photos/<int:entry_id>/<any(approve, refuse):decision>")
 @staff_required
 def decide_photo(entry_id: int, decision: str):
     form = PhotoDecisionForm()
-    if not form.validate_on_submit():
-        return _photo_page(entry_id, form, 400)
-    _, refused = attempt(
+    _, refused = _submit(
+        form,
+        lambda form, status: photo_review(entry_id, form, status),
         lambda: services.decide_photo(
             get_db(), me(), entry_id, approve=decision == "approve", note=form.note.data or ""
         ),
-        lambda status: _photo_page(entry_id, form, status),
-        form.note.errors,
+        form.note,
     )
     if refused:
         return refused
@@ -179,12 +176,8 @@ def decide_photo(entry_id: int, decision: str):
 @bp.get("/photos/<int:entry_id>/<any(before, after):side>.jpg")
 @staff_required
 def photo(entry_id: int, side: str):
-    db = get_db()
-    try:
-        clinic_id = services.photo_context(db, me(), entry_id)["photo"]["clinic_id"]
-    except LookupError:
-        abort(404)
-    path = services.photo_file(db, photos_dir(), clinic_id, entry_id, side, reader="staff")
+    clinic_id = _context(services.photo_context, entry_id)["photo"]["clinic_id"]
+    path = services.photo_file(get_db(), photos_dir(), clinic_id, entry_id, side, reader="staff")
     if path is None:
         abort(404)
     return send_photo(path, public=False)
@@ -199,34 +192,25 @@ def _recheck_form(**kwargs) -> RecheckForm:
     return form
 
 
-def _recheck_page(entry_id: int, form=None, status: int = 200):
-    try:
-        context = services.flag_context(get_db(), me(), entry_id)
-    except LookupError:
-        abort(404)
-    return render_template(
-        "experiences/recheck.html", **context, form=form or _recheck_form(formdata=None)
-    ), status
-
-
 @bp.get("/rechecks/<int:entry_id>")
 @staff_required
-def recheck(entry_id: int):
-    return _recheck_page(entry_id)
+def recheck(entry_id: int, form=None, status: int = 200):
+    """The re-check page of a flag; resolve() re-shows it with the form it refused."""
+    form = form or _recheck_form(formdata=None)
+    return _page("experiences/recheck.html", services.flag_context, entry_id, status, form=form)
 
 
 @bp.post("/rechecks/<int:entry_id>")
 @staff_required
 def resolve(entry_id: int):
     form = _recheck_form()
-    if not form.validate_on_submit():
-        return _recheck_page(entry_id, form, 400)
-    _, refused = attempt(
+    _, refused = _submit(
+        form,
+        lambda form, status: recheck(entry_id, form, status),
         lambda: services.resolve_flag(
             get_db(), me(), entry_id, outcome=form.outcome.data, note=form.note.data
         ),
-        lambda status: _recheck_page(entry_id, form, status),
-        form.note.errors,
+        form.note,
     )
     if refused:
         return refused

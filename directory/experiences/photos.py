@@ -13,11 +13,12 @@ from directory.clinics.services import get_clinic
 from directory.events import record_event
 from directory.evidence import storage as files
 from directory.experiences import images, storage
+from directory.experiences.decisions import existing, review_page
 from directory.experiences.errors import ExperienceError
 from directory.experiences.submissions import treatment_choices
 from directory.i18n.known import N_
 from directory.moderation import reports
-from directory.moderation.services import Moderator, conflict_reason, ensure_may_decide
+from directory.moderation.services import Moderator, ensure_may_decide
 from directory.moderation.text import clean_text
 
 MAX_CAPTION = 200
@@ -117,23 +118,15 @@ def approved_photos(db: sqlite_utils.Database, clinic_id: str) -> list[dict]:
 
 def photo_context(db: sqlite_utils.Database, moderator: Moderator, photo_id: int) -> dict:
     """Return what the photo review page shows; LookupError when there is no such pair."""
-    photo = storage.get_photo(db, photo_id)
-    if photo is None:
-        raise LookupError(photo_id)
-    return {
-        "photo": photo,
-        "clinic": get_clinic(db, photo["clinic_id"]),
-        "conflict": conflict_reason(db, moderator, photo["clinic_id"]),
-    }
+    photo = existing(storage.get_photo(db, photo_id), photo_id)
+    return review_page(db, moderator, photo["clinic_id"], photo=photo)
 
 
 def decide_photo(
     db: sqlite_utils.Database, moderator: Moderator, photo_id: int, *, approve: bool, note: str
 ) -> dict:
     """Approve or refuse a pending pair; return the pair."""
-    photo = storage.get_photo(db, photo_id)
-    if photo is None:
-        raise LookupError(photo_id)
+    photo = existing(storage.get_photo(db, photo_id), photo_id)
     note = clean_text(note)[:1000]
     if not approve and not note:
         raise ExperienceError("Say why, for the clinic.", "note")
@@ -141,7 +134,12 @@ def decide_photo(
     state = "approved" if approve else "refused"
     with db.atomic():
         if not storage.decide_photo(
-            db, photo_id, state=state, at=_now(), user_id=moderator.id, note=note or None
+            db,
+            photo_id,
+            state=state,
+            decided_at=_now(),
+            decided_by=moderator.id,
+            refusal_note=note or None,
         ):
             raise ExperienceError("Another moderator decided on these photos already.")
         record_event(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
 
-from directory.vetting.checklist import KEY_RE, load_checklist
+from directory.vetting.checklist import KEY_RE, load_checklist, parse_versioned
 
 QUESTIONS_FILE = "questions-v1.toml"
 LANGUAGES = ("en", "ar", "fr")
@@ -149,21 +148,10 @@ def _side_effects(raw: dict) -> SideEffects:
 
 def parse_questions(text: str, checklist_keys: Collection[str]) -> Questions:
     """Parse the questions TOML, checking each question names an item of the checklist."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestionsError(f"not valid TOML: {exc}") from exc
-    version = raw.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise QuestionsError("version must be a whole number")
-    entries = raw.get("questions")
-    if not isinstance(entries, list) or not entries:
-        raise QuestionsError("there are no [[questions]]")
-    questions = tuple(_question(entry, checklist_keys) for entry in entries)
-    keys = [q.key for q in questions]
-    duplicates = sorted({k for k in keys if keys.count(k) > 1})
-    if duplicates:
-        raise QuestionsError(f"duplicate question keys {duplicates}")
+    parse_question = functools.partial(_question, checklist_keys=checklist_keys)
+    raw, version, questions = parse_versioned(
+        text, "questions", parse_question, QuestionsError, "there are no [[questions]]"
+    )
     return Questions(
         version=version,
         questions=questions,

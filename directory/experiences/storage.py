@@ -18,6 +18,21 @@ def _marks(values: list) -> str:
     return ", ".join("?" * len(values))
 
 
+def _move(
+    db: sqlite_utils.Database, table: str, row_id: int, from_state: str, **columns: Any
+) -> bool:
+    """Set columns of a row still in from_state; False when it was not (one statement: no race).
+
+    table and the column names come from this module's callers, never from input.
+    """
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    cursor = db.execute(
+        f"update {table} set {assignments} where id = ? and state = ?",
+        [*columns.values(), row_id, from_state],
+    )
+    return cursor.rowcount == 1
+
+
 # Visit codes -------------------------------------------------------------------------------------
 
 
@@ -121,35 +136,18 @@ def receipt_known(db: sqlite_utils.Database, sha256: str) -> bool:
 
 def confirm_experience(db: sqlite_utils.Database, experience_id: int, at: str) -> bool:
     """Move an unconfirmed experience to the moderators; False when it was not unconfirmed."""
-    cursor = db.execute(
-        "update experiences set state = 'pending', confirmed_at = ? "
-        "where id = ? and state = 'unconfirmed'",
-        [at, experience_id],
-    )
-    return cursor.rowcount == 1
+    return _move(db, "experiences", experience_id, "unconfirmed", state="pending", confirmed_at=at)
 
 
-def decide_experience(
-    db: sqlite_utils.Database,
-    experience_id: int,
-    *,
-    state: str,
-    at: str,
-    user_id: int,
-    refusal: str | None = None,
-    refusal_note: str | None = None,
-) -> bool:
+def decide_experience(db: sqlite_utils.Database, experience_id: int, **columns: Any) -> bool:
     """Publish or refuse a pending experience and erase its address and receipt name.
 
-    False when it was not pending (another moderator decided first).
+    columns: state, decided_at, decided_by, refusal, refusal_note, published_at. False when it
+    was not pending (another moderator decided first).
     """
-    cursor = db.execute(
-        "update experiences set state = ?, decided_at = ?, decided_by = ?, refusal = ?, "
-        "refusal_note = ?, published_at = case when ? = 'published' then ? end, "
-        "email = null, receipt_name = null where id = ? and state = 'pending'",
-        [state, at, user_id, refusal, refusal_note, state, at, experience_id],
+    return _move(
+        db, "experiences", experience_id, "pending", **columns, email=None, receipt_name=None
     )
-    return cursor.rowcount == 1
 
 
 def pending_experiences(db: sqlite_utils.Database) -> list[dict]:
@@ -266,22 +264,9 @@ def pending_photos(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query("select * from experience_photos where state = 'pending' order by id"))
 
 
-def decide_photo(
-    db: sqlite_utils.Database,
-    photo_id: int,
-    *,
-    state: str,
-    at: str,
-    user_id: int,
-    note: str | None,
-) -> bool:
-    """Approve or refuse a pending pair; False when it was not pending."""
-    cursor = db.execute(
-        "update experience_photos set state = ?, decided_at = ?, decided_by = ?, "
-        "refusal_note = ? where id = ? and state = 'pending'",
-        [state, at, user_id, note, photo_id],
-    )
-    return cursor.rowcount == 1
+def decide_photo(db: sqlite_utils.Database, photo_id: int, **columns: Any) -> bool:
+    """Approve or refuse a pending pair (state, decided_*, refusal_note); False if not pending."""
+    return _move(db, "experience_photos", photo_id, "pending", **columns)
 
 
 # Re-check flags ----------------------------------------------------------------------------------
@@ -315,19 +300,6 @@ def answered_at_last_check(db: sqlite_utils.Database, clinic_id: str) -> dict[st
     }
 
 
-def resolve_flag(
-    db: sqlite_utils.Database,
-    flag_id: int,
-    *,
-    outcome: str,
-    at: str,
-    user_id: int | None,
-    note: str | None,
-) -> bool:
-    """Close an open flag; False when it was not open."""
-    cursor = db.execute(
-        "update experience_flags set state = 'resolved', outcome = ?, resolved_at = ?, "
-        "resolved_by = ?, note = ? where id = ? and state = 'open'",
-        [outcome, at, user_id, note, flag_id],
-    )
-    return cursor.rowcount == 1
+def resolve_flag(db: sqlite_utils.Database, flag_id: int, **columns: Any) -> bool:
+    """Close an open flag (outcome, resolved_at, resolved_by, note); False if it was not open."""
+    return _move(db, "experience_flags", flag_id, "open", state="resolved", **columns)

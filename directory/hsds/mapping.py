@@ -70,33 +70,36 @@ TAXONOMIES = {
         ),
     )
 }
-STATE_TERMS = {
-    "verified": ("Verified", "A moderator checked the evidence; the verification is current."),
-    "fading": ("Verified, due for re-check", "Checked, but past its re-check date."),
-    "expired": ("Verification expired", "The verification is too old to count."),
-    "score": ("Vetting score", "The clinic's vetting score, 0 to 100, rounded down."),
-    "core-verified": ("Core verified", "Whether every applicable core item is verified."),
-}
-PRACTITIONER_TERMS = {
-    "practitioner": ("Practitioner", "This contact treats patients; the value is their role."),
-    "licence-number": ("Licence number", "The practitioner's licence or registration number."),
-    "licence-authority": ("Licensing authority", "The authority that issued the licence."),
-    "licence-expiry": ("Licence expiry", "The date the licence expires (YYYY-MM-DD)."),
-    "prescriber": ("Prescriber", "The practitioner may prescribe medicines."),
-}
-EXPERIENCE_TERMS = {
-    "count": ("Verified patient experiences", "How many experiences were published."),
-    "rating": ("Mean overall rating", "The mean of the patients' ratings, 1 to 5."),
-    "share-yes": (
-        "Share who said yes",
-        "Of the patients who answered the question, the share "
-        "who said yes (percent, and how many answered).",
-    ),
-    "recheck": (
-        "Re-check under way",
-        "Patients' answers contradict this verified item (the "
-        "link_type); a moderator is re-checking its evidence.",
-    ),
+# Our own terms by taxonomy: code -> (name, description).
+TERMS = {
+    "vetted-vetting": {
+        "verified": ("Verified", "A moderator checked the evidence; the verification is current."),
+        "fading": ("Verified, due for re-check", "Checked, but past its re-check date."),
+        "expired": ("Verification expired", "The verification is too old to count."),
+        "score": ("Vetting score", "The clinic's vetting score, 0 to 100, rounded down."),
+        "core-verified": ("Core verified", "Whether every applicable core item is verified."),
+    },
+    "vetted-practitioner": {
+        "practitioner": ("Practitioner", "This contact treats patients; the value is their role."),
+        "licence-number": ("Licence number", "The practitioner's licence or registration number."),
+        "licence-authority": ("Licensing authority", "The authority that issued the licence."),
+        "licence-expiry": ("Licence expiry", "The date the licence expires (YYYY-MM-DD)."),
+        "prescriber": ("Prescriber", "The practitioner may prescribe medicines."),
+    },
+    "vetted-experiences": {
+        "count": ("Verified patient experiences", "How many experiences were published."),
+        "rating": ("Mean overall rating", "The mean of the patients' ratings, 1 to 5."),
+        "share-yes": (
+            "Share who said yes",
+            "Of the patients who answered the question, the share "
+            "who said yes (percent, and how many answered).",
+        ),
+        "recheck": (
+            "Re-check under way",
+            "Patients' answers contradict this verified item (the "
+            "link_type); a moderator is re-checking its evidence.",
+        ),
+    },
 }
 LICENCE_FIELDS = {
     "licence-number": "licence_number",
@@ -140,12 +143,8 @@ def term_row(taxonomy: str, code: str, vocabulary: Vocabulary) -> dict:
     if taxonomy == "vetted-treatments":
         term = vocabulary.treatments[code]
         name, description = term.label, term.description or term.label
-    elif taxonomy == "vetted-vetting":
-        name, description = STATE_TERMS[code]
-    elif taxonomy == "vetted-practitioner":
-        name, description = PRACTITIONER_TERMS[code]
-    elif taxonomy == "vetted-experiences":
-        name, description = EXPERIENCE_TERMS[code]
+    elif taxonomy in TERMS:
+        name, description = TERMS[taxonomy][code]
     else:
         name = country_name(code)
         description = f"The country {name} ({code})."

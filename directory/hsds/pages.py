@@ -3,6 +3,7 @@ and single documents, for published clinics only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -134,10 +135,8 @@ def service_document(
 ) -> dict | None:
     """Return the full document of one published service, or None."""
     found = _find_treatment(db, service)
-    if found is None:
-        return None
-    index = _index(db, [found["clinic_id"]], vocabulary)
-    return documents.service_full(index, index.by_id["service"][service])
+    clinic_id = found["clinic_id"] if found else None
+    return _full_document(db, clinic_id, vocabulary, documents.service_full, "service", service)
 
 
 def organization_document(
@@ -145,7 +144,21 @@ def organization_document(
 ) -> dict | None:
     """Return the full document of one published organization, or None."""
     clinic_id = find_clinic(db, org_id)
+    return _full_document(
+        db, clinic_id, vocabulary, documents.organization_full, "organization", org_id
+    )
+
+
+def _full_document(
+    db: sqlite_utils.Database,
+    clinic_id: str | None,
+    vocabulary: Vocabulary,
+    shape: Callable[[Index, dict], dict],
+    table: str,
+    hsds_id: str,
+) -> dict | None:
+    """Return shape's document of the row hsds_id of table, built from its clinic; None if none."""
     if clinic_id is None:
         return None
     index = _index(db, [clinic_id], vocabulary)
-    return documents.organization_full(index, index.by_id["organization"][org_id])
+    return shape(index, index.by_id[table][hsds_id])

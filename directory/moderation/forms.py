@@ -35,16 +35,19 @@ from directory.moderation.invites import INVITE_ROLES
 from directory.moderation.text import clean_text
 
 
-def _choices(pairs, *, blank: str | None = None) -> list[SelectChoice]:
+def choices(pairs, *, blank: str | None = None) -> list[SelectChoice]:
+    """Return (value, label) pairs as WTForms choices, after a blank one if given."""
     out = [SelectChoice("", blank)] if blank is not None else []
     return out + [SelectChoice(value, label) for value, label in pairs]
 
 
-def _clean(value):
+def clean_filter(value):
+    """Clean typed text (see clean_text); leave anything else as it came."""
     return clean_text(value) if isinstance(value, str) else value
 
 
-def _strip(value):
+def strip_filter(value):
+    """Trim the ends of typed text; leave anything else as it came."""
     return value.strip() if isinstance(value, str) else value
 
 
@@ -52,14 +55,14 @@ def _note(label: str, *, max_length: int, required: str | None = None, field=Tex
     """A cleaned free-text field of at most max_length characters; required says what to ask."""
     validators = [DataRequired(required)] if required else []
     validators.append(Length(max=max_length, message=f"At most {max_length} characters."))
-    return field(label, validators=validators, filters=[_clean])
+    return field(label, validators=validators, filters=[clean_filter])
 
 
 class CodeForm(FlaskForm):
     code = StringField(
         "Code",
         validators=[DataRequired("Enter the code."), Length(max=40, message="That is too long.")],
-        filters=[_strip],
+        filters=[strip_filter],
         render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
     )
 
@@ -75,7 +78,7 @@ class ReauthForm(FlaskForm):
     code = StringField(
         "A code from your current app, or a recovery code",
         validators=[DataRequired("Enter the code."), Length(max=40, message="That is too long.")],
-        filters=[_strip],
+        filters=[strip_filter],
         render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
     )
 
@@ -84,7 +87,7 @@ class ReportForm(FlaskForm):
     category = RadioField(
         lazy_gettext("What is the concern about?"),
         # The category names are marked for the catalogs in directory/i18n/known.py.
-        choices=_choices((key, lazy_gettext(label)) for key, label in reports.CATEGORIES.items()),
+        choices=choices((key, lazy_gettext(label)) for key, label in reports.CATEGORIES.items()),
         validators=[InputRequired(lazy_gettext("Choose what the concern is about."))],
     )
     description = TextAreaField(
@@ -98,7 +101,7 @@ class ReportForm(FlaskForm):
                 message=lazy_gettext("Write between %(min)d and %(max)d characters."),
             ),
         ],
-        filters=[_clean],
+        filters=[clean_filter],
     )
     contact = StringField(
         lazy_gettext("How can we reach you? (optional)"),
@@ -106,7 +109,7 @@ class ReportForm(FlaskForm):
             Optional(),
             Length(max=reports.MAX_CONTACT, message=lazy_gettext("At most %(max)d characters.")),
         ],
-        filters=[_clean],
+        filters=[clean_filter],
     )
     # The honeypot: hidden from people, filled in by simple bots.
     website = StringField("Leave this empty", validators=[Optional()])
@@ -126,7 +129,7 @@ class RejectForm(FlaskForm):
     expected_state = HiddenField()
     reason_code = SelectField(
         "Reason",
-        choices=_choices(REJECT_REASONS.items(), blank="Choose a reason"),
+        choices=choices(REJECT_REASONS.items(), blank="Choose a reason"),
         validators=[DataRequired("Choose a reason.")],
     )
     note = _note("Note for the clinic", max_length=2000)
@@ -158,12 +161,12 @@ class EmptyForm(FlaskForm):
 class TriageForm(FlaskForm):
     risk = RadioField(
         "Risk",
-        choices=_choices(reports.RISKS.items()),
+        choices=choices(reports.RISKS.items()),
         validators=[InputRequired("Choose the risk.")],
     )
     outcome = SelectField(
         "What happens next",
-        choices=_choices(reports.TRIAGE_OUTCOMES.items(), blank="Choose"),
+        choices=choices(reports.TRIAGE_OUTCOMES.items(), blank="Choose"),
         validators=[DataRequired("Choose what happens next.")],
     )
     note = _note("Note (moderators only)", max_length=2000)
@@ -177,7 +180,7 @@ class ConflictForm(FlaskForm):
     clinic_id = StringField(
         "Clinic id",
         validators=[DataRequired("Give the clinic's id."), Length(max=100)],
-        filters=[_strip],
+        filters=[strip_filter],
     )
     reason = _note("Why (optional)", max_length=500, field=StringField)
 
@@ -190,16 +193,16 @@ class InviteForm(FlaskForm):
             Length(max=254),
             Email("That is not an e-mail address.", check_deliverability=False),
         ],
-        filters=[_strip],
+        filters=[strip_filter],
     )
-    role = SelectField("Role", choices=_choices((r, r.capitalize()) for r in INVITE_ROLES))
+    role = SelectField("Role", choices=choices((r, r.capitalize()) for r in INVITE_ROLES))
 
 
 class AcceptInviteForm(FlaskForm):
     display_name = StringField(
         "Your name (shown to patients next to your decisions)",
         validators=[DataRequired("Give your name."), Length(max=100)],
-        filters=[_clean],
+        filters=[clean_filter],
     )
     password = PasswordField(
         "Password (12 characters or more)",

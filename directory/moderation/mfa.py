@@ -179,6 +179,18 @@ def locked_until(factor: dict, now: float) -> datetime | None:
     return until if until.timestamp() > now else None
 
 
+def _usable_factor(
+    db: sqlite_utils.Database, user_id: int, now: float
+) -> tuple[dict | None, str | None]:
+    """Return the user's factor, or why it cannot be used at now (NOT_ENROLLED or LOCKED)."""
+    factor = storage.get_factor(db, user_id)
+    if factor is None:
+        return None, NOT_ENROLLED
+    if locked_until(factor, now) is not None:
+        return None, LOCKED
+    return factor, None
+
+
 def check(db: sqlite_utils.Database, user_id: int, code: str, *, now: float | None = None) -> str:
     """Check a TOTP or recovery code; return OK, RECOVERY_OK, WRONG, REUSED, LOCKED, NOT_ENROLLED.
 
@@ -186,11 +198,9 @@ def check(db: sqlite_utils.Database, user_id: int, code: str, *, now: float | No
     or late, and never twice; a recovery code works once.
     """
     now = time.time() if now is None else now
-    factor = storage.get_factor(db, user_id)
-    if factor is None:
-        return NOT_ENROLLED
-    if locked_until(factor, now) is not None:
-        return LOCKED
+    factor, refusal = _usable_factor(db, user_id, now)
+    if refusal:
+        return refusal
     step = matching_step(factor["secret"], code, now)
     if step is not None and storage.record_factor_success(db, user_id, step):
         return OK
@@ -228,11 +238,9 @@ def prove_identity(
     code is neither spent nor judged for someone who does not know the password.
     """
     now = time.time() if now is None else now
-    factor = storage.get_factor(db, user_id)
-    if factor is None:
-        return NOT_ENROLLED
-    if locked_until(factor, now) is not None:
-        return LOCKED
+    _, refusal = _usable_factor(db, user_id, now)
+    if refusal:
+        return refusal
     user = get_user(db, user_id)
     password = password or ""
     if (

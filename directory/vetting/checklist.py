@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any, TypeVar
 
 from directory.vocabulary import load_vocabulary
 
@@ -17,6 +18,7 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9-]{1,49}$")
 REQUIRED_TEXT = ("title", "explanation", "why", "evidence")
 # Whose licences a practitioner-based item covers: every practitioner's, or the prescribers'.
 LICENCE_HOLDERS = ("all", "prescribers")
+K = TypeVar("K")  # an entry of a versioned data file: anything with a .key
 
 
 class ChecklistError(ValueError):
@@ -117,12 +119,38 @@ def _item(raw: dict, narrower: Mapping[str, set[str]] | None) -> Item:
     )
 
 
-def parse_checklist(text: str, treatments: Mapping[str, str | None] | None = None) -> Checklist:
-    """Parse checklist TOML; with treatments ({key: broader key}) check and widen applies_to."""
+def parse_versioned(
+    text: str,
+    table: str,
+    parse: Callable[[Any], K],
+    error: type[ValueError],
+    missing: str,
+) -> tuple[dict, int, tuple[K, ...]]:
+    """Parse a versioned TOML file into (raw, version, entries of [[table]] with unique keys).
+
+    missing is the refusal when there are no entries; a duplicate key is named by the table's
+    singular ("duplicate item keys ...").
+    """
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ChecklistError(f"not valid TOML: {exc}") from exc
+        raise error(f"not valid TOML: {exc}") from exc
+    version = raw.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise error("version must be a whole number")
+    entries = raw.get(table)
+    if not isinstance(entries, list) or not entries:
+        raise error(missing)
+    parsed = tuple(parse(entry) for entry in entries)
+    keys = [entry.key for entry in parsed]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise error(f"duplicate {table.removesuffix('s')} keys {duplicates}")
+    return raw, version, parsed
+
+
+def parse_checklist(text: str, treatments: Mapping[str, str | None] | None = None) -> Checklist:
+    """Parse checklist TOML; with treatments ({key: broader key}) check and widen applies_to."""
     narrower = None
     if treatments is not None:
         narrower = {key: set() for key in treatments}
@@ -133,17 +161,10 @@ def parse_checklist(text: str, treatments: Mapping[str, str | None] | None = Non
                 narrower[parent].add(key)
                 seen.add(parent)
                 parent = treatments[parent]
-    version = raw.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ChecklistError("version must be a whole number")
-    raw_items = raw.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        raise ChecklistError("the checklist has no [[items]]")
-    items = tuple(_item(entry, narrower) for entry in raw_items)
-    keys = [item.key for item in items]
-    duplicates = sorted({k for k in keys if keys.count(k) > 1})
-    if duplicates:
-        raise ChecklistError(f"duplicate item keys {duplicates}")
+    parse_item = functools.partial(_item, narrower=narrower)
+    _, version, items = parse_versioned(
+        text, "items", parse_item, ChecklistError, "the checklist has no [[items]]"
+    )
     if not any(item.core for item in items):
         raise ChecklistError("at least one item must be core")
     return Checklist(version=version, items=items)

@@ -41,6 +41,12 @@ def open_flags(db) -> list[dict]:
     return list(db.query("select * from experience_flags where state = 'open'"))
 
 
+def recheck(db, mod_client, **data):
+    """Post the re-check form of the one open flag; return the response."""
+    (flag,) = open_flags(db)
+    return mod_client.post(f"/moderation/experiences/rechecks/{flag['id']}", data=data)
+
+
 def test_ten_contradicting_answers_flag_the_item_and_the_page_says_so(
     app, db, client, verified, mod_client
 ):
@@ -89,10 +95,8 @@ def test_the_evidence_holds_and_the_item_is_flagged_again_only_after_as_many_ans
     app, db, client, verified, mod_client
 ):
     patients(app, db, yes=2, no=8)
-    (flag,) = open_flags(db)
-    response = mod_client.post(
-        f"/moderation/experiences/rechecks/{flag['id']}",
-        data={"outcome": "holds", "note": "The consultation form includes an allergy test."},
+    response = recheck(
+        db, mod_client, outcome="holds", note="The consultation form includes an allergy test."
     )
     assert response.headers["Location"] == "/moderation/?kind=experience"
     assert open_flags(db) == []
@@ -107,11 +111,7 @@ def test_a_recheck_can_ask_a_second_moderator_to_reverse_the_verification(
     app, db, verified, mod_client
 ):
     patients(app, db, yes=1, no=9)
-    (flag,) = open_flags(db)
-    response = mod_client.post(
-        f"/moderation/experiences/rechecks/{flag['id']}",
-        data={"outcome": "reverse", "note": "The form has no allergy question."},
-    )
+    response = recheck(db, mod_client, outcome="reverse", note="The form has no allergy question.")
     assert response.headers["Location"] == "/moderation/actions"
     (action,) = db.query("select * from pending_actions")
     assert (action["kind"], action["item_key"], action["state"]) == (
@@ -127,8 +127,7 @@ def test_a_recheck_can_ask_a_second_moderator_to_reverse_the_verification(
 
 def test_a_recheck_needs_an_outcome_and_a_note(app, db, verified, mod_client):
     patients(app, db, yes=0, no=10)
-    (flag,) = open_flags(db)
-    response = mod_client.post(f"/moderation/experiences/rechecks/{flag['id']}", data={})
+    response = recheck(db, mod_client)
     assert response.status_code == 400
     text = text_of(parse_html(response.data).find("form", class_="recheck-form"))
     assert "Choose one." in text and "Say what you checked." in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import UTC
 
@@ -46,6 +47,27 @@ def _next() -> str:
     return safe_next(request.values.get("next"), url_for("moderation.queue"))
 
 
+def _enrolled_only(view):
+    """Send a moderator without an authenticator to set one up first."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not mfa.is_enrolled(get_db(), current_user.id):
+            return redirect(url_for("mfa.enrol", next=request.values.get("next")))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _code_page(template: str, form, status: int, **context):
+    """Render a page asking for a code; a refused form without a status of its own is a 400."""
+    if form.errors and status == 200:
+        status = 400
+    return render_template(
+        template, form=form, next=request.values.get("next", ""), **context
+    ), status
+
+
 @bp.route("/enrol", methods=["GET", "POST"])
 @staff_only
 def enrol():
@@ -75,16 +97,10 @@ def enrol():
         form.code.errors.append(
             "That code does not match. Check that your phone's clock is right and try again."
         )
-    if form.errors:
-        status = 400
     uri = mfa.provisioning_uri(secret, current_user.email)
-    return render_template(
-        "moderation/mfa_enrol.html",
-        form=form,
-        secret=secret,
-        qr_svg=mfa.qr_svg(uri),
-        next=request.values.get("next", ""),
-    ), status
+    return _code_page(
+        "moderation/mfa_enrol.html", form, status, secret=secret, qr_svg=mfa.qr_svg(uri)
+    )
 
 
 def _may_replace() -> bool:
@@ -98,11 +114,10 @@ def _may_replace() -> bool:
 
 @bp.route("/replace", methods=["GET", "POST"])
 @staff_only
+@_enrolled_only
 def replace():
     """Ask for the password and a current code before a new authenticator can be set up."""
     db = get_db()
-    if not mfa.is_enrolled(db, current_user.id):
-        return redirect(url_for("mfa.enrol", next=request.values.get("next")))
     if not mfa_done():
         return second_factor_redirect()
     form = ReauthForm()
@@ -117,11 +132,7 @@ def replace():
             form.password.errors.append("That is not your password.")
         else:
             status = _refuse_code(form, outcome, "Too many wrong attempts.")
-    if form.errors and status == 200:
-        status = 400
-    return render_template(
-        "moderation/mfa_replace.html", form=form, next=request.values.get("next", "")
-    ), status
+    return _code_page("moderation/mfa_replace.html", form, status)
 
 
 def _refuse_code(form, outcome: str, locked: str) -> int:
@@ -141,12 +152,11 @@ def _refuse_code(form, outcome: str, locked: str) -> int:
 
 @bp.route("/verify", methods=["GET", "POST"])
 @staff_only
+@_enrolled_only
 def verify():
-    db = get_db()
-    if not mfa.is_enrolled(db, current_user.id):
-        return redirect(url_for("mfa.enrol", next=request.values.get("next")))
     if mfa_done():
         return redirect(_next())
+    db = get_db()
     form = CodeForm()
     status = 200
     if form.validate_on_submit():
@@ -162,11 +172,7 @@ def verify():
                 )
             return redirect(_next())
         status = _refuse_code(form, outcome, "Too many wrong codes.")
-    if form.errors and status == 200:
-        status = 400
-    return render_template(
-        "moderation/mfa_verify.html", form=form, next=request.values.get("next", "")
-    ), status
+    return _code_page("moderation/mfa_verify.html", form, status)
 
 
 @bp.post("/recovery-codes")
