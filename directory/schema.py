@@ -12,7 +12,10 @@ Step = Callable[[sqlite_utils.Database], None]
 
 
 def migration_set(domain: str, *steps: Step) -> Migrations:
-    """Return a domain's migrations: each step under its function's name, in the order given."""
+    """Return a domain's migrations: each step under its function's name, in the order given.
+
+    Deployed stores record each applied step by that name, so a step is never renamed.
+    """
     migrations = Migrations(f"vetted.{domain}")
     for step in steps:
         migrations()(step)
@@ -31,9 +34,10 @@ def create_table(
     unique: Iterable[tuple[str, ...]] = (),
     **options: Any,
 ) -> None:
-    """Create a table, then its indexes (plain ones first); the default key "id" numbers rows.
+    """Create a table, then its indexes (plain ones first).
 
-    references maps a column to the table whose id it holds; foreign_keys are any others.
+    With the default pk "id", an integer id column comes first. references maps a column to
+    the table whose id it holds; foreign_keys lists any other (compound) keys.
     """
     if pk == "id":
         columns = {"id": int, **columns}

@@ -1,4 +1,4 @@
-"""Query helpers every domain's storage module shares: one row, all rows, a new row's id."""
+"""Query helpers every storage module shares: the first row of a query, or all of its rows."""
 
 from __future__ import annotations
 
