@@ -7,16 +7,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("vetted.events")
+from directory.schema import create_table, migration_set
 
 
-@migrations()
 def m001_events(db: sqlite_utils.Database) -> None:
-    db["events"].create(
+    create_table(
+        db,
+        "events",
         {
-            "id": int,
             "at": str,
             "actor": str,
             "action": str,
@@ -26,10 +25,8 @@ def m001_events(db: sqlite_utils.Database) -> None:
             "after": str,
             "reason": str,
         },
-        pk="id",
+        indexes=[("target_type", "target_id"), ("action",)],
     )
-    db["events"].create_index(["target_type", "target_id"])
-    db["events"].create_index(["action"])
     # The ledger is append-only at the database level, not just in the application.
     db.execute(
         """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
@@ -41,11 +38,13 @@ def m001_events(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations()
 def m002_events_no_overwrite(db: sqlite_utils.Database) -> None:
     # REPLACE and INSERT OR REPLACE delete the old row without firing the delete trigger
     # (unless recursive_triggers is on), so an insert over an existing id must be refused too.
     refuse_rewrites(db, "events", message="the events ledger is append-only", triggers=("insert",))
+
+
+migrations = migration_set("events", m001_events, m002_events_no_overwrite)
 
 
 def refuse_rewrites(

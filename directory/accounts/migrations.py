@@ -1,18 +1,16 @@
 """Schema of the accounts domain: users and their link to clinics."""
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from directory.events import refuse_rewrites
+from directory.schema import create_table, migration_set
 
-migrations = Migrations("vetted.accounts")
 
-
-@migrations()
 def m001_users(db: sqlite_utils.Database) -> None:
-    db["users"].create(
+    create_table(
+        db,
+        "users",
         {
-            "id": int,
             "email": str,
             "password_hash": str,
             "role": str,  # clinic | moderator | admin
@@ -21,23 +19,25 @@ def m001_users(db: sqlite_utils.Database) -> None:
             "created_at": str,
             "disabled": int,
         },
-        pk="id",
         not_null={"email", "role"},
         defaults={"disabled": 0},
+        unique=[("email",)],
     )
-    db["users"].create_index(["email"], unique=True)
-    db["clinic_users"].create(
+    create_table(
+        db,
+        "clinic_users",
         {"clinic_id": str, "user_id": int, "role": str, "created_at": str},  # owner | editor
         pk=("clinic_id", "user_id"),
-        foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
+        references={"clinic_id": "clinics", "user_id": "users"},
     )
 
 
 def _request_table(db: sqlite_utils.Database, name: str, **details: type) -> None:
     """Create a table of requests a moderator decides, with the details this kind carries."""
-    db[name].create(
+    create_table(
+        db,
+        name,
         {
-            "id": int,
             "clinic_id": str,
             "user_id": int,
             "state": str,  # pending | approved | rejected
@@ -47,14 +47,12 @@ def _request_table(db: sqlite_utils.Database, name: str, **details: type) -> Non
             "decided_by": str,
             "reason": str,
         },
-        pk="id",
         not_null={"clinic_id", "user_id", "state"},
-        foreign_keys=[("clinic_id", "clinics", "id"), ("user_id", "users", "id")],
+        references={"clinic_id": "clinics", "user_id": "users"},
+        indexes=[("state",)],
     )
-    db[name].create_index(["state"])
 
 
-@migrations()
 def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
     # A new listing waits here, unpublished, until a moderator approves it.
     _request_table(db, "listing_requests")
@@ -66,9 +64,10 @@ def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
         note=str,  # what the claimant told us about their link to the clinic
     )
     db["ownership_requests"].create_index(["clinic_id", "user_id"])
-    db["invites"].create(
+    create_table(
+        db,
+        "invites",
         {
-            "id": int,
             "clinic_id": str,
             "email": str,
             "role": str,  # editor
@@ -78,19 +77,22 @@ def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
             "decided_at": str,
             "accepted_by": int,
         },
-        pk="id",
         not_null={"clinic_id", "email", "role", "state"},
-        foreign_keys=[("clinic_id", "clinics", "id"), ("invited_by", "users", "id")],
+        references={"clinic_id": "clinics", "invited_by": "users"},
+        indexes=[("clinic_id", "state")],
     )
-    db["invites"].create_index(["clinic_id", "state"])
     # Form data rescued when a session or CSRF token expired mid-edit; one per user and clinic.
-    db["profile_drafts"].create(
+    create_table(
+        db,
+        "profile_drafts",
         {"user_id": int, "clinic_id": str, "data": str, "created_at": str},
         pk=("user_id", "clinic_id"),
-        foreign_keys=[("user_id", "users", "id")],
+        references={"user_id": "users"},
     )
     # Uploaded evidence documents: the file lives in EVIDENCE_DIR under stored_name.
-    db["evidence_files"].create(
+    create_table(
+        db,
+        "evidence_files",
         {
             "stored_name": str,
             "clinic_id": str,
@@ -104,12 +106,11 @@ def m002_listings_invites_drafts_evidence(db: sqlite_utils.Database) -> None:
         },
         pk="stored_name",
         not_null={"clinic_id", "sha256", "mime", "size"},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("clinic_id",)],
     )
-    db["evidence_files"].create_index(["clinic_id"])
 
 
-@migrations()
 def m003_decisions_and_files_append_only(db: sqlite_utils.Database) -> None:
     # An uploaded file's record and a moderator's decision on a request stay as written
     # (docs/ledger.md): a request is decided once, then never changes or disappears.
@@ -124,7 +125,6 @@ def m003_decisions_and_files_append_only(db: sqlite_utils.Database) -> None:
         )
 
 
-@migrations()
 def m004_session_nonce(db: sqlite_utils.Database) -> None:
     # Every session names its account's nonce; a new nonce ends them all, on the server
     # (logout, password change, role change, second-factor reset).
@@ -132,32 +132,45 @@ def m004_session_nonce(db: sqlite_utils.Database) -> None:
     db.execute("update users set session_nonce = lower(hex(randomblob(16)))")
 
 
-@migrations()
 def m005_login_throttle(db: sqlite_utils.Database) -> None:
     # Failed logins per address typed (whether or not it has an account, so the delay says
     # nothing about who has one): each failure beyond a few makes the next attempt wait longer.
-    db["login_throttle"].create(
+    create_table(
+        db,
+        "login_throttle",
         {"email": str, "failures": int, "blocked_until": str, "last_attempt_at": str},
         pk="email",
         not_null={"failures", "last_attempt_at"},
         defaults={"failures": 0},
+        indexes=[("last_attempt_at",)],
     )
-    db["login_throttle"].create_index(["last_attempt_at"])
 
 
-@migrations()
 def m006_login_links(db: sqlite_utils.Database) -> None:
     # One-time login links sent by e-mail: the way in that no attacker's failures can close.
-    db["login_links"].create(
+    create_table(
+        db,
+        "login_links",
         {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str, "used_at": str},
         pk="token_hash",
         not_null={"user_id", "created_at", "expires_at"},
-        foreign_keys=[("user_id", "users", "id")],
+        references={"user_id": "users"},
+        indexes=[("user_id", "created_at")],
     )
-    db["login_links"].create_index(["user_id", "created_at"])
 
 
-@migrations()
 def m007_user_language(db: sqlite_utils.Database) -> None:
     # The language the account's e-mails are written in (en | ar | fr); null reads as English.
     db["users"].add_column("language", str)
+
+
+migrations = migration_set(
+    "accounts",
+    m001_users,
+    m002_listings_invites_drafts_evidence,
+    m003_decisions_and_files_append_only,
+    m004_session_nonce,
+    m005_login_throttle,
+    m006_login_links,
+    m007_user_language,
+)

@@ -7,6 +7,7 @@ import secrets
 import sqlite_utils
 
 from directory.events import utcnow
+from directory.storage import all_rows, first_row
 
 
 def new_session_nonce() -> str:
@@ -15,13 +16,11 @@ def new_session_nonce() -> str:
 
 
 def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
-    rows = list(db.query("select * from users where id = ?", [user_id]))
-    return rows[0] if rows else None
+    return first_row(db, "select * from users where id = ?", [user_id])
 
 
 def get_user_by_email(db: sqlite_utils.Database, email: str) -> dict | None:
-    rows = list(db.query("select * from users where email = ? collate nocase", [email.strip()]))
-    return rows[0] if rows else None
+    return first_row(db, "select * from users where email = ? collate nocase", [email.strip()])
 
 
 def insert_user(
@@ -130,13 +129,11 @@ def count_login_links(db: sqlite_utils.Database, user_id: int, since: str) -> in
 
 def find_login_link(db: sqlite_utils.Database, token_hash: str, now: str) -> dict | None:
     """Return the unused, unexpired link with this hash, or None."""
-    rows = list(
-        db.query(
-            "select * from login_links where token_hash = ? and used_at is null and expires_at > ?",
-            [token_hash, now],
-        )
+    return first_row(
+        db,
+        "select * from login_links where token_hash = ? and used_at is null and expires_at > ?",
+        [token_hash, now],
     )
-    return rows[0] if rows else None
 
 
 def spend_login_link(db: sqlite_utils.Database, token_hash: str, now: str) -> bool:
@@ -157,12 +154,11 @@ def link_clinic(db: sqlite_utils.Database, clinic_id: str, user_id: int, role: s
 
 
 def clinics_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
-    return list(
-        db.query(
-            "select c.id, c.name, c.city, c.country, c.status, cu.role from clinic_users cu "
-            "join clinics c on c.id = cu.clinic_id where cu.user_id = ? order by c.name",
-            [user_id],
-        )
+    return all_rows(
+        db,
+        "select c.id, c.name, c.city, c.country, c.status, cu.role from clinic_users cu "
+        "join clinics c on c.id = cu.clinic_id where cu.user_id = ? order by c.name",
+        [user_id],
     )
 
 
@@ -188,13 +184,12 @@ def member_role(db: sqlite_utils.Database, clinic_id: str, user_id: int) -> str 
 
 def clinic_members(db: sqlite_utils.Database, clinic_id: str) -> list[dict]:
     """Return the clinic's users, owners first."""
-    return list(
-        db.query(
-            "select u.id as user_id, u.email, u.display_name, cu.role, cu.created_at "
-            "from clinic_users cu join users u on u.id = cu.user_id where cu.clinic_id = ? "
-            "order by cu.role = 'editor', u.email",
-            [clinic_id],
-        )
+    return all_rows(
+        db,
+        "select u.id as user_id, u.email, u.display_name, cu.role, cu.created_at "
+        "from clinic_users cu join users u on u.id = cu.user_id where cu.clinic_id = ? "
+        "order by cu.role = 'editor', u.email",
+        [clinic_id],
     )
 
 
@@ -211,14 +206,13 @@ def count_owners(db: sqlite_utils.Database, clinic_id: str) -> int:
 def find_claimable_clinics(db: sqlite_utils.Database, text: str, *, limit: int = 20) -> list[dict]:
     """Return published clinics whose name, postcode or city contains text, by name."""
     like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return list(
-        db.query(
-            "select id, name, city, postcode, country, website from clinics "
-            "where status = 'published' and (name like :q escape '\\' "
-            "or postcode like :q escape '\\' or city like :q escape '\\' or id = :exact) "
-            "order by name collate nocase, id limit :limit",
-            {"q": like, "exact": text, "limit": limit},
-        )
+    return all_rows(
+        db,
+        "select id, name, city, postcode, country, website from clinics "
+        "where status = 'published' and (name like :q escape '\\' "
+        "or postcode like :q escape '\\' or city like :q escape '\\' or id = :exact) "
+        "order by name collate nocase, id limit :limit",
+        {"q": like, "exact": text, "limit": limit},
     )
 
 
@@ -271,8 +265,7 @@ def _request_table(table: str) -> str:
 def get_request(db: sqlite_utils.Database, table: str, request_id: int) -> dict | None:
     """Return one listing or ownership request (as list_requests rows are), or None."""
     sql = _REQUEST_JOIN.format(table=_request_table(table)) + "where r.id = ?"
-    rows = list(db.query(sql, [request_id]))
-    return rows[0] if rows else None
+    return first_row(db, sql, [request_id])
 
 
 def list_requests(
@@ -292,7 +285,7 @@ def list_requests(
     sql = _REQUEST_JOIN.format(table=_request_table(table))
     if where:
         sql += "where " + " and ".join(where) + " "
-    return list(db.query(sql + "order by r.id", args))
+    return all_rows(db, sql + "order by r.id", args)
 
 
 # By name, for the callers outside accounts.
@@ -354,14 +347,12 @@ def insert_invite(
 
 
 def get_invite(db: sqlite_utils.Database, invite_id: int) -> dict | None:
-    rows = list(
-        db.query(
-            "select i.*, c.name as clinic_name from invites i join clinics c on c.id = i.clinic_id "
-            "where i.id = ?",
-            [invite_id],
-        )
+    return first_row(
+        db,
+        "select i.*, c.name as clinic_name from invites i join clinics c on c.id = i.clinic_id "
+        "where i.id = ?",
+        [invite_id],
     )
-    return rows[0] if rows else None
 
 
 def list_invites(
@@ -371,7 +362,7 @@ def list_invites(
     if state is not None:
         sql += " and state = ?"
         args.append(state)
-    return list(db.query(sql + " order by id", args))
+    return all_rows(db, sql + " order by id", args)
 
 
 def set_invite_state(
@@ -394,12 +385,9 @@ def save_draft(db: sqlite_utils.Database, user_id: int, clinic_id: str, data: st
 
 
 def get_draft(db: sqlite_utils.Database, user_id: int, clinic_id: str) -> dict | None:
-    rows = list(
-        db.query(
-            "select * from profile_drafts where user_id = ? and clinic_id = ?", [user_id, clinic_id]
-        )
+    return first_row(
+        db, "select * from profile_drafts where user_id = ? and clinic_id = ?", [user_id, clinic_id]
     )
-    return rows[0] if rows else None
 
 
 def delete_draft(db: sqlite_utils.Database, user_id: int, clinic_id: str) -> None:

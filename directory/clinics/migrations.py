@@ -1,14 +1,14 @@
 """Schema of the clinics domain: clinics, their treatments, languages and practitioners."""
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("vetted.clinics")
+from directory.schema import create_table, migration_set
 
 
-@migrations()
 def m001_clinics(db: sqlite_utils.Database) -> None:
-    db["clinics"].create(
+    create_table(
+        db,
+        "clinics",
         {
             "id": str,
             "name": str,
@@ -33,13 +33,13 @@ def m001_clinics(db: sqlite_utils.Database) -> None:
             "created_at": str,
             "updated_at": str,
         },
-        pk="id",
         not_null={"name", "country", "status", "version"},
         defaults={"status": "published", "version": 1, "core_verified": 0},
+        indexes=[("status",), ("country", "city")],
     )
-    db["clinics"].create_index(["status"])
-    db["clinics"].create_index(["country", "city"])
-    db["clinic_treatments"].create(
+    create_table(
+        db,
+        "clinic_treatments",
         {
             "clinic_id": str,
             "treatment": str,
@@ -48,17 +48,20 @@ def m001_clinics(db: sqlite_utils.Database) -> None:
             "currency": str,
         },
         pk=("clinic_id", "treatment"),
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("treatment",)],
     )
-    db["clinic_treatments"].create_index(["treatment"])
-    db["clinic_languages"].create(
+    create_table(
+        db,
+        "clinic_languages",
         {"clinic_id": str, "language": str},
         pk=("clinic_id", "language"),
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
     )
-    db["practitioners"].create(
+    create_table(
+        db,
+        "practitioners",
         {
-            "id": int,
             "clinic_id": str,
             "position": int,
             "name": str,
@@ -68,16 +71,14 @@ def m001_clinics(db: sqlite_utils.Database) -> None:
             "licence_expiry": str,
             "prescriber": int,
         },
-        pk="id",
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("clinic_id",)],
     )
-    db["practitioners"].create_index(["clinic_id"])
     # Changes waiting to reach the search index; written in the same transaction as the
     # change itself, drained after commit, so a crash in between loses nothing.
-    db["outbox"].create({"id": int, "clinic_id": str, "created_at": str}, pk="id")
+    create_table(db, "outbox", {"clinic_id": str, "created_at": str})
 
 
-@migrations()
 def m002_outbox_ids_never_reused(db: sqlite_utils.Database) -> None:
     # A request drains only the entries above the highest id it saw when it opened the store,
     # so ids must never be handed out again after a drain empties the table (AUTOINCREMENT).
@@ -92,3 +93,6 @@ def m002_outbox_ids_never_reused(db: sqlite_utils.Database) -> None:
     )
     db.execute("drop table outbox")
     db.execute("alter table outbox_new rename to outbox")
+
+
+migrations = migration_set("clinics", m001_clinics, m002_outbox_ids_never_reused)

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from directory.clinics.profile import PRACTITIONER_KEYS
 from directory.events import utcnow
+from directory.storage import all_rows
 
 # The practitioner columns besides prescriber, which is stored as 0 or 1.
 PRACTITIONER_TEXT = tuple(key for key in PRACTITIONER_KEYS if key != "prescriber")
@@ -206,11 +207,10 @@ def count_clinics(
 
 
 def count_by_country(db: sqlite_utils.Database) -> list[dict]:
-    return list(
-        db.query(
-            "select country, count(*) as n from clinics where status = 'published' "
-            "group by country order by n desc, country"
-        )
+    return all_rows(
+        db,
+        "select country, count(*) as n from clinics where status = 'published' "
+        "group by country order by n desc, country",
     )
 
 
@@ -229,11 +229,10 @@ def enqueue_index(
 
 def peek_outbox(db: sqlite_utils.Database, limit: int = 1000, *, after: int = 0) -> list[dict]:
     """Return the oldest pending changes with an id above `after`."""
-    return list(
-        db.query(
-            "select id, clinic_id, actor from outbox where id > ? order by id limit ?",
-            [after, limit],
-        )
+    return all_rows(
+        db,
+        "select id, clinic_id, actor from outbox where id > ? order by id limit ?",
+        [after, limit],
     )
 
 

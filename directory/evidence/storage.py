@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from directory.events import utcnow
+from directory.storage import first_row
 
 STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
 
@@ -69,10 +70,8 @@ def insert_file_row(
 
 def get_file_row(db: sqlite_utils.Database, clinic_id: str, stored_name: str) -> dict | None:
     """Return the row of a file of this clinic, or None (also when it is another clinic's)."""
-    rows = list(
-        db.query(
-            "select * from evidence_files where stored_name = ? and clinic_id = ?",
-            [stored_name, clinic_id],
-        )
+    return first_row(
+        db,
+        "select * from evidence_files where stored_name = ? and clinic_id = ?",
+        [stored_name, clinic_id],
     )
-    return rows[0] if rows else None

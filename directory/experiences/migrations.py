@@ -1,45 +1,45 @@
 """Schema of the experiences domain: visit codes, experiences, replies, photos, re-check flags."""
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("vetted.experiences")
+from directory.schema import create_table, migration_set
+
 # Who decided and when, on each thing a moderator publishes or refuses (the user's id).
 DECIDED = {"decided_at": str, "decided_by": int}
 
 
-@migrations()
 def m001_experiences(db: sqlite_utils.Database) -> None:
-    db["visit_code_batches"].create(
+    create_table(
+        db,
+        "visit_code_batches",
         {
-            "id": int,
             "clinic_id": str,
             "size": int,
             "created_by": int,  # the clinic account that generated it
             "created_at": str,
             "expires_at": str,  # UTC timestamp; its codes work until then
         },
-        pk="id",
         not_null={"clinic_id", "size", "expires_at"},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("clinic_id",)],
     )
-    db["visit_code_batches"].create_index(["clinic_id"])
-    db["visit_codes"].create(
+    create_table(
+        db,
+        "visit_codes",
         {
-            "id": int,
             "batch_id": int,
             "clinic_id": str,
             "code_hash": str,  # sha256 of the normalised code; the code itself is never kept
             "used_at": str,
         },
-        pk="id",
         not_null={"batch_id", "clinic_id", "code_hash"},
-        foreign_keys=[("batch_id", "visit_code_batches", "id"), ("clinic_id", "clinics", "id")],
+        references={"batch_id": "visit_code_batches", "clinic_id": "clinics"},
+        unique=[("code_hash",)],
     )
-    db["visit_codes"].create_index(["code_hash"], unique=True)
-    db["experiences"].create(
+    create_table(
+        db,
+        "experiences",
         {
-            "id": int,
             "clinic_id": str,
             "proof": str,  # code | receipt
             "code_id": int,
@@ -66,18 +66,18 @@ def m001_experiences(db: sqlite_utils.Database) -> None:
             **DECIDED,
             "published_at": str,
         },
-        pk="id",
         not_null={"clinic_id", "proof", "email_hash", "state", "rating", "visit_month"},
         defaults={"state": "unconfirmed", "serious": 0},
-        foreign_keys=[("clinic_id", "clinics", "id"), ("code_id", "visit_codes", "id")],
+        references={"clinic_id": "clinics", "code_id": "visit_codes"},
+        indexes=[("clinic_id", "state"), ("state", "confirmed_at")],
     )
-    db["experiences"].create_index(["clinic_id", "state"])
-    db["experiences"].create_index(["state", "confirmed_at"])
     # One experience per address and visit (a clinic, a month), whatever the proof.
     db["experiences"].create_index(["clinic_id", "email_hash", "visit_month"], unique=True)
     db["experiences"].create_index(["code_id"], unique=True)
     db["experiences"].create_index(["receipt_sha256"], unique=True)
-    db["experience_replies"].create(
+    create_table(
+        db,
+        "experience_replies",
         {
             "experience_id": int,  # the primary key: a clinic replies once
             "clinic_id": str,
@@ -87,11 +87,12 @@ def m001_experiences(db: sqlite_utils.Database) -> None:
         },
         pk="experience_id",
         not_null={"clinic_id", "body"},
-        foreign_keys=[("experience_id", "experiences", "id"), ("clinic_id", "clinics", "id")],
+        references={"experience_id": "experiences", "clinic_id": "clinics"},
     )
-    db["experience_photos"].create(
+    create_table(
+        db,
+        "experience_photos",
         {
-            "id": int,
             "clinic_id": str,
             "treatment": str,
             "caption": str,
@@ -104,15 +105,15 @@ def m001_experiences(db: sqlite_utils.Database) -> None:
             "created_at": str,
             **DECIDED,
         },
-        pk="id",
         not_null={"clinic_id", "treatment", "before_name", "after_name", "consent_by", "state"},
         defaults={"state": "pending"},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("clinic_id", "state")],
     )
-    db["experience_photos"].create_index(["clinic_id", "state"])
-    db["experience_flags"].create(
+    create_table(
+        db,
+        "experience_flags",
         {
-            "id": int,
             "clinic_id": str,
             "item_key": str,
             "question": str,  # the question whose answers contradict the verified item
@@ -125,9 +126,11 @@ def m001_experiences(db: sqlite_utils.Database) -> None:
             "outcome": str,  # holds | reversal-requested | no-longer-verified
             "note": str,
         },
-        pk="id",
         not_null={"clinic_id", "item_key", "question", "state"},
         defaults={"state": "open"},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("clinic_id", "state")],
     )
-    db["experience_flags"].create_index(["clinic_id", "state"])
+
+
+migrations = migration_set("experiences", m001_experiences)

@@ -8,10 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-
-def _one(db: sqlite_utils.Database, sql: str, args: list[Any]) -> dict | None:
-    rows = list(db.query(sql, args))
-    return rows[0] if rows else None
+from directory.storage import all_rows, first_row
 
 
 def _marks(values: list) -> str:
@@ -67,19 +64,18 @@ def insert_batch(
 
 def list_batches(db: sqlite_utils.Database, clinic_id: str) -> list[dict]:
     """Return a clinic's batches, newest first, with how many of their codes were used."""
-    return list(
-        db.query(
-            "select b.*, (select count(*) from visit_codes c where c.batch_id = b.id "
-            "and c.used_at is not null) as used from visit_code_batches b "
-            "where b.clinic_id = ? order by b.id desc",
-            [clinic_id],
-        )
+    return all_rows(
+        db,
+        "select b.*, (select count(*) from visit_codes c where c.batch_id = b.id "
+        "and c.used_at is not null) as used from visit_code_batches b "
+        "where b.clinic_id = ? order by b.id desc",
+        [clinic_id],
     )
 
 
 def find_code(db: sqlite_utils.Database, code_hash: str) -> dict | None:
     """Return a code (with its batch's expiry) by its hash, or None."""
-    return _one(
+    return first_row(
         db,
         "select c.*, b.expires_at from visit_codes c join visit_code_batches b "
         "on b.id = c.batch_id where c.code_hash = ?",
@@ -110,7 +106,7 @@ def insert_experience(db: sqlite_utils.Database, row: dict) -> int:
 
 
 def get_experience(db: sqlite_utils.Database, experience_id: int) -> dict | None:
-    return _experience(_one(db, "select * from experiences where id = ?", [experience_id]))
+    return _experience(first_row(db, "select * from experiences where id = ?", [experience_id]))
 
 
 def set_report(db: sqlite_utils.Database, experience_id: int, report_id: int) -> None:
@@ -122,7 +118,7 @@ def find_visit(
 ) -> dict | None:
     """Return the experience this address already left of this visit (clinic and month)."""
     return _experience(
-        _one(
+        first_row(
             db,
             "select * from experiences where clinic_id = ? and email_hash = ? and visit_month = ?",
             [clinic_id, email_hash, visit_month],
@@ -131,7 +127,9 @@ def find_visit(
 
 
 def receipt_known(db: sqlite_utils.Database, sha256: str) -> bool:
-    return _one(db, "select id from experiences where receipt_sha256 = ?", [sha256]) is not None
+    return (
+        first_row(db, "select id from experiences where receipt_sha256 = ?", [sha256]) is not None
+    )
 
 
 def confirm_experience(db: sqlite_utils.Database, experience_id: int, at: str) -> bool:
@@ -246,22 +244,21 @@ def insert_photo(db: sqlite_utils.Database, row: dict) -> int:
 
 
 def get_photo(db: sqlite_utils.Database, photo_id: int) -> dict | None:
-    return _one(db, "select * from experience_photos where id = ?", [photo_id])
+    return first_row(db, "select * from experience_photos where id = ?", [photo_id])
 
 
 def list_photos(db: sqlite_utils.Database, clinic_id: str, states: tuple[str, ...]) -> list[dict]:
     """Return a clinic's photo pairs in these states, newest first."""
-    return list(
-        db.query(
-            f"select * from experience_photos where clinic_id = ? and state in ({_marks(states)}) "
-            "order by id desc",
-            [clinic_id, *states],
-        )
+    return all_rows(
+        db,
+        f"select * from experience_photos where clinic_id = ? and state in ({_marks(states)}) "
+        "order by id desc",
+        [clinic_id, *states],
     )
 
 
 def pending_photos(db: sqlite_utils.Database) -> list[dict]:
-    return list(db.query("select * from experience_photos where state = 'pending' order by id"))
+    return all_rows(db, "select * from experience_photos where state = 'pending' order by id")
 
 
 def decide_photo(db: sqlite_utils.Database, photo_id: int, **columns: Any) -> bool:
@@ -277,11 +274,11 @@ def open_flags(db: sqlite_utils.Database, clinic_id: str | None = None) -> list[
     sql, args = "select * from experience_flags where state = 'open'", []
     if clinic_id is not None:
         sql, args = sql + " and clinic_id = ?", [clinic_id]
-    return list(db.query(sql + " order by id", args))
+    return all_rows(db, sql + " order by id", args)
 
 
 def get_flag(db: sqlite_utils.Database, flag_id: int) -> dict | None:
-    return _one(db, "select * from experience_flags where id = ?", [flag_id])
+    return first_row(db, "select * from experience_flags where id = ?", [flag_id])
 
 
 def insert_flag(db: sqlite_utils.Database, row: dict) -> int:

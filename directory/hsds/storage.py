@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from directory.storage import all_rows
+
 # The clinic an event is about: its own events, and its claims' ("clinic id:item key").
 _CLINIC_OF = (
     "case when target_type = 'clinic' then target_id "
@@ -97,12 +99,11 @@ def all_modified_times(db: sqlite_utils.Database) -> dict[str, str]:
 
 def events_after(db: sqlite_utils.Database, after_id: int, limit: int) -> list[dict]:
     """Return up to limit ledger events about clinics and claims with an id above after_id."""
-    return list(
-        db.query(
-            "select id, at, action, target_type, target_id, before, after from events "
-            "where id > ? and target_type in ('clinic', 'claim') order by id limit ?",
-            [after_id, limit],
-        )
+    return all_rows(
+        db,
+        "select id, at, action, target_type, target_id, before, after from events "
+        "where id > ? and target_type in ('clinic', 'claim') order by id limit ?",
+        [after_id, limit],
     )
 
 

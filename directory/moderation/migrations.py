@@ -1,17 +1,16 @@
 """Schema of the moderation domain: second factors, conflicts, reports, four eyes, reminders."""
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from directory.events import refuse_rewrites
+from directory.schema import create_table, migration_set
 
-migrations = Migrations("vetted.moderation")
 
-
-@migrations()
 def m001_moderation(db: sqlite_utils.Database) -> None:
     # One row per moderator or admin who enrolled an authenticator app.
-    db["mfa_factors"].create(
+    create_table(
+        db,
+        "mfa_factors",
         {
             "user_id": int,
             "secret": str,  # base32 TOTP secret (the authenticator app holds the same one)
@@ -23,18 +22,20 @@ def m001_moderation(db: sqlite_utils.Database) -> None:
         pk="user_id",
         not_null={"secret"},
         defaults={"last_step": 0, "failed_count": 0},
-        foreign_keys=[("user_id", "users", "id")],
+        references={"user_id": "users"},
     )
-    db["mfa_recovery_codes"].create(
-        {"id": int, "user_id": int, "code_hash": str, "created_at": str, "used_at": str},
-        pk="id",
+    create_table(
+        db,
+        "mfa_recovery_codes",
+        {"user_id": int, "code_hash": str, "created_at": str, "used_at": str},
         not_null={"user_id", "code_hash"},
-        foreign_keys=[("user_id", "users", "id")],
+        references={"user_id": "users"},
+        indexes=[("user_id",)],
     )
-    db["mfa_recovery_codes"].create_index(["user_id"])
-    db["moderator_invites"].create(
+    create_table(
+        db,
+        "moderator_invites",
         {
-            "id": int,
             "email": str,
             "role": str,  # moderator | admin
             "token_hash": str,  # sha256 of the token in the link; the token itself is not kept
@@ -44,20 +45,21 @@ def m001_moderation(db: sqlite_utils.Database) -> None:
             "used_at": str,
             "user_id": int,  # the account created from it
         },
-        pk="id",
         not_null={"email", "role", "token_hash", "expires_at"},
+        unique=[("token_hash",)],
     )
-    db["moderator_invites"].create_index(["token_hash"], unique=True)
-    db["conflicts"].create(
-        {"id": int, "user_id": int, "clinic_id": str, "reason": str, "created_at": str},
-        pk="id",
+    create_table(
+        db,
+        "conflicts",
+        {"user_id": int, "clinic_id": str, "reason": str, "created_at": str},
         not_null={"user_id", "clinic_id"},
-        foreign_keys=[("user_id", "users", "id")],
+        references={"user_id": "users"},
+        unique=[("user_id", "clinic_id")],
     )
-    db["conflicts"].create_index(["user_id", "clinic_id"], unique=True)
-    db["reports"].create(
+    create_table(
+        db,
+        "reports",
         {
-            "id": int,
             "clinic_id": str,
             "category": str,
             "description": str,
@@ -71,16 +73,15 @@ def m001_moderation(db: sqlite_utils.Database) -> None:
             "triaged_by_name": str,
             "triaged_at": str,
         },
-        pk="id",
         not_null={"clinic_id", "category", "description", "state"},
         defaults={"state": "open"},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("state", "created_at"), ("clinic_id",)],
     )
-    db["reports"].create_index(["state", "created_at"])
-    db["reports"].create_index(["clinic_id"])
-    db["pending_actions"].create(
+    create_table(
+        db,
+        "pending_actions",
         {
-            "id": int,
             "kind": str,  # suspend | reinstate | reverse_verification
             "clinic_id": str,
             "item_key": str,  # reverse_verification only
@@ -96,21 +97,21 @@ def m001_moderation(db: sqlite_utils.Database) -> None:
             "cancelled_by": int,
             "cancelled_at": str,
         },
-        pk="id",
         not_null={"kind", "clinic_id", "state", "requested_by"},
         defaults={"state": "pending"},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("state", "requested_at")],
     )
-    db["pending_actions"].create_index(["state", "requested_at"])
     # The four-eyes rule also holds in the database: nobody confirms their own request.
     db.execute(
         """CREATE TRIGGER pending_actions_four_eyes BEFORE UPDATE OF confirmed_by
         ON pending_actions WHEN NEW.confirmed_by = NEW.requested_by
         BEGIN SELECT RAISE(ABORT, 'the requester cannot confirm their own action'); END"""
     )
-    db["sent_reminders"].create(
+    create_table(
+        db,
+        "sent_reminders",
         {
-            "id": int,
             "clinic_id": str,
             "item_key": str,
             "expires_at": str,
@@ -118,13 +119,11 @@ def m001_moderation(db: sqlite_utils.Database) -> None:
             "sent_at": str,
             "recipients": int,
         },
-        pk="id",
         not_null={"clinic_id", "item_key", "expires_at", "kind"},
+        unique=[("clinic_id", "item_key", "expires_at", "kind")],
     )
-    db["sent_reminders"].create_index(["clinic_id", "item_key", "expires_at", "kind"], unique=True)
 
 
-@migrations()
 def m002_reports_and_actions_append_only(db: sqlite_utils.Database) -> None:
     # What a reporter wrote, a triage and a four-eyes decision stay as written (docs/ledger.md).
     # A report's outcome may still be filled in after triage, when it becomes known.
@@ -154,7 +153,6 @@ def m002_reports_and_actions_append_only(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations()
 def m003_report_reference(db: sqlite_utils.Database) -> None:
     # What the patient keeps: a reference to quote, and a private link to follow the report
     # (only the link's hash is stored: the link itself is the patient's alone).
@@ -162,3 +160,8 @@ def m003_report_reference(db: sqlite_utils.Database) -> None:
     db["reports"].add_column("status_token_hash", str)
     db["reports"].create_index(["reference"], unique=True)
     db["reports"].create_index(["status_token_hash"], unique=True)
+
+
+migrations = migration_set(
+    "moderation", m001_moderation, m002_reports_and_actions_append_only, m003_report_reference
+)

@@ -9,11 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from directory.events import utcnow
-
-
-def _one(db: sqlite_utils.Database, sql: str, args: list[Any]) -> dict | None:
-    rows = list(db.query(sql, args))
-    return rows[0] if rows else None
+from directory.storage import all_rows, first_row
 
 
 def _where(conditions: dict[str, Any]) -> tuple[str, list[Any]]:
@@ -27,11 +23,19 @@ def _where(conditions: dict[str, Any]) -> tuple[str, list[Any]]:
     return " where " + " and ".join(f"{c} = ?" for c in used), list(used.values())
 
 
+def _with_clinic(table: str, rest: str, *, columns: str = "") -> str:
+    """Return a select of the table's rows (as t) with their clinic's name, followed by rest."""
+    return (
+        f"select t.*, c.name as clinic_name{columns} from {table} t "
+        f"left join clinics c on c.id = t.clinic_id{rest}"
+    )
+
+
 # Second factor ------------------------------------------------------------------------------
 
 
 def get_factor(db: sqlite_utils.Database, user_id: int) -> dict | None:
-    return _one(db, "select * from mfa_factors where user_id = ?", [user_id])
+    return first_row(db, "select * from mfa_factors where user_id = ?", [user_id])
 
 
 def save_factor(db: sqlite_utils.Database, user_id: int, secret: str) -> None:
@@ -149,7 +153,7 @@ def insert_invite(
 
 
 def get_invite_by_token_hash(db: sqlite_utils.Database, token_hash: str) -> dict | None:
-    return _one(db, "select * from moderator_invites where token_hash = ?", [token_hash])
+    return first_row(db, "select * from moderator_invites where token_hash = ?", [token_hash])
 
 
 def mark_invite_used(db: sqlite_utils.Database, invite_id: int, user_id: int) -> bool:
@@ -161,12 +165,11 @@ def mark_invite_used(db: sqlite_utils.Database, invite_id: int, user_id: int) ->
 
 
 def list_invites(db: sqlite_utils.Database, limit: int = 100) -> list[dict]:
-    return list(
-        db.query(
-            "select i.*, u.email as created_by_email from moderator_invites i "
-            "left join users u on u.id = i.created_by order by i.id desc limit ?",
-            [limit],
-        )
+    return all_rows(
+        db,
+        "select i.*, u.email as created_by_email from moderator_invites i "
+        "left join users u on u.id = i.created_by order by i.id desc limit ?",
+        [limit],
     )
 
 
@@ -184,24 +187,20 @@ def add_conflict(db: sqlite_utils.Database, user_id: int, clinic_id: str, reason
 
 
 def remove_conflict(db: sqlite_utils.Database, user_id: int, conflict_id: int) -> dict | None:
-    row = _one(db, "select * from conflicts where id = ? and user_id = ?", [conflict_id, user_id])
+    row = first_row(
+        db, "select * from conflicts where id = ? and user_id = ?", [conflict_id, user_id]
+    )
     if row is not None:
         db.execute("delete from conflicts where id = ?", [conflict_id])
     return row
 
 
 def list_conflicts(db: sqlite_utils.Database, user_id: int) -> list[dict]:
-    return list(
-        db.query(
-            "select k.*, c.name as clinic_name from conflicts k "
-            "left join clinics c on c.id = k.clinic_id where k.user_id = ? order by k.id",
-            [user_id],
-        )
-    )
+    return all_rows(db, _with_clinic("conflicts", " where t.user_id = ? order by t.id"), [user_id])
 
 
 def has_conflict(db: sqlite_utils.Database, user_id: int, clinic_id: str) -> dict | None:
-    return _one(
+    return first_row(
         db, "select * from conflicts where user_id = ? and clinic_id = ?", [user_id, clinic_id]
     )
 
@@ -257,27 +256,24 @@ def insert_report(
 
 
 def report_by_token_hash(db: sqlite_utils.Database, token_hash: str) -> dict | None:
-    return _one(
-        db,
-        "select r.*, c.name as clinic_name from reports r "
-        "left join clinics c on c.id = r.clinic_id where r.status_token_hash = ?",
-        [token_hash],
-    )
+    return first_row(db, _with_clinic("reports", " where t.status_token_hash = ?"), [token_hash])
 
 
 def reference_taken(db: sqlite_utils.Database, reference: str) -> bool:
-    return _one(db, "select 1 as taken from reports where reference = ?", [reference]) is not None
+    return (
+        first_row(db, "select 1 as taken from reports where reference = ?", [reference]) is not None
+    )
 
 
 def get_report(db: sqlite_utils.Database, report_id: int) -> dict | None:
-    return _one(db, "select * from reports where id = ?", [report_id])
+    return first_row(db, "select * from reports where id = ?", [report_id])
 
 
 def list_reports(
     db: sqlite_utils.Database, *, state: str | None = None, clinic_id: str | None = None
 ) -> list[dict]:
     where, args = _where({"state": state, "clinic_id": clinic_id})
-    return list(db.query(f"select * from reports{where} order by created_at, id", args))
+    return all_rows(db, f"select * from reports{where} order by created_at, id", args)
 
 
 def triage_report(
@@ -337,18 +333,13 @@ def insert_action(
 
 
 def get_action(db: sqlite_utils.Database, action_id: int) -> dict | None:
-    return _one(
-        db,
-        "select a.*, c.name as clinic_name from pending_actions a "
-        "left join clinics c on c.id = a.clinic_id where a.id = ?",
-        [action_id],
-    )
+    return first_row(db, _with_clinic("pending_actions", " where t.id = ?"), [action_id])
 
 
 def find_pending_action(
     db: sqlite_utils.Database, kind: str, clinic_id: str, item_key: str | None = None
 ) -> dict | None:
-    return _one(
+    return first_row(
         db,
         "select * from pending_actions where state = 'pending' and kind = ? and clinic_id = ? "
         "and coalesce(item_key, '') = ?",
@@ -359,12 +350,10 @@ def find_pending_action(
 def list_actions(
     db: sqlite_utils.Database, *, state: str | None = "pending", clinic_id: str | None = None
 ) -> list[dict]:
-    where, args = _where({"a.state": state, "a.clinic_id": clinic_id})
-    sql = (
-        "select a.*, c.name as clinic_name, c.country as country from pending_actions a "
-        f"left join clinics c on c.id = a.clinic_id{where} order by a.requested_at, a.id"
-    )
-    return list(db.query(sql, args))
+    where, args = _where({"t.state": state, "t.clinic_id": clinic_id})
+    order = " order by t.requested_at, t.id"
+    sql = _with_clinic("pending_actions", where + order, columns=", c.country as country")
+    return all_rows(db, sql, args)
 
 
 def confirm_action(
@@ -418,18 +407,17 @@ def claims_expiring(db: sqlite_utils.Database, first: str, last: str) -> list[di
     A read-only look at the vetting domain's claims table, through its (state, expires_at)
     index: the daily reminder run must not page through every claim.
     """
-    return list(
-        db.query(
-            "select clinic_id, item_key, state, expires_at from claims "
-            "where state in ('verified', 'expired') and expires_at between ? and ? "
-            "order by expires_at, clinic_id, item_key",
-            [first, last],
-        )
+    return all_rows(
+        db,
+        "select clinic_id, item_key, state, expires_at from claims "
+        "where state in ('verified', 'expired') and expires_at between ? and ? "
+        "order by expires_at, clinic_id, item_key",
+        [first, last],
     )
 
 
 def list_sent_reminders(db: sqlite_utils.Database) -> list[dict]:
-    return list(db.query("select * from sent_reminders order by id"))
+    return all_rows(db, "select * from sent_reminders order by id")
 
 
 # The ledger, read for audits, exports and the transparency page ------------------------------

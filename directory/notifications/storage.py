@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from directory.events import utcnow
+from directory.storage import all_rows, first_row
 
 
 def _decode(row: dict) -> dict:
@@ -47,7 +48,7 @@ def recipients(
             "cu.user_id where cu.clinic_id = ? and coalesce(u.disabled, 0) = 0 order by u.email"
         )
         args = [clinic_id]
-    return list(db.query(sql, args))
+    return all_rows(db, sql, args)
 
 
 def queue_mail(
@@ -171,16 +172,14 @@ def finish_mail(
 
 
 def get_mail(db: sqlite_utils.Database, mail_id: int) -> dict | None:
-    rows = list(db.query("select * from notification_mails where id = ?", [mail_id]))
-    return rows[0] if rows else None
+    return first_row(db, "select * from notification_mails where id = ?", [mail_id])
 
 
 def list_mails(db: sqlite_utils.Database, notification_id: int | None = None) -> list[dict]:
     if notification_id is None:
-        return list(db.query("select * from notification_mails order by id"))
-    return list(
-        db.query(
-            "select * from notification_mails where notification_id = ? order by id",
-            [notification_id],
-        )
+        return all_rows(db, "select * from notification_mails order by id")
+    return all_rows(
+        db,
+        "select * from notification_mails where notification_id = ? order by id",
+        [notification_id],
     )

@@ -1,15 +1,15 @@
 """Schema of the registers domain: loaded register extracts, practitioners and licences."""
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("vetted.registers")
+from directory.schema import create_table, migration_set
 
 
-@migrations()
 def m001_registers(db: sqlite_utils.Database) -> None:
     # One row per register: the extract now loaded (a new load replaces the old one whole).
-    db["register_extracts"].create(
+    create_table(
+        db,
+        "register_extracts",
         {
             "register": str,  # e.g. "nppes"
             "source": str,  # file name of the extract
@@ -20,7 +20,9 @@ def m001_registers(db: sqlite_utils.Database) -> None:
         },
         pk="register",
     )
-    db["register_practitioners"].create(
+    create_table(
+        db,
+        "register_practitioners",
         {
             "register": str,
             "identifier": str,  # the NPI for NPPES
@@ -33,7 +35,9 @@ def m001_registers(db: sqlite_utils.Database) -> None:
         },
         pk=("register", "identifier"),
     )
-    db["register_licences"].create(
+    create_table(
+        db,
+        "register_licences",
         {
             "register": str,
             "identifier": str,
@@ -49,5 +53,8 @@ def m001_registers(db: sqlite_utils.Database) -> None:
         foreign_keys=[
             (("register", "identifier"), "register_practitioners", ("register", "identifier"))
         ],
+        indexes=[("register", "state", "licence_key")],
     )
-    db["register_licences"].create_index(["register", "state", "licence_key"])
+
+
+migrations = migration_set("registers", m001_registers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from directory.events import utcnow
+from directory.storage import first_row
 
 
 def replace_extract(
@@ -56,8 +57,7 @@ def replace_extract(
 
 
 def get_extract(db: sqlite_utils.Database, register: str) -> dict | None:
-    rows = list(db.query("select * from register_extracts where register = ?", [register]))
-    return rows[0] if rows else None
+    return first_row(db, "select * from register_extracts where register = ?", [register])
 
 
 def get_practitioner(db: sqlite_utils.Database, register: str, identifier: str) -> dict | None:

@@ -1,18 +1,17 @@
 """Schema of the vetting domain: claims, their evidence, and each clinic's score history."""
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from directory.events import refuse_rewrites
+from directory.schema import create_table, migration_set
 
-migrations = Migrations("vetted.vetting")
 
-
-@migrations()
 def m001_claims_evidence_history(db: sqlite_utils.Database) -> None:
     # One row per (clinic, checklist item): the claim's current state. Its history is in the
     # events ledger (target_type "claim"), which is append-only.
-    db["claims"].create(
+    create_table(
+        db,
+        "claims",
         {
             "clinic_id": str,
             "item_key": str,
@@ -35,13 +34,13 @@ def m001_claims_evidence_history(db: sqlite_utils.Database) -> None:
         },
         pk=("clinic_id", "item_key"),
         not_null={"state", "revision"},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("state",), ("state", "expires_at")],
     )
-    db["claims"].create_index(["state"])
-    db["claims"].create_index(["state", "expires_at"])
-    db["evidence"].create(
+    create_table(
+        db,
+        "evidence",
         {
-            "id": int,
             "clinic_id": str,
             "item_key": str,
             "kind": str,  # document | link | licence | statement
@@ -55,39 +54,39 @@ def m001_claims_evidence_history(db: sqlite_utils.Database) -> None:
             "created_by": str,
             "superseded_at": str,
         },
-        pk="id",
         not_null={"clinic_id", "item_key", "kind"},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("clinic_id", "item_key")],
     )
-    db["evidence"].create_index(["clinic_id", "item_key"])
-    db["score_history"].create(
+    create_table(
+        db,
+        "score_history",
         {
-            "id": int,
             "clinic_id": str,
             "at": str,  # date
             "score": float,
             "core_verified": int,
             "reason": str,
         },
-        pk="id",
         not_null={"clinic_id", "at"},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
+        indexes=[("clinic_id", "at")],
     )
-    db["score_history"].create_index(["clinic_id", "at"])
 
 
-@migrations()
 def m002_scores_owned_by_vetting(db: sqlite_utils.Database) -> None:
     # Vetting computes the score, so vetting keeps it: one row per scored clinic. A clinic
     # never scored has no row (its score is "not scored yet", not 0). revision counts changes:
     # the search index adds it to the clinic's version to notice a stale score. Existing
     # scores move here with revision 0, so documents indexed before stay current.
-    db["clinic_scores"].create(
+    create_table(
+        db,
+        "clinic_scores",
         {"clinic_id": str, "score": float, "core_verified": int, "revision": int},
         pk="clinic_id",
         not_null={"core_verified", "revision"},
         defaults={"core_verified": 0, "revision": 0},
-        foreign_keys=[("clinic_id", "clinics", "id")],
+        references={"clinic_id": "clinics"},
     )
     if "score" in db["clinics"].columns_dict:
         db.execute(
@@ -97,7 +96,6 @@ def m002_scores_owned_by_vetting(db: sqlite_utils.Database) -> None:
         db["clinics"].transform(drop={"score", "core_verified"})
 
 
-@migrations()
 def m003_evidence_and_history_append_only(db: sqlite_utils.Database) -> None:
     # A score that was published, and the evidence a decision rested on, stay as written
     # (docs/ledger.md). Evidence is superseded by a newer row, once, never edited or removed.
@@ -109,3 +107,11 @@ def m003_evidence_and_history_append_only(db: sqlite_utils.Database) -> None:
         may_change=("superseded_at",),
         change_allowed_when="OLD.superseded_at IS NULL",
     )
+
+
+migrations = migration_set(
+    "vetting",
+    m001_claims_evidence_history,
+    m002_scores_owned_by_vetting,
+    m003_evidence_and_history_append_only,
+)

@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
+from directory.storage import all_rows, first_row
+
 CLAIM_FIELDS = (
     "clinic_id",
     "item_key",
@@ -50,10 +52,9 @@ def _chunks(ids: list[str]) -> Iterator[list[str]]:
 
 def get_claim(db: sqlite_utils.Database, clinic_id: str, item_key: str) -> dict | None:
     """Return one claim row, or None when the clinic has said nothing about the item."""
-    rows = list(
-        db.query("select * from claims where clinic_id = ? and item_key = ?", [clinic_id, item_key])
+    return first_row(
+        db, "select * from claims where clinic_id = ? and item_key = ?", [clinic_id, item_key]
     )
-    return rows[0] if rows else None
 
 
 def write_claim(db: sqlite_utils.Database, row: dict[str, Any], *, revision: int | None) -> bool:
@@ -123,7 +124,7 @@ def list_claims(
         + " order by coalesce(claims.clinic_changed_at, claims.updated_at), claims.clinic_id,"
         " claims.item_key limit ? offset ?"
     )
-    return list(db.query(sql, [*args, limit, offset]))
+    return all_rows(db, sql, [*args, limit, offset])
 
 
 def count_claims(db: sqlite_utils.Database, *, states: tuple[str, ...] | None = None) -> int:
@@ -142,12 +143,11 @@ def count_by_state(db: sqlite_utils.Database) -> dict[str, int]:
 
 def verified_due_to_expire(db: sqlite_utils.Database, today_iso: str) -> list[dict]:
     """Return verified claims whose expiry date is today or earlier."""
-    return list(
-        db.query(
-            "select * from claims where state = 'verified' and "
-            "(expires_at is null or expires_at <= ?) order by clinic_id, item_key",
-            [today_iso],
-        )
+    return all_rows(
+        db,
+        "select * from claims where state = 'verified' and "
+        "(expires_at is null or expires_at <= ?) order by clinic_id, item_key",
+        [today_iso],
     )
 
 
@@ -157,12 +157,11 @@ def verified_claims_of_items(db: sqlite_utils.Database, item_keys: Iterable[str]
     if not keys:
         return []
     marks = ",".join("?" * len(keys))
-    return list(
-        db.query(
-            f"select * from claims where state = 'verified' and item_key in ({marks}) "
-            "order by clinic_id, item_key",
-            keys,
-        )
+    return all_rows(
+        db,
+        f"select * from claims where state = 'verified' and item_key in ({marks}) "
+        "order by clinic_id, item_key",
+        keys,
     )
 
 
@@ -171,8 +170,7 @@ def insert_evidence(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
 
 
 def get_evidence(db: sqlite_utils.Database, evidence_id: int) -> dict | None:
-    rows = list(db.query("select * from evidence where id = ?", [evidence_id]))
-    return rows[0] if rows else None
+    return first_row(db, "select * from evidence where id = ?", [evidence_id])
 
 
 def list_evidence(
@@ -189,7 +187,7 @@ def list_evidence(
         args.append(item_key)
     if not include_superseded:
         where.append("superseded_at is null")
-    return list(db.query(f"select * from evidence where {' and '.join(where)} order by id", args))
+    return all_rows(db, f"select * from evidence where {' and '.join(where)} order by id", args)
 
 
 def supersede_evidence(db: sqlite_utils.Database, evidence_id: int, at: str) -> None:
