@@ -405,7 +405,8 @@ def table(results: list[Served], case_names: list[str]) -> str:
             ]  # fmt: skip
             cells.append(
                 " / ".join(
-                    f"{o.requests_per_s:.0f} req/s, {o.p50_ms:.0f} / {o.p99_ms:.0f} ms" for o in found
+                    f"{o.requests_per_s:.0f} req/s, {o.p50_ms:.0f} / {o.p99_ms:.0f} ms"
+                    for o in found
                 )
                 or "-"
             )
@@ -466,7 +467,9 @@ def main() -> None:
             for clinics in args.sizes:
                 for label, code in checkouts:
                     results.append(run_server(args, label, code, clinics, files[clinics], work))
-    names = [c.name for c in cases(files[args.sizes[0]], 1) if not args.cases or c.name in args.cases]
+    names = [
+        c.name for c in cases(files[args.sizes[0]], 1) if not args.cases or c.name in args.cases
+    ]
     print(table(results, names))
     print()
     for r in results:

@@ -12,14 +12,17 @@ itself, so no write path can forget it:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app, g, has_request_context
 
 import index
 from directory import db
-from directory.search import services
+from directory.search import caching, services
 
 EXTENSION_KEY = "vetted.index"
+CACHE_KEY = "vetted.cache"
 # A request applies at most this many outbox entries (its own writes are a few); what is left
 # waits for the next command or worker start, or `vetted index sync`.
 REQUEST_DRAIN_LIMIT = 1000
@@ -29,9 +32,21 @@ def open_search_index(app: Flask) -> index.SearchIndex:
     """Return this process's index object, opening it on first use."""
     if EXTENSION_KEY not in app.extensions:
         app.extensions[EXTENSION_KEY] = index.open_index(
-            app.config["INDEX_DIR"], vocabulary=services.plain_vocabulary()
+            app.config["INDEX_DIR"],
+            vocabulary=services.plain_vocabulary(),
+            shared=shared_cache(app),
         )
     return app.extensions[EXTENSION_KEY]
+
+
+def shared_cache(app: Flask) -> caching.SharedCache | None:
+    """Return the cache this node's processes share (None when SEARCH_CACHE is off)."""
+    if not app.config.get("SEARCH_CACHE", True):
+        return None
+    if CACHE_KEY not in app.extensions:
+        folder = app.config.get("CACHE_DIR") or Path(app.config["DATA_DIR"]) / caching.FOLDER
+        app.extensions[CACHE_KEY] = caching.SharedCache(folder)
+    return app.extensions[CACHE_KEY]
 
 
 def get_index() -> index.SearchIndex:
