@@ -137,3 +137,82 @@ def test_a_bad_request_is_not_stored(client, clinics):
     assert client.get("/api/v1/clinics?page=0").status_code == 400
     second = client.get("/api/v1/clinics?page=0")
     assert second.status_code == 400 and "ETag" not in second.headers
+
+
+def _worker(data_dir):
+    """Return an app on data_dir, as each gunicorn worker of one node opens its own."""
+    return create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(data_dir),
+            "SECRET_KEY": "s",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+
+
+def test_an_edit_through_one_worker_shows_on_the_other_workers_next_page(data_dir):
+    one, two = _worker(data_dir), _worker(data_dir)
+    db = connect(one.config["DATABASE"])
+    for profile in clinic_set():
+        save_profile(db, profile, actor="test")
+    drain_outbox(db, open_search_index(one))
+    visitor = one.test_client()
+    first = visitor.get("/search?q=thames")
+    api = visitor.get("/api/v1/clinics?q=thames")
+    assert "Thames Aesthetics" in first.get_data(as_text=True)
+
+    save_profile(db, {**get_profile(db, "gb-2"), "name": "Thames Skin Rooms"}, actor="test")
+    drain_outbox(db, open_search_index(two))
+
+    page = visitor.get("/search?q=thames", headers={"If-None-Match": first.headers["ETag"]})
+    assert page.status_code == 200 and page.headers["ETag"] != first.headers["ETag"]
+    assert "Thames Skin Rooms" in page.get_data(as_text=True)
+    assert "Thames Aesthetics" not in page.get_data(as_text=True)
+    answer = visitor.get("/api/v1/clinics?q=thames", headers={"If-None-Match": api.headers["ETag"]})
+    assert answer.status_code == 200
+    assert [r["name"] for r in answer.get_json()["results"]] == ["Thames Skin Rooms"]
+    for app in (one, two):
+        open_search_index(app).close()
+    db.close()
+
+
+def test_a_saved_change_not_yet_in_the_index_already_gives_new_tags(app, client, db, clinics):
+    before = client.get("/api/v1/clinics?q=thames")
+    save_profile(db, {**get_profile(db, "gb-2"), "name": "Thames Skin Rooms"}, actor="test")
+    # Nothing drained the outbox: the next request applies it and must not answer 304.
+    after = client.get(
+        "/api/v1/clinics?q=thames", headers={"If-None-Match": before.headers["ETag"]}
+    )
+    assert after.status_code == 200
+    assert [r["name"] for r in after.get_json()["results"]] == ["Thames Skin Rooms"]
+
+
+def test_pages_in_each_language_are_stored_and_tagged_apart(client, app, clinics):
+    english = client.get("/search?q=mesotherapy", headers={"Accept-Language": "en"})
+    tag = english.headers["ETag"]
+    french = client.get(
+        "/search?q=mesotherapy", headers={"Accept-Language": "fr", "If-None-Match": tag}
+    )
+    assert french.status_code == 200 and french.headers["ETag"] != tag
+    assert parse_html(french.get_data(as_text=True)).find("html").get("lang") == "fr"
+    # A proxy must keep one copy per language too.
+    assert {"Accept-Language", "Cookie"} <= set(french.vary)
+    arabic = parse_html(client.get("/search?q=mesotherapy&lang=ar").get_data(as_text=True))
+    assert (arabic.find("html").get("lang"), arabic.find("html").get("dir")) == ("ar", "rtl")
+    again = app.test_client().get("/search?q=mesotherapy", headers={"Accept-Language": "en"})
+    assert parse_html(again.get_data(as_text=True)).find("html").get("lang") == "en"
+
+
+def test_a_page_stored_for_anonymous_visitors_is_not_served_once_logged_in(client, db, clinics):
+    anonymous = client.get("/search?q=mesotherapy")
+    assert "Log out" not in anonymous.get_data(as_text=True)
+    create_user(db, email="ana@glow.example", password=PASSWORD, role="clinic", confirmed=True)
+    assert log_in(client, "ana@glow.example").status_code == 302
+    for _ in range(2):  # the first may still show the login's message; the second shows none
+        page = client.get(
+            "/search?q=mesotherapy", headers={"If-None-Match": anonymous.headers["ETag"]}
+        )
+        assert page.status_code == 200 and "Log out" in page.get_data(as_text=True)
+        assert page.headers["Cache-Control"] == "private, no-cache"
