@@ -29,6 +29,11 @@ EMPTY = FrozenBitMap()
 MAX_CACHED_SETS = 4096  # per segment and per searcher; cleared when full
 MAX_CACHED_BYTES = 64 * 2**20  # a segment's term sets (bitmaps: at most 1 bit per document)
 MAX_DERIVED = 512  # sets and lists a segment keeps for places, radii, scores and spelling
+# A facet is counted document by document below this many documents, or below this many per
+# value (one intersection costs about as much as reading 32 documents' values); above, it is
+# counted by intersection cardinalities.
+COUNT_BY_DOCUMENT = 2000
+DOCUMENTS_PER_INTERSECTION = 32
 
 Docs = FrozenBitMap
 
@@ -353,7 +358,7 @@ class View:
         """Count each value of a facet over docs."""
         sets = self.facet_sets(facet)
         counts: Counter = Counter()
-        if len(docs) * 2 < len(sets) * 64 or len(docs) < 2000:
+        if len(docs) < max(COUNT_BY_DOCUMENT, len(sets) * DOCUMENTS_PER_INTERSECTION):
             values = self.facet_values(facet)
             for d in docs:
                 counts.update(values[d])
