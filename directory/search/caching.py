@@ -3,8 +3,9 @@
 Entries are keyed by what they depend on, the index generation (`SearchIndex.token()`) and
 the outbox mark among it, so a commit anywhere makes earlier entries unreachable and nothing
 is ever invalidated by hand; old entries age out (least recently stored first, within
-SIZE_LIMIT and TTL). Backed by diskcache: one SQLite file in DATA_DIR/cache that both
-gunicorn workers, and any command, open. Reads never write, so workers do not queue on it.
+SIZE_LIMIT and TTL). Backed by diskcache: one SQLite file in CACHE_DIR (DATA_DIR/cache)
+that both gunicorn workers, and any command, open. Reads never write, so workers do not
+queue on it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ log = logging.getLogger(__name__)
 
 SIZE_LIMIT = 256 * 2**20  # bytes on disk; the least recently stored entries go first
 TTL = 3600  # seconds: even an entry nobody replaced is dropped after an hour
-FOLDER = "cache"  # under DATA_DIR
 
 
 def cache_key(*parts: object) -> str:

@@ -12,14 +12,13 @@ itself, so no write path can forget it:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from flask import Flask, current_app, g, has_request_context
 
 import index
 from directory import db
 from directory.search import caching, services
+from directory.settings import is_on
 
 EXTENSION_KEY = "vetted.index"
 CACHE_KEY = "vetted.cache"
@@ -41,11 +40,10 @@ def open_search_index(app: Flask) -> index.SearchIndex:
 
 def shared_cache(app: Flask) -> caching.SharedCache | None:
     """Return the cache this node's processes share (None when SEARCH_CACHE is off)."""
-    if not app.config.get("SEARCH_CACHE", True):
+    if not is_on(app.config.get("SEARCH_CACHE", "on")):
         return None
     if CACHE_KEY not in app.extensions:
-        folder = app.config.get("CACHE_DIR") or Path(app.config["DATA_DIR"]) / caching.FOLDER
-        app.extensions[CACHE_KEY] = caching.SharedCache(folder)
+        app.extensions[CACHE_KEY] = caching.SharedCache(app.config["CACHE_DIR"])
     return app.extensions[CACHE_KEY]
 
 

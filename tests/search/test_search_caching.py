@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +11,7 @@ from directory import create_app
 from directory.accounts.services import create_user
 from directory.clinics.services import get_profile, save_profile
 from directory.db import connect
-from directory.search import cached_views
+from directory.search import cached_views, queries
 from directory.search.caching import SharedCache
 from directory.search.extension import open_search_index
 from directory.search.services import drain_outbox, plain_vocabulary
@@ -216,3 +217,32 @@ def test_a_page_stored_for_anonymous_visitors_is_not_served_once_logged_in(clien
         )
         assert page.status_code == 200 and "Log out" in page.get_data(as_text=True)
         assert page.headers["Cache-Control"] == "private, no-cache"
+
+
+@pytest.mark.parametrize("value", ["off", "0", "no", ""])
+def test_the_shared_cache_can_be_turned_off(data_dir, monkeypatch, value):
+    monkeypatch.setenv("VETTED_SEARCH_CACHE", value)
+    app = _worker(data_dir)
+    db = connect(app.config["DATABASE"])
+    for profile in clinic_set():
+        save_profile(db, profile, actor="test")
+    drain_outbox(db, open_search_index(app))
+    client = app.test_client()
+    searches = []
+    run_search = queries.run_search
+    monkeypatch.setattr(
+        queries, "run_search", lambda *a, **k: searches.append(1) or run_search(*a, **k)
+    )
+    first = client.get("/api/v1/clinics?q=thames")
+    again = client.get("/api/v1/clinics?q=thames")
+    assert len(searches) == 2 and again.get_json() == first.get_json()  # no cache: run twice
+    assert first.headers["ETag"]  # HTTP validators still work without the shared store
+    assert not (data_dir / "cache").exists()
+    open_search_index(app).close()
+    db.close()
+
+
+def test_the_shared_cache_lives_in_the_data_folder(client, app, clinics):
+    client.get("/api/v1/clinics?q=thames")
+    assert app.config["CACHE_DIR"] == str(Path(app.config["DATA_DIR"]) / "cache")
+    assert any(Path(app.config["CACHE_DIR"]).iterdir())
