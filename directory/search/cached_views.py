@@ -83,6 +83,7 @@ def _load(key: str) -> Response | None:
 
 
 def shared_cache_or_none():
+    """Return this app's shared cache, or None when VETTED_SEARCH_CACHE is off."""
     return shared_cache(current_app)
 
 

@@ -59,7 +59,9 @@ class SharedCache:
             log.warning("the shared cache could not be written", exc_info=True)
 
     def clear(self) -> None:
+        """Drop every entry."""
         self._cache.clear()
 
     def close(self) -> None:
+        """Close the underlying SQLite connections."""
         self._cache.close()
