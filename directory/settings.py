@@ -72,6 +72,12 @@ SETTINGS = [
         None,
         "Where `vetted replicate` streams the store with Litestream: file:///path or s3://…",
     ),
+    Setting(
+        "SEARCH_CACHE",
+        "VETTED_SEARCH_CACHE",
+        "on",
+        "'off' stops keeping search results and pages in DATA_DIR/cache (shared by workers).",
+    ),
 ]
 
 
@@ -127,11 +133,19 @@ def runtime_config(values: Mapping[str, object]) -> dict:
         ("INDEX_DIR", "index"),
         ("EVIDENCE_DIR", "evidence"),
         ("MAIL_DIR", "mail"),
+        ("CACHE_DIR", "cache"),
     ):
         config.setdefault(name, str(data_dir / child))
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_or_create_secret(data_dir)
     return config
+
+
+def is_on(value: object) -> bool:
+    """Say whether a switch setting is on ("off", "0", "false", "no" or empty turn it off)."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("off", "0", "false", "no", "")
+    return bool(value)
 
 
 def load_or_create_secret(data_dir: Path) -> str:

@@ -11,11 +11,13 @@ One SearchIndex per process: it keeps one searcher, refreshed when the index cha
 
 from __future__ import annotations
 
-import copy
+import hashlib
 import os
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Protocol
 
 from index import searching
 from index.geo import haversine_km
@@ -32,11 +34,20 @@ __all__ = [
     "SearchIndex",
     "SearchRequest",
     "SearchResponse",
+    "SharedResults",
     "haversine_km",
     "open_index",
 ]
 
 RESULT_CACHE_SIZE = 512
+
+
+class SharedResults(Protocol):
+    """A store of bytes by key that other processes see too (directory/search/caching.py)."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes) -> None: ...
 
 
 class SearchIndex:
@@ -49,6 +60,7 @@ class SearchIndex:
         vocabulary: dict | None = None,
         result_cache: int = RESULT_CACHE_SIZE,
         gazetteer: Gazetteer | None = None,
+        shared: SharedResults | None = None,
     ):
         self.path = path
         self.vocab = compile_vocabulary(vocabulary)
@@ -60,6 +72,8 @@ class SearchIndex:
         self._segments: dict = {}
         self._results: OrderedDict = OrderedDict()
         self._result_cache_size = result_cache
+        # Results other processes computed on the same index generation (the other workers).
+        self._shared = shared
 
     # Reading
 
@@ -88,21 +102,35 @@ class SearchIndex:
             self._gazetteer = load_gazetteer()
         return self._gazetteer
 
+    def token(self) -> tuple:
+        """Return what names the live index's contents: it changes with every commit."""
+        with self._lock:
+            return self._current().token
+
     def search(self, request: SearchRequest) -> SearchResponse:
         """Answer a search; any text in request.q is safe (it is never parsed as syntax)."""
         request = searching.normalise(request)
         with self._lock:
             view = self._current()
             key = (view.token, request)
-            cached = self._results.get(key)
-            if cached is not None:
+            # Kept pickled: every caller gets its own copy, cheaper than a deep copy.
+            blob = self._results.get(key)
+            if blob is not None:
                 self._results.move_to_end(key)
-                return copy.deepcopy(cached)
-            wants_places = (request.q and request.places) or request.near_place
-            gazetteer = self.gazetteer if wants_places else None
-            response = searching.run(view, self.vocab, request, gazetteer)
+                return pickle.loads(blob)
+            shared_key = hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
+            blob = self._shared.get(shared_key) if self._shared is not None else None
+            if blob is None:
+                wants_places = (request.q and request.places) or request.near_place
+                gazetteer = self.gazetteer if wants_places else None
+                response = searching.run(view, self.vocab, request, gazetteer)
+                blob = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
+                if self._shared is not None:
+                    self._shared.set(shared_key, blob)
+            else:
+                response = pickle.loads(blob)
             if self._result_cache_size:
-                self._results[key] = copy.deepcopy(response)
+                self._results[key] = blob
                 if len(self._results) > self._result_cache_size:
                     self._results.popitem(last=False)
             return response

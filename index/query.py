@@ -113,7 +113,7 @@ class QueryPlan:
 class DocSet(wq.Query):
     """Match a set of (global) document numbers found outside Whoosh: a place's clinics."""
 
-    def __init__(self, name: str, docs: frozenset[int], boost: float = 1.0):
+    def __init__(self, name: str, docs, boost: float = 1.0):
         self.name = name  # identifies the set (it is compared and hashed by name)
         self.docs = docs
         self.boost = boost

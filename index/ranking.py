@@ -13,13 +13,14 @@ trust, then the lower document number.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterator
 
+from pyroaring import BitMap
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
 from index.query import BM25_SHARE, TRUST, DocSet
-from index.view import View
+from index.view import EMPTY, Docs, View
 
 BM25_TIER = 300  # tiers up to this size are ordered by Whoosh's BM25F
 
@@ -67,8 +68,8 @@ def _scored(alternative: wq.Query) -> bool:
     return not isinstance(alternative, wq.Every | DocSet)
 
 
-def tiers(view: View, query: wq.Query, docs: frozenset[int]) -> list[tuple[float, frozenset]]:
-    """Return [(tier score, documents)] best first, covering docs exactly."""
+def tiers(view: View, query: wq.Query, docs: Docs) -> Iterator[tuple[float, Docs]]:
+    """Yield (tier score, documents) best first, covering docs exactly (no empty tier)."""
     clauses = list(query.subqueries) if isinstance(query, wq.And) else [query]
     base = 0.0
     levels_per_clause = []
@@ -78,42 +79,61 @@ def tiers(view: View, query: wq.Query, docs: frozenset[int]) -> list[tuple[float
             by_level.setdefault(float(alt.boost), []).append(view.docs(alt))
         levels = sorted(by_level, reverse=True)
         base += levels[-1]  # every matching document reaches at least the lowest level
-        cumulative, steps = frozenset(), []
+        cumulative, steps = EMPTY, []
         for higher, lower in zip(levels, levels[1:], strict=False):
-            cumulative = cumulative.union(*by_level[higher])
+            cumulative = Docs.union(cumulative, *by_level[higher])
             steps.append((higher - lower, cumulative & docs))
         levels_per_clause.append(steps)
     if len(clauses) == 1:
-        out, seen, score = [], frozenset(), base + sum(s for s, _d in levels_per_clause[0])
+        seen, score = EMPTY, base + sum(s for s, _d in levels_per_clause[0])
         for step, upper in levels_per_clause[0]:
             tier = upper - seen
             if tier:
-                out.append((score, tier))
+                yield score, tier
             seen = upper
             score -= step
         rest = docs - seen
         if rest:
-            out.append((base, rest))
-        return out
-    # Several clauses: count each document's bonus over the lowest levels (C-speed counting
-    # of sets; increments are whole numbers of the smallest boost step).
+            yield base, rest
+        return
+    # Several clauses: each document's bonus over the lowest levels, in whole numbers of the
+    # smallest boost step, summed as binary digits held in bitmaps (bitmap[i] holds the
+    # documents whose bonus has bit i set), so no document is counted in Python.
     unit = min((s for steps in levels_per_clause for s, _d in steps), default=1.0)
-    bonus: Counter = Counter()
+    digits: list[BitMap] = []
     for steps in levels_per_clause:
         for step, upper in steps:
-            for _ in range(max(1, round(step / unit))):
-                bonus.update(upper)
-    groups: dict[int, list[int]] = {}
-    for d, n in bonus.items():
-        groups.setdefault(n, []).append(d)
-    out = [(base + n * unit, frozenset(groups[n])) for n in sorted(groups, reverse=True)]
-    rest = docs - bonus.keys()
+            _add(digits, upper, max(1, round(step / unit)))
+    for n in range((1 << len(digits)) - 1, 0, -1):
+        tier = BitMap(docs)
+        for i, digit in enumerate(digits):
+            if n >> i & 1:
+                tier &= digit
+            else:
+                tier -= digit
+            if not tier:
+                break
+        if tier:
+            yield base + n * unit, Docs(tier)
+    rest = docs - Docs.union(EMPTY, *digits)
     if rest:
-        out.append((base, rest))
-    return out
+        yield base, rest
 
 
-def by_relevance(view: View, query: wq.Query, docs: frozenset[int], end: int):
+def _add(digits: list[BitMap], docs: Docs, times: int) -> None:
+    """Add times (a whole number) to the bonus of each of docs, carrying between digits."""
+    for position in range(times.bit_length()):
+        if not times >> position & 1:
+            continue
+        carry, i = BitMap(docs), position
+        while carry:
+            while len(digits) <= i:
+                digits.append(BitMap())
+            carry, digits[i] = digits[i] & carry, digits[i] ^ carry
+            i += 1
+
+
+def by_relevance(view: View, query: wq.Query, docs: Docs, end: int):
     """Return [(docnum, relevance)] for the first `end` documents of docs, best first."""
     trust = view.trust()
     lift = TRUST["points"]

@@ -36,7 +36,7 @@ from index.types import (
     SearchRequest,
     SearchResponse,
 )
-from index.view import View
+from index.view import EMPTY, Docs, View
 from index.vocab import Vocab
 
 MAX_PER_PAGE = 100
@@ -113,9 +113,9 @@ def normalise(request: SearchRequest) -> SearchRequest:
     )
 
 
-def _filter_sets(view: View, request: SearchRequest) -> dict[str, frozenset[int]]:
+def _filter_sets(view: View, request: SearchRequest) -> dict[str, Docs]:
     """Return each active filter's documents, keyed by SearchRequest attribute."""
-    out: dict[str, frozenset[int]] = {}
+    out: dict[str, Docs] = {}
     for field in FILTER_FIELDS:
         wanted = getattr(request, field.request)
         if not wanted:
@@ -124,9 +124,10 @@ def _filter_sets(view: View, request: SearchRequest) -> dict[str, frozenset[int]
             out[field.request] = view.term_docs(field.name, FLAG_TRUE)
             continue
         if field.request == "city":
-            sets = view.facet_sets("city")
-            folded = {city_facet_value(v).split("\t")[0] for v in wanted}
-            parts = [docs for value, docs in sets.items() if value.split("\t")[0] in folded]
+            parts = [
+                view.cached(("city", value), lambda v=value: _city_docs(view, v))
+                for value in wanted
+            ]
         else:
             parts = [view.term_docs(field.name, v) for v in wanted]
         if field.match == "all":
@@ -134,23 +135,27 @@ def _filter_sets(view: View, request: SearchRequest) -> dict[str, frozenset[int]
             for more in parts[1:]:
                 docs = docs & more
         else:
-            docs = frozenset().union(*parts)
+            docs = Docs.union(EMPTY, *parts)
         out[field.request] = docs
     if request.min_score is not None:
-        out["min_score"] = view.cached(
-            ("min_score", request.min_score),
-            lambda: frozenset(_at_least(view, request.min_score)),
+        minimum = request.min_score
+        out["min_score"] = view.per_segment(
+            ("min_score", minimum),
+            lambda reader, cache: Docs(
+                d for d, s in enumerate(cache.column(reader, "score")) if s >= minimum
+            ),
         )
     return out
 
 
-def _at_least(view: View, minimum: float) -> Iterable[int]:
-    scores = view.column("score")
-    live = view.live()
-    return (d for d, s in enumerate(scores) if s >= minimum and d in live)
+def _city_docs(view: View, city: str) -> Docs:
+    """Return the clinics in a city, however its name is written (folded)."""
+    folded = city_facet_value(city).split("\t")[0]
+    sets = view.facet_sets("city")
+    return Docs.union(EMPTY, *(d for value, d in sets.items() if value.split("\t")[0] == folded))
 
 
-def _intersect(base: frozenset[int], sets: Iterable[frozenset[int]]) -> frozenset[int]:
+def _intersect(base: Docs, sets: Iterable[Docs]) -> Docs:
     for docs in sorted(sets, key=len):
         if not base:
             break
@@ -158,7 +163,7 @@ def _intersect(base: frozenset[int], sets: Iterable[frozenset[int]]) -> frozense
     return base
 
 
-def _facets(view: View, base: frozenset[int], filters: dict, request: SearchRequest):
+def _facets(view: View, base: Docs, filters: dict, request: SearchRequest):
     out: dict[str, dict[str, int]] = {}
     for facet in FACET_FIELDS:
         others = [docs for attr, docs in filters.items() if attr != facet]
@@ -191,7 +196,7 @@ def _merge_city_variants(counts, selected):
     return merged, shown
 
 
-def _ranked(view: View, query, plan, docs: frozenset[int], request: SearchRequest, near_d):
+def _ranked(view: View, query, plan, docs: Docs, request: SearchRequest, near_d):
     """Return [(docnum, relevance)] for the first page*per_page results, in order."""
     end = request.page * request.per_page
     if request.sort == "relevance" and not plan.match_all:
@@ -278,7 +283,7 @@ def run(
             ("within", lat, lon, request.radius_km),
             lambda: view.within(lat, lon, request.radius_km),
         )
-        filters["radius"] = frozenset(near_d)
+        filters["radius"] = view.within_docs(lat, lon, request.radius_km)
     # A place name means a place holding clinics these filters allow (Chelsea, US or GB).
     allowed = _intersect(view.live(), list(filters.values())) if filters else None
     plan, place_sets, place_reads = understanding.resolve_places(view, places, plan, allowed)
@@ -355,7 +360,7 @@ def _relaxed(view, vocab, plan, clause_queries, filters, facet_filters, other_fi
         read.without = understanding.dropped_read(
             plan, [i for i, c in enumerate(plan.clauses) if not _optional(c)]
         )
-        return plan, None, frozenset(), frozenset(), None
+        return plan, None, EMPTY, EMPTY, None
     read.dropped = understanding.dropped_read(plan, dropped)
     if cities:
         place = cities[0].places[0]

@@ -31,7 +31,7 @@ from index.query import (
 )
 from index.schema import city_facet_value
 from index.types import Dropped, PlaceRead, TermRead
-from index.view import View
+from index.view import EMPTY, Docs, View
 from index.vocab import Vocab
 
 RARE_MAX = 3  # a word held by this few clinics may still be a typo...
@@ -101,35 +101,35 @@ def _swaps(word: str) -> list[str]:
     ]
 
 
-def place_docs(view: View, place: Place) -> frozenset[int]:
+def place_docs(view: View, place: Place) -> Docs:
     """Return the clinics in a place: in the country, or within the city's radius (or, with
     no coordinates, in a city of that name in that country)."""
     if place.kind == "country":
         return view.term_docs("country", place.country)
+    folded = city_facet_value(place.name).split("\t")[0]
+    radius = place.radius_km
 
-    def compute():
-        near = view.within(place.lat, place.lon, place.radius_km)
-        folded = city_facet_value(place.name).split("\t")[0]
-        named = [
-            docs
-            for value, docs in view.facet_sets("city").items()
+    def compute(reader, cache) -> Docs:
+        near = cache.within(reader, place.lat, place.lon, radius)
+        lats = cache.column(reader, "lat")
+        country = cache.term_docs(reader, "country", place.country)
+        unplaced = [
+            d
+            for value, docs in cache.facet(reader, "city_facet").items()
             if value.split("\t")[0] == folded
+            for d in docs
+            if d in country and not math.isfinite(lats[d])
         ]
-        lats = view.column("lat")
-        country = view.term_docs("country", place.country)
-        unplaced = {
-            d for docs in named for d in docs if d in country and not math.isfinite(lats[d])
-        }
-        return frozenset(near).union(unplaced)
+        return Docs(near) | Docs(unplaced)
 
-    return view.cached(("place", place.name, place.country, place.lat, place.lon), compute)
+    return view.per_segment(("place", place.name, place.country, place.lat, place.lon), compute)
 
 
 def _choose(
     view: View,
     places: Iterable[Place],
     countries: set[str],
-    allowed: frozenset[int] | None = None,
+    allowed: Docs | None = None,
 ) -> Place | None:
     """Return the first place holding clinics (among those the filters allow, if given),
     preferring those in a country also named."""
@@ -148,7 +148,7 @@ def resolve_places(
     view: View,
     gazetteer: Gazetteer | None,
     plan: QueryPlan,
-    allowed: frozenset[int] | None = None,
+    allowed: Docs | None = None,
 ) -> tuple[QueryPlan, dict, list[PlaceRead]]:
     """Return (plan, {PlaceName: DocSet}, places read).
 
@@ -215,21 +215,19 @@ def terms_read(vocab: Vocab, plan: QueryPlan) -> list[TermRead]:
     return out
 
 
-def relax(
-    plan: QueryPlan, clause_docs: list[frozenset[int]], allowed: frozenset[int]
-) -> tuple[list[int], frozenset[int]]:
+def relax(plan: QueryPlan, clause_docs: list[Docs], allowed: Docs) -> tuple[list[int], Docs]:
     """Return (indexes of clauses to drop, documents matching the rest within allowed).
 
     The fewest clauses are dropped; among equal numbers, words before places before
     treatments and concerns (what a patient asks for matters most), then the choice leaving
-    the most clinics. Nothing is dropped when nothing can help: ([], frozenset()).
+    the most clinics. Nothing is dropped when nothing can help: ([], EMPTY).
     """
     required = [i for i, c in enumerate(plan.clauses) if not (isinstance(c, Word) and c.optional)]
     within = {i: clause_docs[i] & allowed for i in required}
     forced = [i for i in required if not within[i]]  # words no clinic here has at all
     rest = [i for i in required if within[i]]
     if not rest:
-        return forced, frozenset()
+        return forced, EMPTY
     weight = {i: _drop_weight(plan.clauses[i]) for i in rest}
     tries = 0
     for size in range(0, len(rest)):
@@ -246,7 +244,7 @@ def relax(
                     best = (key, list(dropped), docs)
         if best is not None:
             return sorted(forced + best[1]), best[2]
-    return forced, frozenset()  # pragma: no cover - a single kept clause always has docs
+    return forced, EMPTY  # pragma: no cover - a single kept clause always has docs
 
 
 def _drop_weight(clause) -> int:
@@ -257,7 +255,7 @@ def _drop_weight(clause) -> int:
     return 1
 
 
-def _intersect_all(sets: list[frozenset[int]]) -> frozenset[int]:
+def _intersect_all(sets: list[Docs]) -> Docs:
     sets = sorted(sets, key=len)
     out = sets[0]
     for s in sets[1:]:

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from directory.db import get_db
 from directory.experiences import services as experiences
 from directory.search import queries
+from directory.search.cached_views import cached_api
 from directory.search.extension import get_index
 from directory.search.openapi import openapi_document
 from directory.search.params import InvalidSearch, SearchParams, parse_search_args, to_query_args
@@ -26,6 +27,7 @@ def _search_url(params: SearchParams, page: int) -> str:
 
 
 @bp.get("/clinics")
+@cached_api
 def list_clinics():
     db = get_db()
     try:

@@ -17,9 +17,11 @@ from flask import Flask, current_app, g, has_request_context
 
 import index
 from directory import db
-from directory.search import services
+from directory.search import caching, services
+from directory.settings import is_on
 
 EXTENSION_KEY = "vetted.index"
+CACHE_KEY = "vetted.cache"
 # A request applies at most this many outbox entries (its own writes are a few); what is left
 # waits for the next command or worker start, or `vetted index sync`.
 REQUEST_DRAIN_LIMIT = 1000
@@ -29,9 +31,20 @@ def open_search_index(app: Flask) -> index.SearchIndex:
     """Return this process's index object, opening it on first use."""
     if EXTENSION_KEY not in app.extensions:
         app.extensions[EXTENSION_KEY] = index.open_index(
-            app.config["INDEX_DIR"], vocabulary=services.plain_vocabulary()
+            app.config["INDEX_DIR"],
+            vocabulary=services.plain_vocabulary(),
+            shared=shared_cache(app),
         )
     return app.extensions[EXTENSION_KEY]
+
+
+def shared_cache(app: Flask) -> caching.SharedCache | None:
+    """Return the cache this node's processes share (None when SEARCH_CACHE is off)."""
+    if not is_on(app.config.get("SEARCH_CACHE", "on")):
+        return None
+    if CACHE_KEY not in app.extensions:
+        app.extensions[CACHE_KEY] = caching.SharedCache(app.config["CACHE_DIR"])
+    return app.extensions[CACHE_KEY]
 
 
 def get_index() -> index.SearchIndex:

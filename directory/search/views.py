@@ -10,6 +10,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from directory.db import get_db
 from directory.search import queries
+from directory.search.cached_views import cached_page
 from directory.search.extension import get_index
 from directory.search.params import (
     MAX_Q,
@@ -95,6 +96,7 @@ def _relaxations(params: SearchParams | None, found) -> list[Relaxation]:
 
 
 @bp.get("/search")
+@cached_page
 def search_page():
     db = get_db()
     vocabulary = load_vocabulary()

@@ -58,6 +58,10 @@ class FakeIndex:
         self.hits, self.total, self.extra = list(hits), total, extra
         self.requests: list = []
 
+    def token(self) -> tuple:
+        # What the web layer keys its caches on: another fake is another index.
+        return ("fake", id(self), len(self.hits), self.total)
+
     def search(self, request):
         from index.types import SearchResponse
 
