@@ -222,9 +222,11 @@ def enqueue_index(
     The outbox carries the change onward after commit: vetting reacts, then the index follows.
     """
     now = utcnow()
-    db["outbox"].insert_all(
-        {"clinic_id": cid, "created_at": now, "actor": actor} for cid in clinic_ids
-    )
+    with db.atomic():  # committed on its own when the caller forgot its transaction
+        db.conn.executemany(
+            "insert into outbox (clinic_id, created_at, actor) values (?, ?, ?)",
+            [(cid, now, actor) for cid in clinic_ids],
+        )
 
 
 def peek_outbox(db: sqlite_utils.Database, limit: int = 1000, *, after: int = 0) -> list[dict]:
@@ -240,6 +242,17 @@ def delete_outbox(db: sqlite_utils.Database, up_to_id: int, *, after: int = 0) -
     """Forget the pending changes with ids in (after, up_to_id]: they have been applied."""
     with db.atomic():
         db.execute("delete from outbox where id > ? and id <= ?", [after, up_to_id])
+
+
+def outbox_latest_actors(db: sqlite_utils.Database, up_to_id: int) -> dict[str, str | None]:
+    """Map each clinic with pending changes up to an id to the actor of its latest change."""
+    # SQLite takes a bare column from the row that holds the max().
+    rows = db.execute(
+        "select clinic_id, actor, max(id) from outbox where id <= ? group by clinic_id "
+        "order by clinic_id",
+        [up_to_id],
+    )
+    return {clinic_id: actor for clinic_id, actor, _ in rows}
 
 
 def outbox_size(db: sqlite_utils.Database) -> int:

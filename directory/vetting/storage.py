@@ -166,7 +166,13 @@ def verified_claims_of_items(db: sqlite_utils.Database, item_keys: Iterable[str]
 
 
 def insert_evidence(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
-    return db["evidence"].insert({f: row.get(f) for f in EVIDENCE_FIELDS}).last_pk
+    """Append one evidence row and return its id."""
+    cursor = db.execute(
+        f"insert into evidence ({', '.join(EVIDENCE_FIELDS)}) "
+        f"values ({', '.join('?' * len(EVIDENCE_FIELDS))})",
+        [row.get(f) for f in EVIDENCE_FIELDS],
+    )
+    return cursor.lastrowid
 
 
 def get_evidence(db: sqlite_utils.Database, evidence_id: int) -> dict | None:
@@ -226,9 +232,14 @@ def set_score(db: sqlite_utils.Database, clinic_id: str, score: float | None, co
     )
 
 
+HISTORY_FIELDS = ("clinic_id", "at", "score", "core_verified", "reason")
+
+
 def add_score_history(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
-    db["score_history"].insert(
-        {f: row.get(f) for f in ("clinic_id", "at", "score", "core_verified", "reason")}
+    """Append one score history row (a row only when the score changed: see scores.py)."""
+    db.execute(
+        f"insert into score_history ({', '.join(HISTORY_FIELDS)}) values (?, ?, ?, ?, ?)",
+        [row.get(f) for f in HISTORY_FIELDS],
     )
 
 
