@@ -14,7 +14,7 @@ from directory.vetting.decisions import reject_claim, verify_claim
 from directory.vetting.licences import licence_cap
 from directory.vetting.lifecycle import attach_evidence, claim_item
 from directory.vetting.reading import clinic_checklist
-from directory.vetting.scores import recompute_score
+from directory.vetting.scores import rescore
 from directory.vetting.scoring import EXPIRED, FADING, STATES, VERIFIED, score_clinic
 from directory.vetting.sweep import expire_due
 
@@ -153,12 +153,28 @@ def _demo_clinic(
         )
 
 
+def _history_days(claims: dict, *, start: date, today: date) -> list[date]:
+    """Return the days a year of history can change on: the start, then each verification
+    and each expiry inside the year (between them the score only fades, as the chart draws)."""
+    days = {start}
+    for claim in claims.values():
+        if claim["state"] in (VERIFIED, EXPIRED) and claim["verified_at"]:
+            for value in (claim["verified_at"], claim["expires_at"]):
+                day = date.fromisoformat(value[:10]) if value else None
+                if day is not None and start < day < today:
+                    days.add(day)
+    return sorted(days)
+
+
 def _backfill_history(db: sqlite_utils.Database, clinic: dict, *, today: date) -> None:
-    """Write a year of score history as if the claims had been scored every two weeks."""
+    """Write a year of score history: a row on each day the simulated score changed.
+
+    History stores changes, not samples: a row where a verification started or ended
+    counting, none while nothing but time passed (readers take "unchanged since the last row").
+    """
     claims = storage.claims_by_clinic(db, [clinic["id"]])[clinic["id"]]
     previous = None
-    for weeks in range(52, 0, -2):
-        day = today - timedelta(weeks=weeks)
+    for day in _history_days(claims, start=today - timedelta(weeks=52), today=today):
         then = {
             key: {**claim, "state": VERIFIED}
             for key, claim in claims.items()
@@ -196,10 +212,13 @@ def apply_demo_vetting(
                 _demo_clinic(db, clinic, today=today, seed=seed, counts=counts)
         expire_due(db, today=today, at=_stamp(today, random.Random(seed)))
         for start in range(0, len(clinic_ids), 500):
-            for clinic in _clinics(db, clinic_ids[start : start + 500]):
+            batch = _clinics(db, clinic_ids[start : start + 500])
+            for clinic in batch:
                 _backfill_history(db, clinic, today=today)
-                recompute_score(db, clinic["id"], today=today, reason="Demo vetting")
-                clinics.enqueue_change(db, [clinic["id"]])
+            # Today's score for the whole batch at once: what recompute_score does per clinic.
+            inputs = {c["id"]: {k: c[k] for k in ("treatments", "practitioners")} for c in batch}
+            rescore(db, inputs, today=today, reason=lambda _: "Demo vetting")
+            clinics.enqueue_change(db, list(inputs))
     return counts
 
 
