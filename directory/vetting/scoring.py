@@ -17,6 +17,7 @@ Rules (shown to patients on the methodology page):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -97,16 +98,25 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+NONE, FULL = Fraction(0), Fraction(1)
+
+
+@functools.cache
+def _exact(weight: float) -> Fraction:
+    """Return a weight as the exact decimal it was written as (parsed once, not per score)."""
+    return Fraction(str(weight))
+
+
 def credit(claim: Mapping[str, Any] | None, today: date) -> Fraction:
     """Return the share (0..1) of an item's weight this claim earns today."""
     if not claim or claim.get("state") != VERIFIED:
-        return Fraction(0)
+        return NONE
     expires = as_date(claim.get("expires_at"))
     if expires is None or today >= expires:
-        return Fraction(0)
+        return NONE
     fades = as_date(claim.get("fades_from")) or expires
     if today < fades or fades >= expires:
-        return Fraction(1)
+        return FULL
     return Fraction((expires - today).days, (expires - fades).days)
 
 
@@ -173,7 +183,7 @@ def score_clinic(
             skipped.append(item.key)
             continue
         claim, cap = capped_claim(item, claims.get(item.key), practitioners)
-        weight = Fraction(str(item.weight))
+        weight = _exact(item.weight)
         share = credit(claim, today)
         earned += weight * share
         possible += weight
