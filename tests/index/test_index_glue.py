@@ -77,6 +77,20 @@ def test_rebuild_index_from_the_store(app, db):
     assert services.check_index(db, search_index).clean
 
 
+def test_rebuild_reacts_once_per_clinic_with_its_latest_change(app, db):
+    clinics.save_profile(db, make_profile("c-1"), actor="first")
+    clinics.save_profile(db, make_profile("c-2"), actor="first")
+    mark = storage.outbox_mark(db)
+    clinics.save_profile(db, make_profile("c-1", name="Renamed"), actor="second")
+    assert storage.outbox_size(db) == 3
+    latest = storage.outbox_latest_actors(db, storage.outbox_mark(db))
+    assert latest == {"c-1": "second", "c-2": "first"}
+    assert storage.outbox_latest_actors(db, mark) == {"c-1": "first", "c-2": "first"}
+    assert services.rebuild_index(db, extension.open_search_index(app)) == 2
+    assert storage.outbox_size(db) == 0
+    assert services.check_index(db, extension.open_search_index(app)).clean
+
+
 def test_cli_check_rebuild_and_sync(app, db, runner):
     clinics.save_profile(db, make_profile("c-1"), actor="test")
     result = runner.invoke(args=["index", "check"])

@@ -128,3 +128,23 @@ def test_demo_vetting_spreads_every_state_deterministically(store):
         other.close()
     finally:
         again.close()
+
+
+def test_demo_history_stores_changes_on_the_days_they_happened(store):
+    _, ids = _demo(store, 2026)
+    start = (TODAY - timedelta(weeks=52)).isoformat()
+    for cid in ids:
+        history = vetting_storage.score_history(store, cid)
+        past = [row["score"] for row in history if row["reason"] == "Demo history"]
+        # A past row only when the score changed; the last row is the score stored today.
+        assert all(a != b for a, b in zip(past, past[1:], strict=False)), cid
+        assert history[-1]["score"] == stored_score(store, cid)["score"]
+        assert history[-1]["at"] == TODAY.isoformat()
+        claims = [
+            c
+            for c in services.list_claims(store, clinic_id=cid, limit=50)
+            if c["state"] in ("verified", "expired")
+        ]
+        days = {start, TODAY.isoformat()}
+        days |= {c[k][:10] for c in claims for k in ("verified_at", "expires_at") if c[k]}
+        assert {row["at"] for row in history} <= days, cid
