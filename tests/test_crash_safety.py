@@ -155,6 +155,25 @@ def test_a_killed_import_is_caught_up_by_the_next_run(tmp_path, nhs_slice):
     assert len(killed) >= 3, killed
 
 
+def test_a_killed_demo_is_caught_up_by_the_next_command(tmp_path):
+    # The demo writes in one transaction, then rebuilds the index instead of draining it.
+    points = {
+        "the demo is committed, the index not yet": lambda d: clinics(d) == 300,
+        "the index is being rebuilt": rebuilding,
+        "the new generation has segments": new_generation_has_segments,
+    }
+    killed = []
+    for n, (name, point) in enumerate(points.items()):
+        data_dir = tmp_path / f"run-{n}"
+        if kill_when(data_dir, ["demo", "--count", "300"], point):
+            killed.append(name)
+        again = vetted(data_dir, "demo", "--count", "300", "--if-empty")
+        assert again.returncode == 0, (name, again.stdout + again.stderr)
+        assert clinics(data_dir) == 300, name
+        assert_caught_up(data_dir)
+    assert len(killed) >= 2, killed
+
+
 def test_a_killed_rebuild_leaves_nothing_behind(tmp_path, nhs_slice):
     data_dir = tmp_path / "data"
     assert vetted(data_dir, "import", "--format", "nhs-csv", str(nhs_slice)).returncode == 0
