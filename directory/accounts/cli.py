@@ -69,14 +69,29 @@ def set_role(email: str, role: str) -> None:
         click.echo(f"{email} is already {role}; nothing changed.")
 
 
-def _decide(decide, request_id: int, **kwargs) -> str:
-    """Run one approve/reject service, turning its refusals into CLI errors."""
-    try:
-        return decide(get_db(), request_id, actor="cli", **kwargs)
-    except LookupError as exc:
-        raise click.ClickException(f"{exc} {request_id}; see the pending list") from exc
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+def _decision_command(
+    group: click.Group, kind: str, state: str, *, help_text: str, reason_help: str, done: str
+) -> None:
+    """Add GROUP's `approve` or `reject` command for a request of KIND (state says which).
+
+    DONE is the line printed afterwards, with {clinic_id} in it.
+    """
+
+    @group.command("approve" if state == "approved" else "reject", help=help_text)
+    @click.argument("request_id", type=int)
+    # A rejection needs a reason: the requester reads it.
+    @click.option("--reason", required=state == "rejected", default=None, help=reason_help)
+    @with_appcontext
+    def decide(request_id: int, reason: str | None) -> None:
+        try:
+            clinic_id = services.decide_request(
+                get_db(), kind, request_id, state, actor="cli", reason=reason
+            )
+        except LookupError as exc:
+            raise click.ClickException(f"{exc} {request_id}; see the pending list") from exc
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(done.format(clinic_id=clinic_id))
 
 
 def _echo_pending(rows: list[dict], what: str, details) -> None:
@@ -104,24 +119,22 @@ def _listing_line(row: dict) -> str:
     return f"{place}\t{row['user_email']} ({confirmed})\t{row['created_at']}"
 
 
-@listings.command("approve")
-@click.argument("request_id", type=int)
-@click.option("--reason", default=None, help="A note kept in the ledger.")
-@with_appcontext
-def listings_approve(request_id: int, reason: str | None) -> None:
-    """Publish the listing of request REQUEST_ID (see `vetted listings pending`)."""
-    clinic_id = _decide(services.approve_listing, request_id, reason=reason)
-    click.echo(f"Published {clinic_id}.")
-
-
-@listings.command("reject")
-@click.argument("request_id", type=int)
-@click.option("--reason", required=True, help="Why: the clinic reads this on its dashboard.")
-@with_appcontext
-def listings_reject(request_id: int, reason: str) -> None:
-    """Refuse the listing of request REQUEST_ID; it stays unpublished."""
-    clinic_id = _decide(services.reject_listing, request_id, reason=reason)
-    click.echo(f"Rejected the listing of {clinic_id}.")
+_decision_command(
+    listings,
+    "listing",
+    "approved",
+    help_text="Publish the listing of request REQUEST_ID (see `vetted listings pending`).",
+    reason_help="A note kept in the ledger.",
+    done="Published {clinic_id}.",
+)
+_decision_command(
+    listings,
+    "listing",
+    "rejected",
+    help_text="Refuse the listing of request REQUEST_ID; it stays unpublished.",
+    reason_help="Why: the clinic reads this on its dashboard.",
+    done="Rejected the listing of {clinic_id}.",
+)
 
 
 @click.group("ownership")
@@ -141,24 +154,22 @@ def _claim_line(row: dict) -> str:
     return f"website {row['website'] or '-'}\t{row['user_email']}\t{note}"
 
 
-@ownership.command("approve")
-@click.argument("request_id", type=int)
-@click.option("--reason", default=None, help="A note kept in the ledger.")
-@with_appcontext
-def ownership_approve(request_id: int, reason: str | None) -> None:
-    """Make the claimant of request REQUEST_ID an owner of the clinic."""
-    clinic_id = _decide(services.approve_ownership, request_id, reason=reason)
-    click.echo(f"Approved: the claimant now owns {clinic_id}.")
-
-
-@ownership.command("reject")
-@click.argument("request_id", type=int)
-@click.option("--reason", required=True, help="Why: the claimant reads this.")
-@with_appcontext
-def ownership_reject(request_id: int, reason: str) -> None:
-    """Refuse the claim of request REQUEST_ID."""
-    clinic_id = _decide(services.reject_ownership, request_id, reason=reason)
-    click.echo(f"Rejected the claim on {clinic_id}.")
+_decision_command(
+    ownership,
+    "ownership",
+    "approved",
+    help_text="Make the claimant of request REQUEST_ID an owner of the clinic.",
+    reason_help="A note kept in the ledger.",
+    done="Approved: the claimant now owns {clinic_id}.",
+)
+_decision_command(
+    ownership,
+    "ownership",
+    "rejected",
+    help_text="Refuse the claim of request REQUEST_ID.",
+    reason_help="Why: the claimant reads this.",
+    done="Rejected the claim on {clinic_id}.",
+)
 
 
 COMMANDS = [users, listings, ownership]

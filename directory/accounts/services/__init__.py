@@ -13,21 +13,15 @@ from directory.accounts.services.drafts import discard_draft, get_draft, keep_dr
 from directory.accounts.services.editing import EditResult, save_edit
 from directory.accounts.services.errors import AccountError
 from directory.accounts.services.listings import (
-    approve_listing,
-    approve_ownership,
     claimable_clinic,
     create_listing,
     decide_request,
     find_claimable_clinics,
-    get_listing_request,
-    get_ownership_request,
     get_request,
     list_ownership_requests,
     list_pending_listings,
     list_requests,
     preview_clinic,
-    reject_listing,
-    reject_ownership,
     request_ownership,
 )
 from directory.accounts.services.logins import (
@@ -76,8 +70,6 @@ __all__ = [
     "LoginResult",
     "accept_invite",
     "active_user",
-    "approve_listing",
-    "approve_ownership",
     "attempt_login",
     "authenticate",
     "change_password",
@@ -95,8 +87,6 @@ __all__ = [
     "ensure_demo_logins",
     "find_claimable_clinics",
     "get_draft",
-    "get_listing_request",
-    "get_ownership_request",
     "get_request",
     "get_user",
     "invite_editor",
@@ -112,8 +102,6 @@ __all__ = [
     "pending_invite",
     "preview_clinic",
     "register_clinic_user",
-    "reject_listing",
-    "reject_ownership",
     "remove_member",
     "request_login_link",
     "request_ownership",
