@@ -74,6 +74,14 @@ def _page_request() -> pages.PageRequest:
     )
 
 
+def _published(document_of, record_id: str, noun: str):
+    """Answer with one published record's document (document_of reads it), or a 404."""
+    document = document_of(get_db(), _uuid("id", record_id), vocabulary=load_vocabulary())
+    if document is None:
+        abort(404, f"No published {noun} has this id.")
+    return jsonify(document)
+
+
 @bp.get("/")
 def about():
     return jsonify(
@@ -101,12 +109,7 @@ def list_services():
 
 @bp.get("/services/<service_id>")
 def get_service(service_id: str):
-    document = pages.service_document(
-        get_db(), _uuid("id", service_id), vocabulary=load_vocabulary()
-    )
-    if document is None:
-        abort(404, "No published service has this id.")
-    return jsonify(document)
+    return _published(pages.service_document, service_id, "service")
 
 
 @bp.get("/organizations")
@@ -117,12 +120,7 @@ def list_organizations():
 
 @bp.get("/organizations/<org_id>")
 def get_organization(org_id: str):
-    document = pages.organization_document(
-        get_db(), _uuid("id", org_id), vocabulary=load_vocabulary()
-    )
-    if document is None:
-        abort(404, "No published organization has this id.")
-    return jsonify(document)
+    return _published(pages.organization_document, org_id, "organization")
 
 
 @bp.get("/service_at_locations")
