@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from directory.patients.guide import GUIDE_PAGES
-from tests.browser.conftest import tab_to
+from tests.browser.conftest import log_in, tab_to
 from tests.patients.helpers import verify_item
 
 pytestmark = pytest.mark.browser
@@ -274,19 +274,13 @@ def back_office(live_app, live_server):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_back_office_and_report_status_pass_axe(back_office, browser, axe_script, lang):
-    from tests.moderation.helpers import PASSWORD
-
     server, status = back_office
     context, page = open_page(browser, lang)
     try:
         found = {}
         page.goto(f"{server}{status}")
         found[status] = audit(page, axe_script)
-        page.goto(f"{server}/account/login")
-        page.locator("#email").fill("owner@uk01.example")
-        page.locator("#password").fill(PASSWORD)
-        with page.expect_navigation():
-            page.locator("main form [type=submit]").click()
+        log_in(page, server, "owner@uk01.example")
         for path in BACK_OFFICE_PAGES:
             page.goto(f"{server}{path}")
             assert page.evaluate("document.documentElement.lang") == lang, path

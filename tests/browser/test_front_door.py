@@ -17,11 +17,10 @@ import pytest
 
 from directory.accounts.services import create_listing, get_user
 from directory.notifications.services import notify
+from tests.browser.conftest import log_in, log_in_moderator
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
-    PASSWORD,
     add_user,
-    current_code,
     enrol,
     link_to_clinic,
     pending_claim,
@@ -304,28 +303,6 @@ def test_vendored_leaflet_is_the_npm_package():
         )
 
 
-def log_in(page, server: str, email: str, start: str = "/account/login") -> None:
-    """Log in through the real login page (reached from `start`)."""
-    page.goto(f"{server}{start}")
-    page.wait_for_url(re.compile(r"/account/login"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-
-
-def log_in_owner(page, server: str) -> None:
-    log_in(page, server, "owner@uk01.example")
-
-
-def log_in_moderator(page, server: str) -> None:
-    log_in(page, server, "admin@vetted.example", start="/moderation/")
-    page.wait_for_url(re.compile(r"/mfa/verify"))
-    page.get_by_label("Code").fill(current_code(SECRET["admin"]))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/moderation/$"))
-
-
 def walk(page, server: str, paths: list[str], folder: Path, prefix: str) -> dict[str, tuple]:
     """Open each page; screenshot it; return the ones that scroll sideways."""
     wide: dict[str, tuple] = {}
@@ -348,10 +325,10 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, artifacts):
             paths = [path for _, path in PATIENT_PAGES] + OTHER_PUBLIC + [SECRET["status"]]
             wide |= walk(page, server, paths, artifacts, f"walk-{lang}")
     with opened(browser) as page:
-        log_in_owner(page, server)
+        log_in(page, server, "owner@uk01.example")
         wide |= walk(page, server, CLINIC_PAGES, artifacts, "walk-clinic")
     with opened(browser) as page:
-        log_in_moderator(page, server)
+        log_in_moderator(page, server, "admin@vetted.example", SECRET["admin"])
         wide |= walk(page, server, MODERATION_PAGES, artifacts, "walk-moderation")
     assert wide == {}, f"pages wider than 390 px: {wide}"
 
