@@ -74,6 +74,15 @@ def _page_request() -> pages.PageRequest:
     )
 
 
+def _organization() -> str | None:
+    return _uuid("organization_id", request.args.get("organization_id"))
+
+
+def _listing(page_of, page: pages.PageRequest, **filters):
+    """Answer with one page of a list (page_of reads it), narrowed by the filters."""
+    return jsonify(page_of(get_db(), page, vocabulary=load_vocabulary(), **filters))
+
+
 def _published(document_of, record_id: str, noun: str):
     """Answer with one published record's document (document_of reads it), or a 404."""
     document = document_of(get_db(), _uuid("id", record_id), vocabulary=load_vocabulary())
@@ -96,15 +105,7 @@ def about():
 @bp.get("/services")
 def list_services():
     page = _page_request()
-    return jsonify(
-        pages.services_page(
-            get_db(),
-            page,
-            vocabulary=load_vocabulary(),
-            organization=_uuid("organization_id", request.args.get("organization_id")),
-            full=_flag("full"),
-        )
-    )
+    return _listing(pages.services_page, page, organization=_organization(), full=_flag("full"))
 
 
 @bp.get("/services/<service_id>")
@@ -114,8 +115,7 @@ def get_service(service_id: str):
 
 @bp.get("/organizations")
 def list_organizations():
-    page = _page_request()
-    return jsonify(pages.organizations_page(get_db(), page, vocabulary=load_vocabulary()))
+    return _listing(pages.organizations_page, _page_request())
 
 
 @bp.get("/organizations/<org_id>")
@@ -126,11 +126,4 @@ def get_organization(org_id: str):
 @bp.get("/service_at_locations")
 def list_service_at_locations():
     page = _page_request()
-    return jsonify(
-        pages.service_at_locations_page(
-            get_db(),
-            page,
-            vocabulary=load_vocabulary(),
-            organization=_uuid("organization_id", request.args.get("organization_id")),
-        )
-    )
+    return _listing(pages.service_at_locations_page, page, organization=_organization())
