@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from directory import create_app
 from tests.conftest import close_index, make_profile
-from tests.moderation.helpers import PASSWORD, current_code
+from tests.moderation.helpers import PASSWORD, add_user, current_code, enrol
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -60,6 +60,12 @@ def log_in_moderator(page, server: str, email: str, secret: str) -> None:
     """Log in from the moderation queue's address (password, then code); land on the queue."""
     log_in(page, server, email, secret, start="/moderation/")
     page.wait_for_url(re.compile(r"/moderation/$"))
+
+
+def enrol_moderators(db) -> dict[str, str]:
+    """Add moderators Ana and Ben, each with an authenticator; return their secrets by address."""
+    people = {"ana@vetted.example": "Ana", "ben@vetted.example": "Ben"}
+    return {email: enrol(db, add_user(db, email, name=name)) for email, name in people.items()}
 
 
 def sample_profiles() -> list[dict]:

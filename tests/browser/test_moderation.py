@@ -7,12 +7,11 @@ import re
 import pytest
 
 from directory.db import connect
-from tests.browser.conftest import log_in_moderator
+from tests.browser.conftest import enrol_moderators, log_in_moderator
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
     add_user,
     claim_state,
-    enrol,
     link_to_clinic,
     pending_claim,
 )
@@ -35,8 +34,7 @@ def store(live_app):
     db = connect(live_app.config["DATABASE"])
     link_to_clinic(db, add_user(db, "owner@harley.example", role="clinic"), "c-1")
     SECRETS.clear()
-    SECRETS["ana@vetted.example"] = enrol(db, add_user(db, "ana@vetted.example", name="Ana"))
-    SECRETS["ben@vetted.example"] = enrol(db, add_user(db, "ben@vetted.example", name="Ben"))
+    SECRETS.update(enrol_moderators(db))
     pending_claim(db, "c-1", "informed-consent")
     pending_claim(db, "c-1", "complaints-procedure")
     yield db

@@ -19,11 +19,10 @@ import pytest
 
 from directory.db import connect
 from directory.mail import read_messages
-from tests.browser.conftest import log_in, log_in_moderator
+from tests.browser.conftest import enrol_moderators, log_in, log_in_moderator
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
     add_user,
-    enrol,
     link_to_clinic,
     pending_claim,
 )
@@ -47,8 +46,7 @@ def store(live_app):
     db.execute("update users set language = 'ar' where id = ?", [owner])
     link_to_clinic(db, owner, "c-1")
     SECRETS.clear()
-    SECRETS["ana@vetted.example"] = enrol(db, add_user(db, "ana@vetted.example", name="Ana"))
-    SECRETS["ben@vetted.example"] = enrol(db, add_user(db, "ben@vetted.example", name="Ben"))
+    SECRETS.update(enrol_moderators(db))
     for n in range(3):
         pending_claim(db, f"old-{n}", "complaints-procedure")
     db.execute("update claims set clinic_changed_at = '2025-01-06T09:00:00+00:00'")
