@@ -19,25 +19,16 @@ LANGUAGES = ("en", "ar", "fr")
 
 
 def record_user_event(
-    db: sqlite_utils.Database,
-    user_id: int,
-    action: str,
-    *,
-    actor: str | None = None,
-    before: dict | None = None,
-    after: dict | None = None,
-    reason: str | None = None,
+    db: sqlite_utils.Database, user_id: int, action: str, *, actor: str | None = None, **details
 ) -> None:
-    """Record an event about an account in the ledger (by the user themselves unless actor)."""
+    """Record an event about an account (by the user unless actor): before, after, reason."""
     record_event(
         db,
         actor=actor or f"user:{user_id}",
         action=action,
         target_type="user",
         target_id=str(user_id),
-        before=before,
-        after=after,
-        reason=reason,
+        **details,
     )
 
 
