@@ -94,23 +94,19 @@ def _decision_command(
         click.echo(done.format(clinic_id=clinic_id))
 
 
-def _echo_pending(rows: list[dict], what: str, details) -> None:
-    """Print a line per pending request (id, clinic, then details(row)), then the count."""
-    for row in rows:
-        click.echo(f"{row['id']}\t{row['clinic_id']}\t{row['clinic_name']}\t{details(row)}")
-    click.echo(f"{len(rows)} pending {what}(s).")
+def _request_group(name: str, kind: str, *, help_text: str, pending_help: str, noun: str, line):
+    """Return a `vetted NAME` group whose `pending` lists requests of KIND, a line each."""
+    group = click.Group(name, help=help_text)
 
+    @group.command("pending", help=pending_help)
+    @with_appcontext
+    def pending() -> None:
+        rows = services.list_requests(get_db(), kind)
+        for row in rows:
+            click.echo(f"{row['id']}\t{row['clinic_id']}\t{row['clinic_name']}\t{line(row)}")
+        click.echo(f"{len(rows)} pending {noun}(s).")
 
-@click.group("listings")
-def listings() -> None:
-    """Approve or reject new clinic listings (until the moderation workbench does)."""
-
-
-@listings.command("pending")
-@with_appcontext
-def listings_pending() -> None:
-    """List new listings waiting for approval, oldest first."""
-    _echo_pending(services.list_pending_listings(get_db()), "listing", _listing_line)
+    return group
 
 
 def _listing_line(row: dict) -> str:
@@ -119,6 +115,19 @@ def _listing_line(row: dict) -> str:
     return f"{place}\t{row['user_email']} ({confirmed})\t{row['created_at']}"
 
 
+def _claim_line(row: dict) -> str:
+    note = (row["note"] or "").replace("\n", " ")[:80]
+    return f"website {row['website'] or '-'}\t{row['user_email']}\t{note}"
+
+
+listings = _request_group(
+    "listings",
+    "listing",
+    help_text="Approve or reject new clinic listings (until the moderation workbench does).",
+    pending_help="List new listings waiting for approval, oldest first.",
+    noun="listing",
+    line=_listing_line,
+)
 _decision_command(
     listings,
     "listing",
@@ -137,23 +146,14 @@ _decision_command(
 )
 
 
-@click.group("ownership")
-def ownership() -> None:
-    """Approve or reject claims on existing clinics (until the moderation workbench does)."""
-
-
-@ownership.command("pending")
-@with_appcontext
-def ownership_pending() -> None:
-    """List claims on clinics waiting for a moderator, oldest first."""
-    _echo_pending(services.list_ownership_requests(get_db()), "ownership request", _claim_line)
-
-
-def _claim_line(row: dict) -> str:
-    note = (row["note"] or "").replace("\n", " ")[:80]
-    return f"website {row['website'] or '-'}\t{row['user_email']}\t{note}"
-
-
+ownership = _request_group(
+    "ownership",
+    "ownership",
+    help_text="Approve or reject claims on existing clinics (until the moderation workbench does).",
+    pending_help="List claims on clinics waiting for a moderator, oldest first.",
+    noun="ownership request",
+    line=_claim_line,
+)
 _decision_command(
     ownership,
     "ownership",
