@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from directory import create_app
+from directory.db import connect
+from directory.notifications.services import notify
 from tests.conftest import close_index, make_profile
 from tests.moderation.helpers import PASSWORD, add_user, current_code, enrol
 
@@ -60,6 +64,28 @@ def log_in_moderator(page, server: str, email: str, secret: str) -> None:
     """Log in from the moderation queue's address (password, then code); land on the queue."""
     log_in(page, server, email, secret, start="/moderation/")
     page.wait_for_url(re.compile(r"/moderation/$"))
+
+
+@contextmanager
+def live_db(live_app) -> Iterator:
+    """Open the live app's database for a fixture to fill, and close it afterwards."""
+    db = connect(live_app.config["DATABASE"])
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def tell_of_a_rejection(db, reason: str) -> None:
+    """Put a rejected claim's message (informed consent) on uk-01's dashboard."""
+    notify(
+        db,
+        "claim.rejected",
+        "uk-01",
+        clinic_name="Clinic 01 Hair and Skin",
+        item_key="informed-consent",
+        reason=reason,
+    )
 
 
 def enrol_moderators(db) -> dict[str, str]:

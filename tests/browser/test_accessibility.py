@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from directory.moderation.reports import submit_report
 from directory.patients.guide import GUIDE_PAGES
-from tests.browser.conftest import log_in, tab_to
+from tests.browser.conftest import live_db, log_in, tab_to, tell_of_a_rejection
+from tests.moderation.helpers import add_user, link_to_clinic
 from tests.patients.helpers import verify_item
 
 pytestmark = pytest.mark.browser
@@ -250,25 +252,10 @@ BACK_OFFICE_PAGES = [
 @pytest.fixture
 def back_office(live_app, live_server):
     """uk-01's owner with a message on the dashboard, and a patient's report status link."""
-    from directory.db import connect
-    from directory.moderation.reports import submit_report
-    from directory.notifications.services import notify
-    from tests.moderation.helpers import add_user, link_to_clinic
-
-    db = connect(live_app.config["DATABASE"])
-    try:
+    with live_db(live_app) as db:
         link_to_clinic(db, add_user(db, "owner@uk01.example", role="clinic"), "uk-01")
-        notify(
-            db,
-            "claim.rejected",
-            "uk-01",
-            clinic_name="Clinic 01 Hair and Skin",
-            item_key="informed-consent",
-            reason="The form is from 2019.",
-        )
+        tell_of_a_rejection(db, "The form is from 2019.")
         receipt = submit_report(db, "uk-02", category="other", description="Rude on the phone.")
-    finally:
-        db.close()
     return live_server, f"/reports/{receipt.token}"
 
 

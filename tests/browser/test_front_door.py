@@ -16,8 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from directory.accounts.services import create_listing, get_user
+from directory.moderation.reports import submit_report
 from directory.notifications.services import notify
-from tests.browser.conftest import log_in, log_in_moderator
+from tests.browser.conftest import live_db, log_in, log_in_moderator, tell_of_a_rejection
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
     add_user,
@@ -104,11 +105,7 @@ MODERATION_PAGES = [
 @pytest.fixture
 def server(live_app, live_server):
     """The live server with a verified item, a report, a pending claim, an owner and an admin."""
-    from directory.db import connect
-    from directory.moderation.reports import submit_report
-
-    db = connect(live_app.config["DATABASE"])
-    try:
+    with live_db(live_app) as db:
         verify_item(db, "uk-01", "licensed-staff")
         receipt = submit_report(
             db, "uk-02", category="adverse-reaction", description="Redness for a week."
@@ -126,20 +123,11 @@ def server(live_app, live_server):
             item_key="licensed-staff",
             expires_at="2027-06-30",
         )
-        notify(
-            db,
-            "claim.rejected",
-            "uk-01",
-            clinic_name="Clinic 01 Hair and Skin",
-            item_key="informed-consent",
-            reason="A long reason " * 12,
-        )
+        tell_of_a_rejection(db, "A long reason " * 12)
         profile = make_profile("new", name="A Brand New Clinic With A Rather Long Name")
         del profile["id"], profile["status"]
         create_listing(db, get_user(db, owner), profile)
         SECRET["admin"] = enrol(db, add_user(db, "admin@vetted.example", role="admin"))
-    finally:
-        db.close()
     return live_server
 
 
