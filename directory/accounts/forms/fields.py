@@ -101,6 +101,13 @@ def new_password_field(label=None):
     )
 
 
+def street_address_field(max_length: int, description):
+    """Return the street address field: a text area, one line of the address per line."""
+    return text_field(
+        lazy_gettext("Street address"), max_length, multiline=True, description=description
+    )
+
+
 def current_password_field(label, message):
     """Return a field for the account's present password (message: what to say when empty)."""
     return PasswordField(
