@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port, gunicorn_server  # noqa: E402
+
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = (
@@ -29,12 +32,6 @@ CHROME_FLAGS = (
     "--disable-component-update --disable-sync --no-first-run"
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(url: str, seconds: float = 60) -> None:
@@ -94,23 +91,7 @@ def main() -> int:
     subprocess.run([str(bin_dir / "vetted"), "setup"], check=True, env=env, capture_output=True)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(bin_dir / "gunicorn"),
-            "--config",
-            "gunicorn.conf.py",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "directory:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with gunicorn_server(port, env, workers=2):
         wait_until_up(f"{base}/")
         first, second = first_clinic_ids(base, 2)
         pages = {
@@ -124,9 +105,6 @@ def main() -> int:
             name: run_lighthouse(base + path, reports / f"{name}.json")
             for name, path in pages.items()
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     print(f"Lighthouse 12.2.3, mobile, {CHROMIUM}; reports in {reports}")
     print(f"| page | {' | '.join(CATEGORIES)} |")
     print(f"|---|{'---|' * len(CATEGORIES)}")

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 
 def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
@@ -21,6 +22,20 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def today_option(help_text: str):
     """A --today YYYY-MM-DD option (default: the system date), passed on as a date."""
     return click.option("--today", callback=_parse_day, metavar="YYYY-MM-DD", help=help_text)
+
+
+def upkeep_group(name: str, help_text: str) -> click.Group:
+    """Return an empty `vetted NAME` command group for a domain's daily upkeep."""
+    return click.Group(name, help=help_text)
+
+
+def dated_command(group: click.Group, name: str, today_help: str):
+    """Register a command of GROUP that runs in the app context and takes --today."""
+
+    def register(function):
+        return group.command(name)(today_option(today_help)(with_appcontext(function)))
+
+    return register
 
 
 def echo_imported(path: Path, summary: str, started: float, *, dry_run: bool) -> None:

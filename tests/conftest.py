@@ -19,17 +19,23 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def app(data_dir: Path):
-    app = create_app(
+def make_app(data_dir: Path, **config):
+    """Return a fresh test app on data_dir: no CSRF, no rate limits, unless config says so."""
+    return create_app(
         {
             "TESTING": True,
             "DATA_DIR": str(data_dir),
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            **config,
         }
     )
+
+
+@pytest.fixture
+def app(data_dir: Path):
+    app = make_app(data_dir)
     yield app
     close_index(app)
 

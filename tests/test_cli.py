@@ -58,6 +58,19 @@ def test_help_runs(runner, args):
     assert "Usage:" in result.output
 
 
+# The daily upkeep commands (cli_options.dated_command), with words their help must say.
+@pytest.mark.parametrize(
+    "command, words",
+    [(["moderation", "reminders"], "30, 14 and 7 days"), (["vetting", "sweep"], "cron")],
+)
+def test_a_dated_command_has_help_and_refuses_a_bad_date(runner, command, words):
+    result = runner.invoke(args=[*command, "--help"])
+    assert result.exit_code == 0 and words in result.output
+    result = runner.invoke(args=[*command, "--today", "31/12/2026"])
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output
+
+
 def test_users_add_creates_a_moderator_and_refuses_duplicates(runner, db):
     result = runner.invoke(args=["users", "add", "--role", "moderator", "ana@example.org"])
     assert result.exit_code == 0, result.output

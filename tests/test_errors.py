@@ -5,9 +5,6 @@ from __future__ import annotations
 import os
 import runpy
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from flask import abort
 from werkzeug.exceptions import default_exceptions
 
 from directory.errors import MAX_URL_BYTES
+from tests.servers import free_port, gunicorn_server
 from tests.soup import parse_html, text_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,12 +107,6 @@ def test_gunicorn_lets_the_app_answer_long_addresses():
     assert len(f"GET /{'x' * MAX_URL_BYTES} HTTP/1.1") <= settings["limit_request_line"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _raw_get(port: int, target: str) -> tuple[int, str, str]:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
         conn.sendall(
@@ -133,37 +125,9 @@ def _raw_get(port: int, target: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def gunicorn(tmp_path):
-    port = _free_port()
     env = {**os.environ, "VETTED_DATA_DIR": str(tmp_path / "data"), "VETTED_SECRET_KEY": "t"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gunicorn.conf.py",
-            "--workers",
-            "1",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "directory:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn_server(free_port(), env) as port:
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_behind_gunicorn_an_api_caller_gets_json_for_long_addresses(gunicorn):

@@ -69,33 +69,44 @@ def set_role(email: str, role: str) -> None:
         click.echo(f"{email} is already {role}; nothing changed.")
 
 
-def _decide(decide, request_id: int, **kwargs) -> str:
-    """Run one approve/reject service, turning its refusals into CLI errors."""
-    try:
-        return decide(get_db(), request_id, actor="cli", **kwargs)
-    except LookupError as exc:
-        raise click.ClickException(f"{exc} {request_id}; see the pending list") from exc
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+def _decision_command(
+    group: click.Group, kind: str, state: str, *, help_text: str, reason_help: str, done: str
+) -> None:
+    """Add GROUP's `approve` or `reject` command for a request of KIND (state says which).
+
+    DONE is the line printed afterwards, with {clinic_id} in it.
+    """
+
+    @group.command("approve" if state == "approved" else "reject", help=help_text)
+    @click.argument("request_id", type=int)
+    # A rejection needs a reason: the requester reads it.
+    @click.option("--reason", required=state == "rejected", default=None, help=reason_help)
+    @with_appcontext
+    def decide(request_id: int, reason: str | None) -> None:
+        try:
+            clinic_id = services.decide_request(
+                get_db(), kind, request_id, state, actor="cli", reason=reason
+            )
+        except LookupError as exc:
+            raise click.ClickException(f"{exc} {request_id}; see the pending list") from exc
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(done.format(clinic_id=clinic_id))
 
 
-def _echo_pending(rows: list[dict], what: str, details) -> None:
-    """Print a line per pending request (id, clinic, then details(row)), then the count."""
-    for row in rows:
-        click.echo(f"{row['id']}\t{row['clinic_id']}\t{row['clinic_name']}\t{details(row)}")
-    click.echo(f"{len(rows)} pending {what}(s).")
+def _request_group(name: str, kind: str, *, help_text: str, pending_help: str, noun: str, line):
+    """Return a `vetted NAME` group whose `pending` lists requests of KIND, a line each."""
+    group = click.Group(name, help=help_text)
 
+    @group.command("pending", help=pending_help)
+    @with_appcontext
+    def pending() -> None:
+        rows = services.list_requests(get_db(), kind)
+        for row in rows:
+            click.echo(f"{row['id']}\t{row['clinic_id']}\t{row['clinic_name']}\t{line(row)}")
+        click.echo(f"{len(rows)} pending {noun}(s).")
 
-@click.group("listings")
-def listings() -> None:
-    """Approve or reject new clinic listings (until the moderation workbench does)."""
-
-
-@listings.command("pending")
-@with_appcontext
-def listings_pending() -> None:
-    """List new listings waiting for approval, oldest first."""
-    _echo_pending(services.list_pending_listings(get_db()), "listing", _listing_line)
+    return group
 
 
 def _listing_line(row: dict) -> str:
@@ -104,61 +115,61 @@ def _listing_line(row: dict) -> str:
     return f"{place}\t{row['user_email']} ({confirmed})\t{row['created_at']}"
 
 
-@listings.command("approve")
-@click.argument("request_id", type=int)
-@click.option("--reason", default=None, help="A note kept in the ledger.")
-@with_appcontext
-def listings_approve(request_id: int, reason: str | None) -> None:
-    """Publish the listing of request REQUEST_ID (see `vetted listings pending`)."""
-    clinic_id = _decide(services.approve_listing, request_id, reason=reason)
-    click.echo(f"Published {clinic_id}.")
-
-
-@listings.command("reject")
-@click.argument("request_id", type=int)
-@click.option("--reason", required=True, help="Why: the clinic reads this on its dashboard.")
-@with_appcontext
-def listings_reject(request_id: int, reason: str) -> None:
-    """Refuse the listing of request REQUEST_ID; it stays unpublished."""
-    clinic_id = _decide(services.reject_listing, request_id, reason=reason)
-    click.echo(f"Rejected the listing of {clinic_id}.")
-
-
-@click.group("ownership")
-def ownership() -> None:
-    """Approve or reject claims on existing clinics (until the moderation workbench does)."""
-
-
-@ownership.command("pending")
-@with_appcontext
-def ownership_pending() -> None:
-    """List claims on clinics waiting for a moderator, oldest first."""
-    _echo_pending(services.list_ownership_requests(get_db()), "ownership request", _claim_line)
-
-
 def _claim_line(row: dict) -> str:
     note = (row["note"] or "").replace("\n", " ")[:80]
     return f"website {row['website'] or '-'}\t{row['user_email']}\t{note}"
 
 
-@ownership.command("approve")
-@click.argument("request_id", type=int)
-@click.option("--reason", default=None, help="A note kept in the ledger.")
-@with_appcontext
-def ownership_approve(request_id: int, reason: str | None) -> None:
-    """Make the claimant of request REQUEST_ID an owner of the clinic."""
-    clinic_id = _decide(services.approve_ownership, request_id, reason=reason)
-    click.echo(f"Approved: the claimant now owns {clinic_id}.")
+listings = _request_group(
+    "listings",
+    "listing",
+    help_text="Approve or reject new clinic listings (until the moderation workbench does).",
+    pending_help="List new listings waiting for approval, oldest first.",
+    noun="listing",
+    line=_listing_line,
+)
+_decision_command(
+    listings,
+    "listing",
+    "approved",
+    help_text="Publish the listing of request REQUEST_ID (see `vetted listings pending`).",
+    reason_help="A note kept in the ledger.",
+    done="Published {clinic_id}.",
+)
+_decision_command(
+    listings,
+    "listing",
+    "rejected",
+    help_text="Refuse the listing of request REQUEST_ID; it stays unpublished.",
+    reason_help="Why: the clinic reads this on its dashboard.",
+    done="Rejected the listing of {clinic_id}.",
+)
 
 
-@ownership.command("reject")
-@click.argument("request_id", type=int)
-@click.option("--reason", required=True, help="Why: the claimant reads this.")
-@with_appcontext
-def ownership_reject(request_id: int, reason: str) -> None:
-    """Refuse the claim of request REQUEST_ID."""
-    clinic_id = _decide(services.reject_ownership, request_id, reason=reason)
-    click.echo(f"Rejected the claim on {clinic_id}.")
+ownership = _request_group(
+    "ownership",
+    "ownership",
+    help_text="Approve or reject claims on existing clinics (until the moderation workbench does).",
+    pending_help="List claims on clinics waiting for a moderator, oldest first.",
+    noun="ownership request",
+    line=_claim_line,
+)
+_decision_command(
+    ownership,
+    "ownership",
+    "approved",
+    help_text="Make the claimant of request REQUEST_ID an owner of the clinic.",
+    reason_help="A note kept in the ledger.",
+    done="Approved: the claimant now owns {clinic_id}.",
+)
+_decision_command(
+    ownership,
+    "ownership",
+    "rejected",
+    help_text="Refuse the claim of request REQUEST_ID.",
+    reason_help="Why: the claimant reads this.",
+    done="Rejected the claim on {clinic_id}.",
+)
 
 
 COMMANDS = [users, listings, ownership]

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.accounts import forms, messages, services
 from directory.accounts.access import require_button, require_form_post
-from directory.accounts.limits import per_account, per_ip
+from directory.accounts.limits import mails_an_address, per_account, per_ip
 from directory.accounts.tokens import read_token
 from directory.accounts.wording import said
 from directory.db import get_db
@@ -57,8 +57,7 @@ def _token(purpose: str, token: str):
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@per_ip("10 per hour")
-@per_account("3 per hour")
+@mails_an_address
 def register():
     form = forms.RegisterForm()
     if form.validate_on_submit():
@@ -94,8 +93,7 @@ def confirm_email(token: str):
 
 @bp.post("/confirm/resend")
 @login_required
-@per_ip("10 per hour")
-@per_account("3 per hour")
+@mails_an_address
 def resend_confirmation():
     require_button()
     user = services.get_user(get_db(), current_user.id)
@@ -186,8 +184,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@per_ip("10 per hour")
-@per_account("3 per hour")
+@mails_an_address
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():

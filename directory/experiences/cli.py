@@ -5,23 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import click
-from flask.cli import with_appcontext
 
 from directory.accounts.tokens import PURPOSES
-from directory.cli_options import today_option
+from directory.cli_options import dated_command, upkeep_group
 from directory.db import get_db
 from directory.experiences import services
 from directory.experiences.messages import TOKEN
 
-
-@click.group("experiences")
-def experiences_group() -> None:
-    """Patients' experiences upkeep."""
+experiences_group = upkeep_group("experiences", "Patients' experiences upkeep.")
 
 
-@experiences_group.command("sweep")
-@today_option("Evaluate as of this date (default: the system date).")
-@with_appcontext
+@dated_command(experiences_group, "sweep", "Evaluate as of this date (default: the system date).")
 def sweep(today: date) -> None:
     """Forget unconfirmed experiences and flag contradicted items for a re-check (daily)."""
     summary = services.sweep(

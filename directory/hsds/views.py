@@ -74,6 +74,23 @@ def _page_request() -> pages.PageRequest:
     )
 
 
+def _organization() -> str | None:
+    return _uuid("organization_id", request.args.get("organization_id"))
+
+
+def _listing(page_of, page: pages.PageRequest, **filters):
+    """Answer with one page of a list (page_of reads it), narrowed by the filters."""
+    return jsonify(page_of(get_db(), page, vocabulary=load_vocabulary(), **filters))
+
+
+def _published(document_of, record_id: str, noun: str):
+    """Answer with one published record's document (document_of reads it), or a 404."""
+    document = document_of(get_db(), _uuid("id", record_id), vocabulary=load_vocabulary())
+    if document is None:
+        abort(404, f"No published {noun} has this id.")
+    return jsonify(document)
+
+
 @bp.get("/")
 def about():
     return jsonify(
@@ -88,51 +105,25 @@ def about():
 @bp.get("/services")
 def list_services():
     page = _page_request()
-    return jsonify(
-        pages.services_page(
-            get_db(),
-            page,
-            vocabulary=load_vocabulary(),
-            organization=_uuid("organization_id", request.args.get("organization_id")),
-            full=_flag("full"),
-        )
-    )
+    return _listing(pages.services_page, page, organization=_organization(), full=_flag("full"))
 
 
 @bp.get("/services/<service_id>")
 def get_service(service_id: str):
-    document = pages.service_document(
-        get_db(), _uuid("id", service_id), vocabulary=load_vocabulary()
-    )
-    if document is None:
-        abort(404, "No published service has this id.")
-    return jsonify(document)
+    return _published(pages.service_document, service_id, "service")
 
 
 @bp.get("/organizations")
 def list_organizations():
-    page = _page_request()
-    return jsonify(pages.organizations_page(get_db(), page, vocabulary=load_vocabulary()))
+    return _listing(pages.organizations_page, _page_request())
 
 
 @bp.get("/organizations/<org_id>")
 def get_organization(org_id: str):
-    document = pages.organization_document(
-        get_db(), _uuid("id", org_id), vocabulary=load_vocabulary()
-    )
-    if document is None:
-        abort(404, "No published organization has this id.")
-    return jsonify(document)
+    return _published(pages.organization_document, org_id, "organization")
 
 
 @bp.get("/service_at_locations")
 def list_service_at_locations():
     page = _page_request()
-    return jsonify(
-        pages.service_at_locations_page(
-            get_db(),
-            page,
-            vocabulary=load_vocabulary(),
-            organization=_uuid("organization_id", request.args.get("organization_id")),
-        )
-    )
+    return _listing(pages.service_at_locations_page, page, organization=_organization())

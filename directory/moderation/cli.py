@@ -8,20 +8,19 @@ import click
 from flask.cli import with_appcontext
 
 from directory.accounts.services import active_user
-from directory.cli_options import today_option
+from directory.cli_options import dated_command, upkeep_group
 from directory.db import get_db
 from directory.moderation.mfa import reset_factor
 from directory.moderation.reminders import send_expiry_reminders
 
+moderation_group = upkeep_group(
+    "moderation", "Moderation upkeep: expiry reminders to clinics, second-factor resets."
+)
 
-@click.group("moderation")
-def moderation_group() -> None:
-    """Moderation upkeep: expiry reminders to clinics, second-factor resets."""
 
-
-@moderation_group.command("reminders")
-@today_option("Send the reminders due on this date (default: the system date).")
-@with_appcontext
+@dated_command(
+    moderation_group, "reminders", "Send the reminders due on this date (default: the system date)."
+)
 def reminders(today: date) -> None:
     """E-mail clinics 30, 14 and 7 days before a verification expires and on the day (once).
 

@@ -20,8 +20,7 @@ import qrcode.image.svg
 import sqlite_utils
 
 from directory.accounts.passwords import MAX_LENGTH, check_password
-from directory.accounts.services import end_sessions, get_user
-from directory.events import record_event
+from directory.accounts.services import end_sessions, get_user, record_user_event
 from directory.moderation import storage
 
 ISSUER = "Vetted"
@@ -92,19 +91,6 @@ def is_enrolled(db: sqlite_utils.Database, user_id: int) -> bool:
     return storage.get_factor(db, user_id) is not None
 
 
-def _record(
-    db: sqlite_utils.Database, user_id: int, action: str, after: dict | None = None
-) -> None:
-    record_event(
-        db,
-        actor=f"user:{user_id}",
-        action=action,
-        target_type="user",
-        target_id=str(user_id),
-        after=after,
-    )
-
-
 def _replace_recovery_codes(db: sqlite_utils.Database, user_id: int) -> list[str]:
     """Store fresh recovery codes (hashed) in place of the old ones; return them in clear."""
     codes = new_recovery_codes()
@@ -124,7 +110,7 @@ def enrol(
         storage.save_factor(db, user_id, secret)
         storage.record_factor_success(db, user_id, step)
         codes = _replace_recovery_codes(db, user_id)
-        _record(db, user_id, "mfa.enrolled")
+        record_user_event(db, user_id, "mfa.enrolled")
     return codes
 
 
@@ -140,21 +126,14 @@ def reset_factor(
         had = storage.get_factor(db, user_id) is not None
         storage.delete_factor(db, user_id)
         end_sessions(db, user_id)
-        record_event(
-            db,
-            actor=actor,
-            action="mfa.reset",
-            target_type="user",
-            target_id=str(user_id),
-            reason=reason,
-        )
+        record_user_event(db, user_id, "mfa.reset", actor=actor, reason=reason)
     return had
 
 
 def regenerate_recovery_codes(db: sqlite_utils.Database, user_id: int) -> list[str]:
     with db.atomic():
         codes = _replace_recovery_codes(db, user_id)
-        _record(db, user_id, "mfa.recovery_codes_replaced")
+        record_user_event(db, user_id, "mfa.recovery_codes_replaced")
     return codes
 
 
@@ -207,7 +186,9 @@ def check(db: sqlite_utils.Database, user_id: int, code: str, *, now: float | No
     if step is None and normalise_recovery_code(code) and len(normalise_recovery_code(code)) == 16:
         if storage.use_recovery_code(db, user_id, hash_recovery_code(code)):
             storage.record_factor_success(db, user_id, None)
-            _record(db, user_id, "mfa.recovery_code_used", {"left": codes_left(db, user_id)})
+            record_user_event(
+                db, user_id, "mfa.recovery_code_used", after={"left": codes_left(db, user_id)}
+            )
             return RECOVERY_OK
     if _count_failure(db, user_id, now):
         return LOCKED
@@ -223,7 +204,7 @@ def _count_failure(db: sqlite_utils.Database, user_id: int, now: float) -> bool:
         db, user_id, max_failures=MAX_FAILURES, lock_until=lock.isoformat()
     )
     if count >= MAX_FAILURES:
-        _record(db, user_id, "mfa.locked", {"until": lock.isoformat()})
+        record_user_event(db, user_id, "mfa.locked", after={"until": lock.isoformat()})
         return True
     return False
 

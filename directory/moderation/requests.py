@@ -16,16 +16,6 @@ from directory.moderation.services import (
 )
 from directory.moderation.text import clean_text, sentence
 
-# kind -> how accounts reads, approves and rejects such a request.
-KINDS = {
-    "listing": (accounts.get_listing_request, accounts.approve_listing, accounts.reject_listing),
-    "ownership": (
-        accounts.get_ownership_request,
-        accounts.approve_ownership,
-        accounts.reject_ownership,
-    ),
-}
-
 
 def _claimant(row: dict) -> tuple[str, ...]:
     # The requester is not linked to the clinic yet, but their domain already counts as its.
@@ -36,7 +26,7 @@ def request_context(
     db: sqlite_utils.Database, moderator: Moderator, kind: str, request_id: int
 ) -> dict | None:
     """Return what a request's page shows (the request, its clinic, a conflict), or None."""
-    row = KINDS[kind][0](db, request_id)
+    row = accounts.get_request(db, kind, request_id)
     if row is None:
         return None
     return {
@@ -61,17 +51,15 @@ def decide_request(
     Raises LookupError when there is no such request. The requester is notified (accounts
     does it in the deciding transaction); the index follows after the commit.
     """
-    get, on_approve, on_reject = KINDS[kind]
-    request = get(db, request_id)
+    request = accounts.get_request(db, kind, request_id)
     if request is None:
         raise LookupError(request_id)
     ensure_may_decide(db, moderator, request["clinic_id"], also=_claimant(request))
     reason = clean_text(reason)
     try:
-        if approve:
-            on_approve(db, request_id, actor=moderator.actor, reason=reason or None)
-        else:
-            on_reject(db, request_id, actor=moderator.actor, reason=reason)
+        # An approval's note is optional; a rejection's is checked (the requester reads it).
+        state, note = ("approved", reason or None) if approve else ("rejected", reason)
+        accounts.decide_request(db, kind, request_id, state, actor=moderator.actor, reason=note)
     except accounts.AccountError as exc:
         raise ModerationError(sentence(exc)) from exc
     return request

@@ -37,6 +37,10 @@ def _or_empty(schema: dict) -> dict:
     return {"anyOf": [schema, EMPTY]}
 
 
+# A country (ISO 3166-1 alpha-2) or language (ISO 639-1) code, in either case.
+TWO_LETTER_CODE = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -81,7 +85,7 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
         _query(
             "country",
             "Only clinics in this country (ISO 3166-1 alpha-2).",
-            {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+            TWO_LETTER_CODE,
             repeatable=True,
         ),
         _query(
@@ -100,7 +104,7 @@ def _search_parameters(vocabulary: Vocabulary) -> list[dict]:
         _query(
             "language",
             "Only clinics speaking this language (ISO 639-1).",
-            {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+            TWO_LETTER_CODE,
             repeatable=True,
         ),
         _query(

@@ -5,21 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask.cli import with_appcontext
 
-from directory.cli_options import today_option
+from directory.cli_options import dated_command, upkeep_group
 from directory.db import get_db
 from directory.services import daily_sweep
 
-
-@click.group("vetting")
-def vetting_group() -> None:
-    """Vetting upkeep: expirations and scores."""
+vetting_group = upkeep_group("vetting", "Vetting upkeep: expirations and scores.")
 
 
-@vetting_group.command("sweep")
-@today_option("Sweep as of this date (default: the system date).")
-@with_appcontext
+@dated_command(vetting_group, "sweep", "Sweep as of this date (default: the system date).")
 def sweep(today: date) -> None:
     """Expire old verifications, recompute scores, e-mail expiry reminders (daily, from cron)."""
     db = get_db()

@@ -6,9 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from directory.evidence.services import store_document
 from directory.vetting.services import attach_evidence
 from tests.accounts.helpers import PNG, log_in_as
+from tests.moderation.helpers import store_document
 
 ROLES = ("anonymous", "other", "editor", "owner", "moderator", "admin")
 LOGIN = "login"  # a redirect to the login page, coming back to the same path
@@ -135,15 +135,7 @@ ROUTES = [
 
 
 def _document(app, db):
-    evidence = store_document(
-        db,
-        app.config["EVIDENCE_DIR"],
-        clinic_id="c-1",
-        item_key="informed-consent",
-        data=PNG,
-        filename="scan.png",
-        user_id=1,
-    )
+    evidence = store_document(app, db, "c-1", "informed-consent", PNG, "scan.png")
     attach_evidence(db, "c-1", "informed-consent", evidence, actor="test")
     return evidence["stored_name"]
 

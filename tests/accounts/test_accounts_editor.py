@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from directory import create_app
 from directory.clinics.services import get_clinic, save_profile
 from directory.vetting import services
 from tests.accounts.helpers import (
@@ -15,7 +14,7 @@ from tests.accounts.helpers import (
     value_of,
     verify_item,
 )
-from tests.conftest import make_profile
+from tests.conftest import make_app, make_profile
 from tests.soup import foreign_scripts, parse_html, text_of
 
 
@@ -403,15 +402,7 @@ def test_a_forged_draft_key_keeps_nothing(client, db, clinic):
 
 
 def test_editor_checks_csrf_itself_and_loses_nothing(data_dir, db, people, clinic):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(data_dir),
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": True,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = make_app(data_dir, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     token = parse_html(client.get("/account/login").data).find(
         "input", attrs={"name": "csrf_token"}

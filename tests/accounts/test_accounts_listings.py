@@ -187,8 +187,10 @@ def test_moderation_services_for_the_workbench(db, clinic):
         "I am the manager",
     )
     with pytest.raises(services.AccountError):
-        services.reject_ownership(db, row["id"], actor="user:9", reason="  ")
-    services.reject_ownership(db, row["id"], actor="user:9", reason="No proof")
+        services.decide_request(db, "ownership", row["id"], "rejected", actor="user:9", reason="  ")
+    services.decide_request(
+        db, "ownership", row["id"], "rejected", actor="user:9", reason="No proof"
+    )
     assert services.list_ownership_requests(db) == []
     assert services.list_ownership_requests(db, state="rejected")[0]["reason"] == "No proof"
     events = [

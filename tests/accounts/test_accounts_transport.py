@@ -11,21 +11,13 @@ from directory.accounts.services import create_user
 from directory.db import connect
 from directory.settings import SETTINGS
 from tests.accounts.helpers import PASSWORD, log_in
+from tests.conftest import make_app
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _app(data_dir, **config):
-    return create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(data_dir),
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            **config,
-        }
-    )
+    return make_app(data_dir, **config)
 
 
 def _set_cookies(response) -> dict[str, str]:

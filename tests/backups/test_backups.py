@@ -12,12 +12,12 @@ import pytest
 
 from directory.backups.services import BackupError, verify_backup
 from directory.clinics.services import save_profile
-from directory.evidence.services import store_document
 from directory.services import load_demo_data
 from directory.settings import load_or_create_secret
 from directory.vetting.services import attach_evidence, claim_item
 from tests.backups.conftest import dump, export
 from tests.conftest import make_profile
+from tests.moderation.helpers import store_document
 from tests.pdfs import PDF
 
 
@@ -25,15 +25,7 @@ from tests.pdfs import PDF
 def service(app, db):
     """A data folder in use: demo clinics with their vetting, an uploaded document, the index."""
     load_demo_data(db, count=12, seed=13)
-    document = store_document(
-        db,
-        app.config["EVIDENCE_DIR"],
-        clinic_id="demo-00001",
-        item_key="informed-consent",
-        data=PDF,
-        filename="consent.pdf",
-        user_id=1,
-    )
+    document = store_document(app, db, "demo-00001", "informed-consent", PDF, "consent.pdf")
     claim_item(db, "demo-00001", "informed-consent", statement="Signed.", actor="test")
     attach_evidence(db, "demo-00001", "informed-consent", document, actor="test")
     assert app.test_cli_runner().invoke(args=["index", "rebuild"]).exit_code == 0

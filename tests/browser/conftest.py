@@ -6,14 +6,20 @@ Hooks: override `live_server_profiles` (the clinics saved before the server star
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from directory import create_app
+from directory.db import connect
+from directory.notifications.services import notify
 from tests.conftest import close_index, make_profile
+from tests.moderation.helpers import PASSWORD, add_user, current_code, enrol
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -33,6 +39,59 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"could not reach {selector} with the keyboard")
+
+
+def log_in(
+    page, server: str, email: str, secret: str | None = None, *, start: str = "/account/login"
+) -> None:
+    """Log in through the real pages from START: the password, then a code when given a secret.
+
+    Fields are found by id, not label, so it works whatever the page's language.
+    """
+    page.goto(f"{server}{start}")
+    page.wait_for_url(re.compile(r"/account/login"))
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("form[action$='/account/login'] [type=submit]").click()
+    if secret:
+        page.wait_for_url(re.compile(r"/mfa/verify"))
+        page.get_by_label("Code").fill(current_code(secret))
+        page.get_by_role("button", name="Continue").click()
+
+
+def log_in_moderator(page, server: str, email: str, secret: str) -> None:
+    """Log in from the moderation queue's address (password, then code); land on the queue."""
+    log_in(page, server, email, secret, start="/moderation/")
+    page.wait_for_url(re.compile(r"/moderation/$"))
+
+
+@contextmanager
+def live_db(live_app) -> Iterator:
+    """Open the live app's database for a fixture to fill, and close it afterwards."""
+    db = connect(live_app.config["DATABASE"])
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def tell_of_a_rejection(db, reason: str) -> None:
+    """Put a rejected claim's message (informed consent) on uk-01's dashboard."""
+    notify(
+        db,
+        "claim.rejected",
+        "uk-01",
+        clinic_name="Clinic 01 Hair and Skin",
+        item_key="informed-consent",
+        reason=reason,
+    )
+
+
+def enrol_moderators(db) -> dict[str, str]:
+    """Add moderators Ana and Ben, each with an authenticator; return their secrets by address."""
+    people = {"ana@vetted.example": "Ana", "ben@vetted.example": "Ben"}
+    return {email: enrol(db, add_user(db, email, name=name)) for email, name in people.items()}
 
 
 def sample_profiles() -> list[dict]:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from directory.moderation.reports import submit_report
 from directory.patients.guide import GUIDE_PAGES
-from tests.browser.conftest import tab_to
+from tests.browser.conftest import live_db, log_in, tab_to, tell_of_a_rejection
+from tests.moderation.helpers import add_user, link_to_clinic
 from tests.patients.helpers import verify_item
 
 pytestmark = pytest.mark.browser
@@ -250,43 +252,22 @@ BACK_OFFICE_PAGES = [
 @pytest.fixture
 def back_office(live_app, live_server):
     """uk-01's owner with a message on the dashboard, and a patient's report status link."""
-    from directory.db import connect
-    from directory.moderation.reports import submit_report
-    from directory.notifications.services import notify
-    from tests.moderation.helpers import add_user, link_to_clinic
-
-    db = connect(live_app.config["DATABASE"])
-    try:
+    with live_db(live_app) as db:
         link_to_clinic(db, add_user(db, "owner@uk01.example", role="clinic"), "uk-01")
-        notify(
-            db,
-            "claim.rejected",
-            "uk-01",
-            clinic_name="Clinic 01 Hair and Skin",
-            item_key="informed-consent",
-            reason="The form is from 2019.",
-        )
+        tell_of_a_rejection(db, "The form is from 2019.")
         receipt = submit_report(db, "uk-02", category="other", description="Rude on the phone.")
-    finally:
-        db.close()
     return live_server, f"/reports/{receipt.token}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_back_office_and_report_status_pass_axe(back_office, browser, axe_script, lang):
-    from tests.moderation.helpers import PASSWORD
-
     server, status = back_office
     context, page = open_page(browser, lang)
     try:
         found = {}
         page.goto(f"{server}{status}")
         found[status] = audit(page, axe_script)
-        page.goto(f"{server}/account/login")
-        page.locator("#email").fill("owner@uk01.example")
-        page.locator("#password").fill(PASSWORD)
-        with page.expect_navigation():
-            page.locator("main form [type=submit]").click()
+        log_in(page, server, "owner@uk01.example")
         for path in BACK_OFFICE_PAGES:
             page.goto(f"{server}{path}")
             assert page.evaluate("document.documentElement.lang") == lang, path

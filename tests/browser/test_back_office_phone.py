@@ -9,17 +9,10 @@ import re
 
 import pytest
 
-from directory.db import connect
 from directory.moderation.reports import submit_report
+from tests.browser.conftest import live_db, log_in, log_in_moderator
 from tests.conftest import make_profile
-from tests.moderation.helpers import (
-    PASSWORD,
-    add_user,
-    current_code,
-    enrol,
-    link_to_clinic,
-    pending_claim,
-)
+from tests.moderation.helpers import add_user, enrol, link_to_clinic, pending_claim
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -48,14 +41,11 @@ def live_server_profiles() -> list[dict]:
 @pytest.fixture
 def people(live_app) -> str:
     """c-1's owner; an enrolled moderator (returns the second factor's secret); work waiting."""
-    db = connect(live_app.config["DATABASE"])
-    try:
+    with live_db(live_app) as db:
         link_to_clinic(db, add_user(db, "owner@c1.example", role="clinic"), "c-1")
         secret = enrol(db, add_user(db, "mo@vetted.example", name="Mo"))
         pending_claim(db, "c-1", "informed-consent")
         submit_report(db, "c-2", category="adverse-reaction", description="Fever after it.")
-    finally:
-        db.close()
     return secret
 
 
@@ -63,14 +53,6 @@ def phone_page(browser):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
     return context, context.new_page()
-
-
-def log_in(page, server: str, email: str) -> None:
-    page.goto(f"{server}/account/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("form[action$='/account/login'] [type=submit]").click()
 
 
 def too_wide(page, server: str, paths: list[str]) -> dict[str, int]:
@@ -99,11 +81,7 @@ def test_a_clinic_back_office_fits_a_phone(live_server, people, browser, lang):
 def test_the_moderators_workbench_fits_a_phone(live_server, people, browser):
     context, page = phone_page(browser)
     try:
-        log_in(page, live_server, "mo@vetted.example")
-        page.wait_for_url(re.compile(r"/mfa/verify"))
-        page.get_by_label("Code").fill(current_code(people))
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_url(re.compile(r"/moderation/$"))
+        log_in_moderator(page, live_server, "mo@vetted.example", people)
         # Each item's own page too: the report's triage and the claim's review screen.
         items = page.locator("ol.queue p.queue-what a")
         paths = [re.sub(r"^https?://[^/]+", "", items.nth(n).get_attribute("href")) for n in (0, 1)]

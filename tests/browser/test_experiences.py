@@ -13,6 +13,7 @@ import pytest
 from directory.db import connect
 from directory.experiences import services
 from directory.mail import last_message, links_in
+from tests.browser.conftest import log_in, log_in_moderator
 from tests.browser.test_accessibility import AXE, PHONE, audit, open_page, report
 from tests.conftest import make_profile
 from tests.experiences.helpers import (
@@ -25,9 +26,7 @@ from tests.experiences.helpers import (
     submission,
 )
 from tests.moderation.helpers import (
-    PASSWORD,
     add_user,
-    current_code,
     enrol,
     link_to_clinic,
     pending_claim,
@@ -57,18 +56,6 @@ def store(live_app):
     db.close()
 
 
-def log_in(page, live_server: str, email: str, secret: str | None = None) -> None:
-    page.goto(f"{live_server}/account/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    if secret:
-        page.wait_for_url(re.compile(r"/mfa/verify"))
-        page.get_by_label("Code").fill(current_code(secret))
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/(manage|moderation)/"))
-
-
 def approve_next(page, live_server: str) -> None:
     """As the moderator: open the first experience in the lane and publish it."""
     page.goto(f"{live_server}/moderation/?kind=experience")
@@ -88,6 +75,7 @@ def test_codes_an_arabic_experience_approval_the_aggregate_and_a_recheck(
 
     # The clinic generates a batch of codes in its dashboard.
     log_in(page, live_server, "owner@harley.example")
+    page.wait_for_url(re.compile(r"/manage/"))
     page.goto(f"{live_server}/manage/c-1")
     page.get_by_role("link", name="Patient experiences and visit codes").click()
     page.get_by_label("How many codes").fill("3")
@@ -132,7 +120,7 @@ def test_codes_an_arabic_experience_approval_the_aggregate_and_a_recheck(
     moderator = moderator_context.new_page()
     moderator.set_default_timeout(10_000)
     try:
-        log_in(moderator, live_server, "ana@vetted.example", secret)
+        log_in_moderator(moderator, live_server, "ana@vetted.example", secret)
         approve_next(moderator, live_server)
 
         # The clinic page shows the aggregate and the Arabic experience.

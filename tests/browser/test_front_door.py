@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from directory.accounts.services import create_listing, get_user
+from directory.moderation.reports import submit_report
 from directory.notifications.services import notify
+from tests.browser.conftest import live_db, log_in, log_in_moderator, tell_of_a_rejection
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
-    PASSWORD,
     add_user,
-    current_code,
     enrol,
     link_to_clinic,
     pending_claim,
@@ -105,11 +105,7 @@ MODERATION_PAGES = [
 @pytest.fixture
 def server(live_app, live_server):
     """The live server with a verified item, a report, a pending claim, an owner and an admin."""
-    from directory.db import connect
-    from directory.moderation.reports import submit_report
-
-    db = connect(live_app.config["DATABASE"])
-    try:
+    with live_db(live_app) as db:
         verify_item(db, "uk-01", "licensed-staff")
         receipt = submit_report(
             db, "uk-02", category="adverse-reaction", description="Redness for a week."
@@ -127,20 +123,11 @@ def server(live_app, live_server):
             item_key="licensed-staff",
             expires_at="2027-06-30",
         )
-        notify(
-            db,
-            "claim.rejected",
-            "uk-01",
-            clinic_name="Clinic 01 Hair and Skin",
-            item_key="informed-consent",
-            reason="A long reason " * 12,
-        )
+        tell_of_a_rejection(db, "A long reason " * 12)
         profile = make_profile("new", name="A Brand New Clinic With A Rather Long Name")
         del profile["id"], profile["status"]
         create_listing(db, get_user(db, owner), profile)
         SECRET["admin"] = enrol(db, add_user(db, "admin@vetted.example", role="admin"))
-    finally:
-        db.close()
     return live_server
 
 
@@ -304,28 +291,6 @@ def test_vendored_leaflet_is_the_npm_package():
         )
 
 
-def log_in(page, server: str, email: str, start: str = "/account/login") -> None:
-    """Log in through the real login page (reached from `start`)."""
-    page.goto(f"{server}{start}")
-    page.wait_for_url(re.compile(r"/account/login"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-
-
-def log_in_owner(page, server: str) -> None:
-    log_in(page, server, "owner@uk01.example")
-
-
-def log_in_moderator(page, server: str) -> None:
-    log_in(page, server, "admin@vetted.example", start="/moderation/")
-    page.wait_for_url(re.compile(r"/mfa/verify"))
-    page.get_by_label("Code").fill(current_code(SECRET["admin"]))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/moderation/$"))
-
-
 def walk(page, server: str, paths: list[str], folder: Path, prefix: str) -> dict[str, tuple]:
     """Open each page; screenshot it; return the ones that scroll sideways."""
     wide: dict[str, tuple] = {}
@@ -348,10 +313,10 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, artifacts):
             paths = [path for _, path in PATIENT_PAGES] + OTHER_PUBLIC + [SECRET["status"]]
             wide |= walk(page, server, paths, artifacts, f"walk-{lang}")
     with opened(browser) as page:
-        log_in_owner(page, server)
+        log_in(page, server, "owner@uk01.example")
         wide |= walk(page, server, CLINIC_PAGES, artifacts, "walk-clinic")
     with opened(browser) as page:
-        log_in_moderator(page, server)
+        log_in_moderator(page, server, "admin@vetted.example", SECRET["admin"])
         wide |= walk(page, server, MODERATION_PAGES, artifacts, "walk-moderation")
     assert wide == {}, f"pages wider than 390 px: {wide}"
 

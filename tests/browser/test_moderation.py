@@ -7,13 +7,11 @@ import re
 import pytest
 
 from directory.db import connect
+from tests.browser.conftest import enrol_moderators, log_in_moderator
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
-    PASSWORD,
     add_user,
     claim_state,
-    current_code,
-    enrol,
     link_to_clinic,
     pending_claim,
 )
@@ -36,31 +34,17 @@ def store(live_app):
     db = connect(live_app.config["DATABASE"])
     link_to_clinic(db, add_user(db, "owner@harley.example", role="clinic"), "c-1")
     SECRETS.clear()
-    SECRETS["ana@vetted.example"] = enrol(db, add_user(db, "ana@vetted.example", name="Ana"))
-    SECRETS["ben@vetted.example"] = enrol(db, add_user(db, "ben@vetted.example", name="Ben"))
+    SECRETS.update(enrol_moderators(db))
     pending_claim(db, "c-1", "informed-consent")
     pending_claim(db, "c-1", "complaints-procedure")
     yield db
     db.close()
 
 
-def log_in(page, live_server: str, email: str, secret: str) -> None:
-    """Log in through the real pages: password, then the authenticator code."""
-    page.goto(f"{live_server}/moderation/")
-    page.wait_for_url(re.compile(r"/account/login"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/mfa/verify"))
-    page.get_by_label("Code").fill(current_code(secret))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/moderation/$"))
-
-
 def test_a_moderator_verifies_a_claim(live_server, page, store):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    log_in(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
+    log_in_moderator(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
     assert page.locator("li[data-kind=claim]").count() == 2
 
     page.locator("li[data-item=informed-consent] .queue-what a").click()
@@ -77,7 +61,7 @@ def test_a_moderator_verifies_a_claim(live_server, page, store):
 
 
 def test_a_moderator_rejects_a_claim_with_a_reason(live_server, page, store):
-    log_in(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
+    log_in_moderator(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
     page.goto(f"{live_server}/moderation/claims/c-1/complaints-procedure")
     reject = page.locator("form.reject")
     reject.get_by_role("button", name="Reject").click()  # no reason yet
@@ -94,7 +78,7 @@ def test_a_moderator_rejects_a_claim_with_a_reason(live_server, page, store):
 
 
 def test_a_suspension_is_confirmed_by_a_second_moderator(live_server, page, browser, store):
-    log_in(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
+    log_in_moderator(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
     page.goto(f"{live_server}/moderation/clinics/c-1")
     page.get_by_label("Reason").fill("Two infections reported this week.")
     page.get_by_role("button", name="Ask to suspend").click()
@@ -107,7 +91,7 @@ def test_a_suspension_is_confirmed_by_a_second_moderator(live_server, page, brow
     second = other.new_page()
     second.set_default_timeout(10_000)
     try:
-        log_in(second, live_server, "ben@vetted.example", SECRETS["ben@vetted.example"])
+        log_in_moderator(second, live_server, "ben@vetted.example", SECRETS["ben@vetted.example"])
         second.goto(f"{live_server}/moderation/actions")
         second.locator("tr[data-kind=suspend]").get_by_role("button", name="Confirm").click()
         second.wait_for_url(re.compile(r"/moderation/actions$"))

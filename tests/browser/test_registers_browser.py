@@ -8,7 +8,7 @@ import pytest
 
 from directory.db import connect
 from directory.registers.services import load_nppes
-from tests.browser.test_moderation import log_in
+from tests.browser.conftest import log_in_moderator
 from tests.conftest import make_profile
 from tests.moderation.helpers import add_user, claim_state, enrol, pending_claim
 from tests.registers.conftest import npi, person, write_extract
@@ -51,7 +51,7 @@ def test_the_register_answer_is_beside_the_claim(live_app, live_server, page, tm
         pending_claim(db, "us-1", "licensed-staff")
     finally:
         db.close()
-    log_in(page, live_server, "ana@vetted.example", secret)
+    log_in_moderator(page, live_server, "ana@vetted.example", secret)
     page.goto(f"{live_server}/moderation/claims/us-1/licensed-staff")
     row = page.locator("section.register-check tbody tr")
     assert row.get_attribute("data-outcome") == "mismatch"

@@ -19,12 +19,10 @@ import pytest
 
 from directory.db import connect
 from directory.mail import read_messages
+from tests.browser.conftest import enrol_moderators, log_in, log_in_moderator
 from tests.conftest import make_profile
 from tests.moderation.helpers import (
-    PASSWORD,
     add_user,
-    current_code,
-    enrol,
     link_to_clinic,
     pending_claim,
 )
@@ -48,32 +46,13 @@ def store(live_app):
     db.execute("update users set language = 'ar' where id = ?", [owner])
     link_to_clinic(db, owner, "c-1")
     SECRETS.clear()
-    SECRETS["ana@vetted.example"] = enrol(db, add_user(db, "ana@vetted.example", name="Ana"))
-    SECRETS["ben@vetted.example"] = enrol(db, add_user(db, "ben@vetted.example", name="Ben"))
+    SECRETS.update(enrol_moderators(db))
     for n in range(3):
         pending_claim(db, f"old-{n}", "complaints-procedure")
     db.execute("update claims set clinic_changed_at = '2025-01-06T09:00:00+00:00'")
     pending_claim(db, "c-1", "informed-consent")
     yield db
     db.close()
-
-
-def log_in(page, live_server: str, email: str, password: str = PASSWORD) -> None:
-    """Log in through the real login page, from the home page's link."""
-    page.goto(f"{live_server}/account/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    with page.expect_navigation():
-        page.locator("form[action$='/account/login'] [type=submit]").click()
-
-
-def log_in_moderator(page, live_server: str, email: str) -> None:
-    log_in(page, live_server, email)
-    # Moderators land on the queue, through their second factor.
-    page.wait_for_url(re.compile(r"/mfa/verify"))
-    page.get_by_label("Code").fill(current_code(SECRETS[email]))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/moderation/$"))
 
 
 @contextmanager
@@ -100,7 +79,7 @@ def report_harm(page, live_server: str, clinic_id: str) -> str:
 
 
 def test_a_high_risk_report_arrives_and_is_first_in_the_queue(live_server, page, browser, store):
-    log_in_moderator(page, live_server, "ana@vetted.example")
+    log_in_moderator(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
     rows = page.locator("li.queue-row")
     assert rows.count() == 4 and rows.first.get_attribute("data-kind") == "claim"
     assert "Overdue by" in rows.first.inner_text()
@@ -125,7 +104,7 @@ def test_a_high_risk_report_arrives_and_is_first_in_the_queue(live_server, page,
 def test_verifying_a_claim_reaches_an_arabic_speaking_owner(
     live_server, live_app, page, browser, store
 ):
-    log_in_moderator(page, live_server, "ana@vetted.example")
+    log_in_moderator(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
     page.locator("li.queue-row[data-clinic-id='c-1'] .queue-what a").click()
     page.wait_for_url(re.compile(r"/moderation/claims/c-1/informed-consent$"))
     page.locator("form.verify").get_by_role("button", name="Verify").click()
@@ -162,7 +141,7 @@ def test_a_confirmed_suspension_reaches_the_clinic_and_the_patient(
         patient.goto(live_server + status_path)
         assert patient.locator("ol.steps").get_attribute("data-status") == "received"
 
-        log_in_moderator(page, live_server, "ana@vetted.example")
+        log_in_moderator(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
         page.locator("li.queue-row[data-kind=report] .queue-what a").click()
         page.get_by_label("High").check()
         page.get_by_label("What happens next").select_option("suspend")
@@ -173,7 +152,9 @@ def test_a_confirmed_suspension_reaches_the_clinic_and_the_patient(
         assert read_messages(live_app.config["MAIL_DIR"], to="amira@harley.example") == []
 
         with second_browser(browser) as second:
-            log_in_moderator(second, live_server, "ben@vetted.example")
+            log_in_moderator(
+                second, live_server, "ben@vetted.example", SECRETS["ben@vetted.example"]
+            )
             second.goto(f"{live_server}/moderation/actions")
             second.locator("tr[data-kind=suspend]").get_by_role("button", name="Confirm").click()
             second.wait_for_url(re.compile(r"/moderation/actions$"))
@@ -200,7 +181,7 @@ def test_the_audit_timeline_shows_a_profile_edit_field_by_field(live_server, pag
         owner.get_by_role("button", name="Save the profile").first.click()
         owner.wait_for_url(re.compile(r"/manage/c-1$"))
 
-    log_in_moderator(page, live_server, "ana@vetted.example")
+    log_in_moderator(page, live_server, "ana@vetted.example", SECRETS["ana@vetted.example"])
     page.goto(f"{live_server}/moderation/clinics/c-1/audit")
     edit = page.locator("ol.timeline > li[data-action='clinic.updated']").last
     assert edit.locator(".actor").inner_text() == "Amira"

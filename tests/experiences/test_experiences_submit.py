@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from directory import create_app
 from directory.accounts.limits import limiter
 from directory.experiences import services
 from directory.mail import read_messages
 from tests import pdfs
-from tests.conftest import close_index, make_profile
+from tests.conftest import close_index, make_app, make_profile
 from tests.experiences.helpers import (
     confirmation_link,
     form_data,
@@ -322,15 +321,7 @@ def test_the_service_refuses_what_the_form_would_not_send(app, db, clinic):
 
 @pytest.fixture
 def limited_client(data_dir, clinic):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(data_dir),
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-        }
-    )
+    app = make_app(data_dir, RATELIMIT_ENABLED=True)
     limiter.reset()
     yield app.test_client()
     close_index(app)
@@ -357,14 +348,7 @@ def test_a_burst_for_one_e_mail_address_is_refused(db, limited_client):
 
 
 def test_a_post_without_the_csrf_token_is_refused(data_dir, db, clinic):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(data_dir),
-            "SECRET_KEY": "test-secret",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = make_app(data_dir, WTF_CSRF_ENABLED=True)
     try:
         response = submit(app.test_client(), form_data(new_codes(db)[0]))
         assert response.status_code == 400

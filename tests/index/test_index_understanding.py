@@ -5,75 +5,64 @@ import pytest
 from index import SearchRequest, open_index
 from tests.index.conftest import clinic_doc, offers, place
 
+
+def clinic(name, treatment, description, city, country, lat, lon, **extra) -> dict:
+    """Return make_profile overrides for a clinic offering one treatment (a key) or none."""
+    return dict(
+        name=name,
+        treatments=offers(treatment) if treatment else [],
+        description=description,
+        **place(city, country, lat=lat, lon=lon),
+        **extra,
+    )
+
+
 CLINICS = {
     # London, and a neighbouring town inside London's radius
-    "ldn-botox": dict(
-        name="Marylebone Aesthetics",
-        treatments=offers("mesobotox"),
-        description="Microbotox for pores.",
+    "ldn-botox": clinic(
+        "Marylebone Aesthetics",
+        "mesobotox",
+        "Microbotox for pores.",
+        "London",
+        "GB",
+        51.52,
+        -0.15,
         score=40.0,
-        **place("London", lat=51.52, lon=-0.15),
     ),
-    "ldn-meso": dict(
-        name="Kensington Skin",
-        treatments=offers("mesotherapy-face"),
-        description="Skin care.",
-        **place("London", lat=51.50, lon=-0.19),
+    "ldn-meso": clinic(
+        "Kensington Skin", "mesotherapy-face", "Skin care.", "London", "GB", 51.50, -0.19
     ),
-    "croydon-meso": dict(
-        name="Croydon Glow",
-        treatments=offers("mesotherapy"),
-        description="Vitamins for the skin.",
-        **place("Croydon", lat=51.376, lon=-0.098),
+    "croydon-meso": clinic(
+        "Croydon Glow", "mesotherapy", "Vitamins for the skin.", "Croydon", "GB", 51.376, -0.098
     ),
-    "leicester-road": dict(
-        name="London Road Surgery",
-        treatments=[],
-        description="A GP surgery.",
-        **place("Leicester", lat=52.63, lon=-1.12),
+    "leicester-road": clinic(
+        "London Road Surgery", None, "A GP surgery.", "Leicester", "GB", 52.63, -1.12
     ),
-    "glasgow-gp": dict(
-        name="Partick Surgery",
-        treatments=[],
-        description="General practice.",
-        **place("Glasgow", lat=55.87, lon=-4.31),
+    "glasgow-gp": clinic(
+        "Partick Surgery", None, "General practice.", "Glasgow", "GB", 55.87, -4.31
     ),
-    "manchester-meso": dict(
-        name="Northern Meso",
-        treatments=offers("mesotherapy"),
-        description="Mesotherapy in Manchester.",
-        **place("Manchester", lat=53.48, lon=-2.24),
+    "manchester-meso": clinic(
+        "Northern Meso",
+        "mesotherapy",
+        "Mesotherapy in Manchester.",
+        "Manchester",
+        "GB",
+        53.48,
+        -2.24,
     ),
-    "victoria-named": dict(
-        name="Victoria Rose Clinic",
-        treatments=offers("microneedling"),
-        description="Needling.",
-        **place("Leeds", lat=53.80, lon=-1.55),
+    "victoria-named": clinic(
+        "Victoria Rose Clinic", "microneedling", "Needling.", "Leeds", "GB", 53.80, -1.55
     ),
-    "dubai-hair": dict(
-        name="Jumeirah Hair",
-        treatments=offers("hair-mesotherapy"),
-        description="Scalp care.",
-        **place("Dubai", "AE", lat=25.20, lon=55.27),
+    "dubai-hair": clinic(
+        "Jumeirah Hair", "hair-mesotherapy", "Scalp care.", "Dubai", "AE", 25.20, 55.27
     ),
-    "valencia-meso": dict(
-        name="Clinica Turia",
-        treatments=offers("mesotherapy"),
-        description="Mesoterapia.",
-        **place("Valencia", "ES", lat=39.47, lon=-0.38),
+    "valencia-meso": clinic(
+        "Clinica Turia", "mesotherapy", "Mesoterapia.", "Valencia", "ES", 39.47, -0.38
     ),
-    "paris-lift": dict(
-        name="Atelier Lumière",
-        treatments=offers("mesolifting"),
-        description="Skin booster et hydratation.",
-        **place("Paris", "FR", lat=48.86, lon=2.35),
+    "paris-lift": clinic(
+        "Atelier Lumière", "mesolifting", "Skin booster et hydratation.", "Paris", "FR", 48.86, 2.35
     ),
-    "clinc-typo": dict(
-        name="Hornchurch Clinc",
-        treatments=[],
-        description=None,
-        **place("Hornchurch", lat=51.56, lon=0.22),
-    ),
+    "clinc-typo": clinic("Hornchurch Clinc", None, None, "Hornchurch", "GB", 51.56, 0.22),
     **{
         f"clinic-{n}": dict(
             name=f"Wellbeing Clinic {n}",

@@ -6,12 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from directory import create_app
 from directory.accounts.services import create_listing, request_ownership
 from directory.accounts.storage import get_user, list_listing_requests
 from directory.clinics.services import save_profile
 from directory.moderation.reports import submit_report
-from tests.conftest import make_profile
+from tests.conftest import make_app, make_profile
 from tests.moderation.helpers import (
     PNG,
     add_user,
@@ -280,14 +279,7 @@ def test_workbench_link_is_shown_only_to_staff(app, db, client):
 
 
 def test_a_post_without_csrf_token_is_refused(data_dir, db):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(data_dir),
-            "SECRET_KEY": "test-secret",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = make_app(data_dir, WTF_CSRF_ENABLED=True)
     save_profile(db, make_profile("c-1"), actor="test")
     response = app.test_client().post(
         "/clinics/c-1/report",

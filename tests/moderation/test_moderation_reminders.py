@@ -142,14 +142,3 @@ def test_the_cli_sends_the_reminders_due_on_the_given_day(app, runner, db, expir
         args=["moderation", "reminders", "--today", (EXPIRES - timedelta(days=30)).isoformat()]
     )
     assert "0 sent" in again.output and "1 already sent" in again.output
-
-
-def test_the_cli_refuses_a_bad_date(runner):
-    result = runner.invoke(args=["moderation", "reminders", "--today", "31/12/2026"])
-    assert result.exit_code == 2
-    assert "YYYY-MM-DD" in result.output
-
-
-def test_the_cli_has_help(runner):
-    result = runner.invoke(args=["moderation", "reminders", "--help"])
-    assert result.exit_code == 0 and "30, 14 and 7 days" in result.output

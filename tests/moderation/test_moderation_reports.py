@@ -8,9 +8,8 @@ from datetime import date, timedelta
 import pytest
 from flask import render_template
 
-from directory import create_app
 from directory.clinics.services import save_profile, set_status
-from tests.conftest import make_profile
+from tests.conftest import make_app, make_profile
 from tests.moderation.helpers import claim_state, pending_claim, verify
 from tests.soup import parse_html, text_of
 
@@ -135,15 +134,7 @@ def test_suspended_clinics_can_still_be_reported(client, db, clinic):
 
 
 def test_reports_are_rate_limited_per_address(data_dir, db, clinic):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(data_dir),
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-        }
-    )
+    app = make_app(data_dir, RATELIMIT_ENABLED=True)
     client = app.test_client()
     statuses = [client.post("/clinics/c-1/report", data=GOOD).status_code for _ in range(6)]
     assert statuses == [302] * 5 + [429]

@@ -64,17 +64,6 @@ def test_sweep_command_prints_a_summary(app, runner, db):
     assert vetting_storage.get_claim(db, "c-1", KEY)["state"] == "expired"
 
 
-def test_sweep_command_refuses_a_bad_date(runner):
-    result = runner.invoke(args=["vetting", "sweep", "--today", "22/11/2026"])
-    assert result.exit_code == 2
-    assert "YYYY-MM-DD" in result.output
-
-
-def test_sweep_command_has_help(runner):
-    result = runner.invoke(args=["vetting", "sweep", "--help"])
-    assert result.exit_code == 0 and "cron" in result.output
-
-
 def _demo(db, seed):
     ids = []
     for n in range(40):

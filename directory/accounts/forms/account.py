@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    PasswordField,
     SelectField,
     StringField,
     SubmitField,
@@ -15,8 +14,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from directory.accounts.forms.fields import email_field, new_password_field, repeat_field
-from directory.accounts.passwords import MAX_LENGTH
+from directory.accounts.forms.fields import (
+    current_password_field,
+    email_field,
+    new_password_field,
+    repeat_field,
+)
 from directory.i18n.languages import LANGUAGES
 
 
@@ -42,13 +45,8 @@ def account_email_field() -> StringField:
 
 class LoginForm(FlaskForm):
     email = account_email_field()
-    password = PasswordField(
-        lazy_gettext("Password"),
-        validators=[
-            InputRequired(message=lazy_gettext("Enter your password.")),
-            Length(max=MAX_LENGTH),
-        ],
-        render_kw={"autocomplete": "current-password"},
+    password = current_password_field(
+        lazy_gettext("Password"), lazy_gettext("Enter your password.")
     )
     remember = BooleanField(lazy_gettext("Keep me logged in on this device for 30 days"))
     next = HiddenField()
@@ -73,13 +71,8 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField(
-        lazy_gettext("Current password"),
-        validators=[
-            InputRequired(message=lazy_gettext("Enter your current password.")),
-            Length(max=MAX_LENGTH),
-        ],
-        render_kw={"autocomplete": "current-password"},
+    current = current_password_field(
+        lazy_gettext("Current password"), lazy_gettext("Enter your current password.")
     )
     password = new_password_field(lazy_gettext("New password"))
     confirm = repeat_field()

@@ -11,6 +11,7 @@ from directory.accounts.forms.fields import (
     country_field,
     email_field,
     phone_field,
+    street_address_field,
     text_field,
     website_field,
 )
@@ -19,12 +20,7 @@ from directory.accounts.forms.validators import check_address_lines
 
 class NewListingForm(FlaskForm):
     name = text_field(_l("Clinic name"), 200, required=True)
-    address_lines = text_field(
-        _l("Street address"),
-        1200,
-        multiline=True,
-        description=_l("One line per line of the address."),
-    )
+    address_lines = street_address_field(1200, _l("One line per line of the address."))
     city = text_field(_l("Town or city"), 100)
     postcode = text_field(_l("Postcode"), 16)
     country = country_field()

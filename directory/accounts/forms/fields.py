@@ -29,7 +29,7 @@ from directory.accounts.forms.validators import (
     PlainText,
     Website,
 )
-from directory.accounts.passwords import MIN_LENGTH
+from directory.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from directory.accounts.text import normalise
 from directory.i18n.languages import current_lang
 from directory.i18n.names import country_label
@@ -98,6 +98,22 @@ def new_password_field(label=None):
         label,
         validators=[InputRequired(message=lazy_gettext("Choose a password.")), NewPassword()],
         render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
+    )
+
+
+def street_address_field(max_length: int, description):
+    """Return the street address field: a text area, one line of the address per line."""
+    return text_field(
+        lazy_gettext("Street address"), max_length, multiline=True, description=description
+    )
+
+
+def current_password_field(label, message):
+    """Return a field for the account's present password (message: what to say when empty)."""
+    return PasswordField(
+        label,
+        validators=[InputRequired(message=message), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 

@@ -27,6 +27,7 @@ from directory.accounts.forms.fields import (
     email_field,
     iso_languages,
     phone_field,
+    street_address_field,
     text_field,
     website_field,
 )
@@ -113,12 +114,7 @@ class ProfileForm(FlaskForm):
         multiline=True,
         description=_l("Plain text: what the clinic does, for patients."),
     )
-    address_lines = text_field(
-        _l("Street address"),
-        1300,
-        multiline=True,
-        description=_l("One line per line of the address (at most 6)."),
-    )
+    address_lines = street_address_field(1300, _l("One line per line of the address (at most 6)."))
     city = text_field(_l("Town or city"), 100)
     region = text_field(_l("Region or county"), 100)
     postcode = text_field(_l("Postcode"), 16)

@@ -110,9 +110,11 @@ def request_ownership(
             after={"request_id": request_id, "note": note},
         )
         if automatic:
-            approve_ownership(
+            decide_request(
                 db,
+                "ownership",
                 request_id,
+                "approved",
                 actor="system:email-domain",
                 reason="the confirmed address is on the clinic website's domain",
             )
@@ -140,16 +142,6 @@ def list_requests(
 def get_request(db: sqlite_utils.Database, kind: str, request_id: int) -> dict | None:
     """Return one "listing" or "ownership" request (as list_requests rows are), or None."""
     return storage.get_request(db, KINDS[kind].table, request_id)
-
-
-def get_listing_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
-    """Return one listing request, or None."""
-    return get_request(db, "listing", request_id)
-
-
-def get_ownership_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
-    """Return one ownership request, or None."""
-    return get_request(db, "ownership", request_id)
 
 
 def list_pending_listings(db: sqlite_utils.Database) -> list[dict]:
@@ -263,27 +255,3 @@ def decide_request(
             reason=reason,
         )
     return request["clinic_id"]
-
-
-def approve_listing(
-    db: sqlite_utils.Database, request_id: int, *, actor: str, reason: str | None = None
-) -> str:
-    """Publish a pending listing; return its clinic id."""
-    return decide_request(db, "listing", request_id, "approved", actor=actor, reason=reason)
-
-
-def reject_listing(db: sqlite_utils.Database, request_id: int, *, actor: str, reason: str) -> str:
-    """Refuse a pending listing (it stays unpublished); return its clinic id."""
-    return decide_request(db, "listing", request_id, "rejected", actor=actor, reason=reason)
-
-
-def approve_ownership(
-    db: sqlite_utils.Database, request_id: int, *, actor: str, reason: str | None = None
-) -> str:
-    """Make the claimant an owner of the clinic; return the clinic id."""
-    return decide_request(db, "ownership", request_id, "approved", actor=actor, reason=reason)
-
-
-def reject_ownership(db: sqlite_utils.Database, request_id: int, *, actor: str, reason: str) -> str:
-    """Refuse an ownership request; return the clinic id."""
-    return decide_request(db, "ownership", request_id, "rejected", actor=actor, reason=reason)

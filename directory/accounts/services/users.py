@@ -18,6 +18,20 @@ ROLES = ("clinic", "moderator", "admin")
 LANGUAGES = ("en", "ar", "fr")
 
 
+def record_user_event(
+    db: sqlite_utils.Database, user_id: int, action: str, *, actor: str | None = None, **details
+) -> None:
+    """Record an event about an account (by the user unless actor): before, after, reason."""
+    record_event(
+        db,
+        actor=actor or f"user:{user_id}",
+        action=action,
+        target_type="user",
+        target_id=str(user_id),
+        **details,
+    )
+
+
 def password_problem(password: str, email: str | None = None) -> str | None:
     """Return why this password is not acceptable, or None."""
     if len(password) < MIN_LENGTH:
@@ -64,13 +78,8 @@ def create_user(
             confirmed=confirmed,
             language=language,
         )
-        record_event(
-            db,
-            actor=actor,
-            action="user.created",
-            target_type="user",
-            target_id=str(user_id),
-            after={"email": email, "role": role},
+        record_user_event(
+            db, user_id, "user.created", actor=actor, after={"email": email, "role": role}
         )
     return user_id
 
@@ -131,14 +140,7 @@ def confirm_email(db: sqlite_utils.Database, user_id: int, email: str) -> bool:
     if not user["email_confirmed_at"]:
         with db.atomic():
             storage.confirm_email(db, user_id)
-            record_event(
-                db,
-                actor=f"user:{user_id}",
-                action="user.email_confirmed",
-                target_type="user",
-                target_id=str(user_id),
-                after={"email": user["email"]},
-            )
+            record_user_event(db, user_id, "user.email_confirmed", after={"email": user["email"]})
     return True
 
 
@@ -176,7 +178,7 @@ def set_password(
         if action == "user.password_reset":
             # The reset link reached the mailbox: that confirms the address too.
             storage.confirm_email(db, user_id)
-        record_event(db, actor=actor, action=action, target_type="user", target_id=str(user_id))
+        record_user_event(db, user_id, action, actor=actor)
 
 
 def change_password(
@@ -199,12 +201,10 @@ def set_language(db: sqlite_utils.Database, user_id: int, language: str) -> None
         if before is None:
             raise LookupError(user_id)
         storage.set_language(db, user_id, language)
-        record_event(
+        record_user_event(
             db,
-            actor=f"user:{user_id}",
-            action="user.language_changed",
-            target_type="user",
-            target_id=str(user_id),
+            user_id,
+            "user.language_changed",
             before={"language": before.get("language")},
             after={"language": language},
         )
@@ -222,14 +222,7 @@ def end_sessions(
     with db.atomic():
         storage.rotate_session_nonce(db, user_id)
         if actor is not None:
-            record_event(
-                db,
-                actor=actor,
-                action="user.sessions_ended",
-                target_type="user",
-                target_id=str(user_id),
-                reason=reason,
-            )
+            record_user_event(db, user_id, "user.sessions_ended", actor=actor, reason=reason)
 
 
 def change_role(db: sqlite_utils.Database, email: str, role: str, *, actor: str) -> bool:
@@ -243,12 +236,11 @@ def change_role(db: sqlite_utils.Database, email: str, role: str, *, actor: str)
         if user["role"] == role:
             return False
         storage.set_role(db, user["id"], role)
-        record_event(
+        record_user_event(
             db,
+            user["id"],
+            "user.role_changed",
             actor=actor,
-            action="user.role_changed",
-            target_type="user",
-            target_id=str(user["id"]),
             before={"role": user["role"]},
             after={"role": role},
         )

@@ -5,26 +5,24 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, request, url_for
 
 from directory.db import get_db
 from directory.moderation import audit as audit_trail
 from directory.moderation import export, four_eyes, overview, reports
 from directory.moderation.forms import ReasonForm
 from directory.moderation.views.access import me, staff_required
-from directory.moderation.views.workbench import attempt, bounded, bp, today
+from directory.moderation.views.workbench import attempt, bounded, bp, render_or_404, today
 
 
 def _clinic_page(clinic_id: str, form=None, status: int = 200):
-    context = overview.clinic_context(get_db(), me(), bounded(clinic_id))
-    if context is None:
-        abort(404)
-    return render_template(
+    return render_or_404(
         "moderation/clinic.html",
-        **context,
+        overview.clinic_context(get_db(), me(), bounded(clinic_id)),
+        status,
         form=form or ReasonForm(formdata=None),
         categories=reports.CATEGORIES,
-    ), status
+    )
 
 
 @bp.get("/clinics/<clinic_id>")
@@ -55,10 +53,9 @@ def request_status(clinic_id: str, kind: str):
 @bp.get("/clinics/<clinic_id>/audit")
 @staff_required
 def audit(clinic_id: str):
-    context = audit_trail.clinic_timeline(get_db(), bounded(clinic_id))
-    if context is None:
-        abort(404)
-    return render_template("moderation/audit.html", **context)
+    return render_or_404(
+        "moderation/audit.html", audit_trail.clinic_timeline(get_db(), bounded(clinic_id))
+    )
 
 
 @bp.get("/ledger.csv")

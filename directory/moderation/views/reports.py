@@ -3,27 +3,25 @@ second moderator to suspend the listing)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 
 from directory.db import get_db
 from directory.moderation import four_eyes, reports
 from directory.moderation.forms import TriageForm
 from directory.moderation.views.access import me, staff_required
-from directory.moderation.views.workbench import attempt, bp
+from directory.moderation.views.workbench import attempt, bp, render_or_404
 
 
 def _report_page(report_id: int, form=None, status: int = 200):
-    context = reports.report_context(get_db(), me(), report_id)
-    if context is None:
-        abort(404)
-    return render_template(
+    return render_or_404(
         "moderation/report.html",
-        **context,
+        reports.report_context(get_db(), me(), report_id),
+        status,
         categories=reports.CATEGORIES,
         outcomes=reports.OUTCOMES,
         risks=reports.RISKS,
         form=form or TriageForm(formdata=None),
-    ), status
+    )
 
 
 @bp.get("/reports/<int:report_id>")

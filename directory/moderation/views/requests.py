@@ -3,22 +3,22 @@ request, and the moderator's approval or rejection."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 
 from directory.db import get_db
 from directory.moderation import requests
 from directory.moderation.forms import OptionalReasonForm
 from directory.moderation.views.access import me, staff_required
-from directory.moderation.views.workbench import attempt, bp
+from directory.moderation.views.workbench import attempt, bp, render_or_404
 
 
 def _page(kind: str, request_id: int, form=None, status: int = 200):
-    context = requests.request_context(get_db(), me(), kind, request_id)
-    if context is None:
-        abort(404)
-    return render_template(
-        "moderation/request.html", **context, form=form or OptionalReasonForm(formdata=None)
-    ), status
+    return render_or_404(
+        "moderation/request.html",
+        requests.request_context(get_db(), me(), kind, request_id),
+        status,
+        form=form or OptionalReasonForm(formdata=None),
+    )
 
 
 @staff_required

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash
+from flask import Blueprint, abort, current_app, flash, render_template
 
 from directory.moderation.services import ModerationError, Refused
 
@@ -29,6 +29,13 @@ def bounded(value: str) -> str:
 
 def base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
+
+
+def render_or_404(template: str, context: dict | None, status: int = 200, **extra):
+    """Render a page from what a service read for it (None: a 404), with the given status."""
+    if context is None:
+        abort(404)
+    return render_template(template, **context, **extra), status
 
 
 def attempt(act, page, errors: list | None = None):
