@@ -303,7 +303,7 @@ def resolve_flag(
 def queue_entries(db: sqlite_utils.Database) -> list[dict]:
     """Return the experiences lane of the moderation queue, as plain entries.
 
-    Each entry has the fields of moderation.queue.QueueEntry (kind "experience"); its ref
+    Each entry has the fields a queue source fills in (moderation.queue: kind "experience"); its ref
     says what it is: experience-<id>, photo-<id> or recheck-<id>.
     """
     questions = load_questions()
@@ -315,8 +315,6 @@ def queue_entries(db: sqlite_utils.Database) -> list[dict]:
                 "kind": "experience",
                 "ref": f"experience-{row['id']}",
                 "clinic_id": row["clinic_id"],
-                "clinic_name": row["clinic_id"],
-                "country": None,
                 "since": row["confirmed_at"] or row["created_at"],
                 "title": f"Patient experience{serious}",
                 "detail": "Receipt to check" if row["proof"] == "receipt" else "Visit code",
@@ -328,8 +326,6 @@ def queue_entries(db: sqlite_utils.Database) -> list[dict]:
                 "kind": "experience",
                 "ref": f"photo-{row['id']}",
                 "clinic_id": row["clinic_id"],
-                "clinic_name": row["clinic_id"],
-                "country": None,
                 "since": row["created_at"],
                 "title": "Before-and-after photos",
                 "detail": row["treatment"],
@@ -342,8 +338,6 @@ def queue_entries(db: sqlite_utils.Database) -> list[dict]:
                 "kind": "experience",
                 "ref": f"recheck-{flag['id']}",
                 "clinic_id": flag["clinic_id"],
-                "clinic_name": flag["clinic_id"],
-                "country": None,
                 "since": flag["created_at"],
                 "title": "Re-check: patients' answers contradict a verified item",
                 "item_key": flag["item_key"],

@@ -21,7 +21,7 @@ from directory.evidence.files import EvidenceFileError, check_document
 from directory.experiences import codes, rules, storage
 from directory.experiences.errors import ExperienceError
 from directory.experiences.questions import load_questions
-from directory.i18n.known import EVIDENCE_REFUSALS, N_
+from directory.i18n.known import N_
 from directory.moderation import reports
 from directory.vocabulary import load_vocabulary
 
@@ -39,8 +39,6 @@ BAD_MONTH = N_("Give the month of your visit, such as 2026-03.")
 UNANSWERED = N_("Answer every question (“not sure” is an answer).")
 TOO_LONG = N_("Keep it to 1000 characters or fewer.")
 NO_PROOF = N_("Give the code from the clinic, or a photo or PDF of your receipt.")
-# The receipt is checked as evidence is (directory/evidence/files.py), with its messages.
-RECEIPT_PROBLEMS = EVIDENCE_REFUSALS
 
 
 @dataclass

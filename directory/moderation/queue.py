@@ -137,9 +137,8 @@ def _reports(db: sqlite_utils.Database) -> Iterable[QueueEntry]:
 def _experiences(db: sqlite_utils.Database) -> Iterable[QueueEntry]:
     # Patients' experiences, photos and re-checks (directory/experiences: its own review page).
     for entry in experiences.queue_entries(db):
-        fields = {k: v for k, v in entry.items() if k not in ("clinic_name", "country")}
         yield QueueEntry(
-            **fields, endpoint="experiences_moderation.open_entry", args={"ref": entry["ref"]}
+            **entry, endpoint="experiences_moderation.open_entry", args={"ref": entry["ref"]}
         )
 
 

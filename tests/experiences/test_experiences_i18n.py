@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from directory.evidence import files, pdf
-from directory.experiences import codes, images, photos, rules, submissions
+from directory.experiences import codes, images, photos, rules
 from directory.experiences.questions import load_questions
 from directory.i18n import known
 from tests.experiences.helpers import form_data, new_codes, published, submit
@@ -72,7 +72,7 @@ def test_every_refusal_and_question_is_in_the_catalogs(lang):
         codes.FOREIGN,
         codes.USED,
         codes.EXPIRED,
-        *submissions.RECEIPT_PROBLEMS,
+        *known.EVIDENCE_REFUSALS,  # a receipt is checked as evidence is
         images.EMPTY,
         images.TOO_BIG,
         images.NOT_IMAGE,
@@ -96,5 +96,4 @@ def test_every_refusal_of_a_receipt_or_evidence_is_marked_for_translation():
         pdf.refusal(why) for why in (*pdf.FORBIDDEN_KEYS.values(), *pdf.FORBIDDEN_VALUES.values())
     }
     assert found == set(known.EVIDENCE_REFUSALS)
-    assert submissions.RECEIPT_PROBLEMS is known.EVIDENCE_REFUSALS
     assert known.N_("x") == "x"
