@@ -17,7 +17,6 @@ shared cache, and their pages are `private, no-cache`.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 
 from flask import Response, current_app, g, make_response, request, session
@@ -45,13 +44,9 @@ def _personal() -> bool:
     return bool(current_user.is_authenticated or session.get("_flashes"))
 
 
-def _tag(parts: tuple) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
 def _page_tag(key: str) -> str:
     # The page holds the CSRF token of the visitor's session: a new session, a new tag.
-    return _tag((key, str(session.get(CSRF_FIELD))))
+    return cache_key(key, str(session.get(CSRF_FIELD)))
 
 
 def _not_modified(tag: str, cache_control: str) -> Response:
@@ -119,7 +114,7 @@ def cached_api(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         key = cache_key("api", _generation(), request.full_path)
-        tag = _tag((key,))
+        tag = cache_key(key)
         cache_control = f"public, max-age={MAX_AGE}"
         if request.if_none_match.contains(tag):
             return _not_modified(tag, cache_control)
