@@ -9,7 +9,7 @@ For each checkout and size it builds (once, then cached under --cache) a data fo
 gunicorn.conf.py and 2 workers, on --port, never 5000) and runs wrk (Debian's) against:
 - /search (HTML) and /api/v1/clinics with the no-repeat mix (every request a different query:
   nothing can come from a cache) and the Zipf mix (s = 1.1 over 5,000 queries: real traffic
-  repeats), bench/wrk/*.lua;
+  repeats), bench/wrk/mix.lua;
 - /clinics/<id> pages;
 - the Zipf API mix again while another process edits a clinic every second (each edit is
   committed and drained into the index, as a moderator's or a clinic's would be).
@@ -40,9 +40,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.http_mix import clinic_ids, search_queries  # noqa: E402
 from bench.profile_summary import summarise  # noqa: E402
+from tests.servers import start_gunicorn  # noqa: E402
 
 WRK = "/usr/bin/wrk"
-LUA = ROOT / "bench" / "wrk"
+MIX = ROOT / "bench" / "wrk" / "mix.lua"
 NO_REPEAT_QUERIES = 40_000  # per size: the page and the API each read their own half
 ZIPF_QUERIES = 5_000
 ZIPF_S = 1.1
@@ -76,8 +77,7 @@ class Case:
     name: str
     title: str
     prefix: str
-    script: str
-    args: list[str]
+    args: list[str]  # bench/wrk/mix.lua's: FILE MODE and the mode's two numbers
 
 
 @dataclass
@@ -159,20 +159,19 @@ def query_files(work: Path, clinics: int) -> dict[str, Path]:
 
 def cases(files: dict[str, Path], threads: int) -> list[Case]:
     half = str(NO_REPEAT_QUERIES // 2)
-    norepeat, zipf = str(LUA / "norepeat.lua"), str(LUA / "zipf.lua")
     return [
-        Case("page-norepeat", "/search HTML, no query repeats", "/search?", norepeat,
-             [str(files["norepeat"]), "0", str(threads)]),
-        Case("api-norepeat", "/api/v1/clinics, no query repeats", "/api/v1/clinics?", norepeat,
-             [str(files["norepeat"]), half, str(threads)]),
-        Case("page-zipf", "/search, Zipf mix (s=1.1, 5,000 queries)", "/search?", zipf,
-             [str(files["zipf"]), str(ZIPF_S), "1"]),
-        Case("api-zipf", "API, Zipf mix", "/api/v1/clinics?", zipf,
-             [str(files["zipf"]), str(ZIPF_S), "2"]),
-        Case("clinic", "/clinics/<id>", "/clinics/", norepeat,
-             [str(files["ids"]), "0", str(threads)]),
-        Case("api-zipf-edits", "API, Zipf mix, an edit every second", "/api/v1/clinics?", zipf,
-             [str(files["zipf"]), str(ZIPF_S), "3"]),
+        Case("page-norepeat", "/search HTML, no query repeats", "/search?",
+             [str(files["norepeat"]), "norepeat", "0", str(threads)]),
+        Case("api-norepeat", "/api/v1/clinics, no query repeats", "/api/v1/clinics?",
+             [str(files["norepeat"]), "norepeat", half, str(threads)]),
+        Case("page-zipf", "/search, Zipf mix (s=1.1, 5,000 queries)", "/search?",
+             [str(files["zipf"]), "zipf", str(ZIPF_S), "1"]),
+        Case("api-zipf", "API, Zipf mix", "/api/v1/clinics?",
+             [str(files["zipf"]), "zipf", str(ZIPF_S), "2"]),
+        Case("clinic", "/clinics/<id>", "/clinics/",
+             [str(files["ids"]), "norepeat", "0", str(threads)]),
+        Case("api-zipf-edits", "API, Zipf mix, an edit every second", "/api/v1/clinics?",
+             [str(files["zipf"]), "zipf", str(ZIPF_S), "3"]),
     ]  # fmt: skip
 
 
@@ -198,23 +197,10 @@ def serve(code: Path, folder: Path, port: int, workers: int) -> subprocess.Popen
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    server = subprocess.Popen(
-        [
-            str(code / ".venv/bin/gunicorn"),
-            "--config",
-            "gunicorn.conf.py",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "directory:create_app()",
-        ],
-        cwd=code,
-        env=env,
-        stdout=subprocess.DEVNULL,
+    server = start_gunicorn(
+        port, env, workers=workers, code=code, python=str(code / ".venv/bin/python"),
         stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    )  # fmt: skip
     deadline = time.time() + 600
     while time.time() < deadline:
         if server.poll() is not None:
@@ -294,7 +280,7 @@ def wrk(case: Case, port: int, seconds: int, connections: int, threads: int) -> 
         "20s",
         "--latency",
         "-s",
-        case.script,
+        str(MIX),
         f"http://127.0.0.1:{port}",
         "--",
         case.prefix,
@@ -352,8 +338,8 @@ def run_server(args, label: str, code: Path, clinics: int, files, work: Path) ->
     log(f"serving {folder} with {code} on :{args.port} (load {load_average():.1f})")
     server = serve(code, folder, args.port, args.workers)
     try:
-        warm = Case("warm", "warm-up", "/api/v1/clinics?", str(LUA / "norepeat.lua"),
-                    [str(files["warm"]), "0", str(args.threads)])  # fmt: skip
+        warm = Case("warm", "warm-up", "/api/v1/clinics?",
+                    [str(files["warm"]), "norepeat", "0", str(args.threads)])  # fmt: skip
         wrk(warm, args.port, args.warm, args.connections, args.threads)
         served.rss_warm = memory(workers_of(server.pid))
         for case in cases(files, args.threads):

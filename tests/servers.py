@@ -20,27 +20,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_gunicorn(
+    port: int,
+    env: dict[str, str],
+    *,
+    workers: int = 1,
+    code: Path = ROOT,
+    python: str = sys.executable,
+    stderr: int = subprocess.DEVNULL,
+) -> subprocess.Popen:
+    """Start gunicorn as `make serve` does, for CODE's app on 127.0.0.1:PORT, in its own session."""
+    return subprocess.Popen(
+        [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "directory:create_app()"],
+        cwd=code,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,
+    )  # fmt: skip
+
+
 @contextmanager
 def gunicorn_server(port: int, env: dict[str, str], *, workers: int = 1) -> Iterator[int]:
     """Run gunicorn on 127.0.0.1:PORT with ENV, yield the port once it accepts, then stop it."""
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gunicorn.conf.py",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "directory:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_gunicorn(port, env, workers=workers)
     try:
         for _ in range(200):
             try:
