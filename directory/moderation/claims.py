@@ -126,7 +126,7 @@ def verify(
         verified_at=verified_at,
         expires_at=expires_at,
         expected_state=expected_state,
-        today=today,
+        when=vetting.When(today),
     )
     told = {"expires_at": expires_at.isoformat()}
     return _decide_and_tell(db, moderator, clinic_id, item_key, decide, "claim.verified", **told)
@@ -177,7 +177,10 @@ def decide_with_note(
 ) -> dict:
     """Apply a decision with a note (rejection, information_request) and tell the clinic."""
     decide = partial(
-        decision.decide, reason=decision.note, expected_state=expected_state, today=today
+        decision.decide,
+        reason=decision.note,
+        expected_state=expected_state,
+        when=vetting.When(today),
     )
     told = {decision.note_param: decision.note}
     return _decide_and_tell(db, moderator, clinic_id, item_key, decide, decision.kind, **told)

@@ -22,7 +22,7 @@ from directory.moderation.services import (
 from directory.moderation.text import clean_text, sentence
 from directory.notifications.services import notify
 from directory.vetting.checklist import load_checklist
-from directory.vetting.services import VettingError, get_claim, reopen_claim
+from directory.vetting.services import VettingError, When, get_claim, reopen_claim
 
 ACTIONS = {
     "suspend": "Suspend the listing",
@@ -179,13 +179,13 @@ def confirm_action(
         raise Refused("You asked for this action yourself; a different moderator must confirm it.")
     ensure_may_decide(db, moderator, action["clinic_id"])
     try:
-        _run(db, moderator, action, today=today)
+        _run(db, moderator, action, When(today))
     except VettingError as exc:  # the claim changed between the check and the run
         raise ModerationError(str(exc)) from exc
     return storage.get_action(db, action_id)
 
 
-def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today) -> None:
+def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, when: When) -> None:
     """Mark the action confirmed and carry it out, in one transaction."""
     action_id = action["id"]
     with db.atomic():
@@ -212,7 +212,7 @@ def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today
                             key,
                             actor=moderator.actor,
                             reason="A patient report is being investigated.",
-                            today=today,
+                            when=when,
                         )
                         reopened.append(key)
                 reports.set_outcome(db, report, "listing-suspended", actor=moderator.actor)
@@ -228,7 +228,7 @@ def _run(db: sqlite_utils.Database, moderator: Moderator, action: dict, *, today
                 actor=moderator.actor,
                 reason=action["reason"],
                 expected_state="verified",
-                today=today,
+                when=when,
             )
             notify(db, "claim.reversed", action["clinic_id"], item_key=action["item_key"], **told)
         _record(

@@ -5,7 +5,7 @@ Shared by the clinic's steps (lifecycle), the moderators' decisions and the upke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -109,6 +109,19 @@ def check_expected(claim: dict | None, expected_state: str | None) -> None:
 
 
 @dataclass(frozen=True)
+class When:
+    """When a change happens, and whether the clinic's score follows at once."""
+
+    today: date | None = None
+    at: str | None = None
+    recompute: bool = True
+
+    def pinned(self) -> When:
+        """Return this moment with its date and time filled in, so several changes share them."""
+        return replace(self, today=self.today or date.today(), at=self.at or utcnow())
+
+
+@dataclass(frozen=True)
 class Step:
     """Who changes a claim and when; recompute=False leaves the clinic's score to the caller."""
 
@@ -118,9 +131,10 @@ class Step:
     recompute: bool = True
 
     @classmethod
-    def now(cls, actor: str, today: date | None, at: str | None, recompute: bool = True) -> Step:
-        """Return a step dated today and now unless the caller gave the date and time."""
-        return cls(actor, today or date.today(), at or utcnow(), recompute)
+    def now(cls, actor: str, when: When) -> Step:
+        """Return this actor's step at that moment (dated today and now unless it says)."""
+        when = when.pinned()
+        return cls(actor, when.today, when.at, when.recompute)
 
 
 def write_change(

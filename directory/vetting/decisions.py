@@ -12,6 +12,7 @@ from directory.clinics import services as clinics
 from directory.vetting import storage
 from directory.vetting.changes import (
     Step,
+    When,
     check_expected,
     clean_date,
     clean_text,
@@ -50,9 +51,7 @@ def verify_claim(
     expires_at: date,
     fades_from: date | None = None,
     expected_state: str | None = None,
-    today: date | None = None,
-    at: str | None = None,
-    recompute: bool = True,
+    when: When = When(),
 ) -> dict:
     """Mark a claim verified by a moderator, with its re-check and expiry dates; return it.
 
@@ -62,7 +61,7 @@ def verify_claim(
     """
     item = item_for(item_key)
     moderator_name = clean_text(moderator_name, "The moderator's name")
-    step = Step.now(moderator_actor(moderator_id, moderator_name), today, at, recompute)
+    step = Step.now(moderator_actor(moderator_id, moderator_name), when)
     verified_at = clean_date(verified_at, "The verification date")
     expires_at = clean_date(expires_at, "The expiry date")
     if verified_at > step.today:
@@ -166,15 +165,13 @@ def decide_claim(
     moderator_name: str,
     reason: str,
     expected_state: str | None = None,
-    today: date | None = None,
-    at: str | None = None,
-    recompute: bool = True,
+    when: When = When(),
 ) -> dict:
     """Apply a moderator's decision with a note to an existing claim; return the claim."""
     item = item_for(item_key)
     moderator_name = clean_text(moderator_name, "The moderator's name")
     reason = clean_text(reason, "The reason")
-    step = Step.now(moderator_actor(moderator_id, moderator_name), today, at, recompute)
+    step = Step.now(moderator_actor(moderator_id, moderator_name), when)
     with db.atomic():
         require_clinic(db, clinic_id)
         before = storage.get_claim(db, clinic_id, item.key)

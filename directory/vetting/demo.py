@@ -9,6 +9,7 @@ import sqlite_utils
 
 from directory.clinics import services as clinics
 from directory.vetting import storage
+from directory.vetting.changes import When
 from directory.vetting.checklist import load_checklist
 from directory.vetting.decisions import reject_claim, verify_claim
 from directory.vetting.licences import licence_cap
@@ -88,15 +89,13 @@ def _demo_clinic(
         else:
             verified = None
         changed = (verified or today) - timedelta(days=rng.randint(2, 45))
-        common = {"today": today, "recompute": False}
         claim_item(
             db,
             clinic["id"],
             item.key,
             actor=DEMO_ACTOR,
             statement=f"We meet this: {item.title.lower()}.",
-            at=_stamp(changed, rng),
-            **common,
+            when=When(today, _stamp(changed, rng), recompute=False),
         )
         if outcome == "claimed":
             continue
@@ -106,8 +105,7 @@ def _demo_clinic(
             item.key,
             _evidence(item.key, clinic, rng),
             actor=DEMO_ACTOR,
-            at=_stamp(changed, rng),
-            **common,
+            when=When(today, _stamp(changed, rng), recompute=False),
         )
         if outcome == "pending":
             continue
@@ -133,8 +131,7 @@ def _demo_clinic(
                     if lapsed
                     else REASONS.get(item.key, DEFAULT_REASON)
                 ),
-                at=_stamp(min(decided, today), rng),
-                **common,
+                when=When(today, _stamp(min(decided, today), rng), recompute=False),
             )
             continue
         verify_claim(
@@ -146,10 +143,8 @@ def _demo_clinic(
             verified_at=verified,
             # Capped by the earliest licence it covers; one that lapsed since expires it.
             expires_at=verified + timedelta(days=item.expires_days),
-            at=_stamp(verified, rng),
             # Decided on the day it was verified, as the moderator would have.
-            today=verified,
-            recompute=False,
+            when=When(verified, _stamp(verified, rng), recompute=False),
         )
 
 
@@ -210,7 +205,7 @@ def apply_demo_vetting(
         for start in range(0, len(clinic_ids), 500):
             for clinic in _clinics(db, clinic_ids[start : start + 500]):
                 _demo_clinic(db, clinic, today=today, seed=seed, counts=counts)
-        expire_due(db, today=today, at=_stamp(today, random.Random(seed)))
+        expire_due(db, when=When(today, _stamp(today, random.Random(seed))))
         for start in range(0, len(clinic_ids), 500):
             batch = _clinics(db, clinic_ids[start : start + 500])
             for clinic in batch:

@@ -12,7 +12,6 @@ one transaction (changes.write_change).
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import sqlite_utils
@@ -20,6 +19,7 @@ import sqlite_utils
 from directory.vetting import storage
 from directory.vetting.changes import (
     Step,
+    When,
     check_expected,
     clean_text,
     has_evidence,
@@ -43,14 +43,12 @@ def claim_item(
     *,
     statement: str,
     actor: str,
-    today: date | None = None,
-    at: str | None = None,
-    recompute: bool = True,
+    when: When = When(),
 ) -> str:
     """Record the clinic's statement that it meets an item; return the claim's new state."""
     item = item_for(item_key)
     statement = clean_text(statement, "The statement")
-    step = Step.now(actor, today, at, recompute)
+    step = Step.now(actor, when)
     with db.atomic():
         require_clinic(db, clinic_id)
         before = storage.get_claim(db, clinic_id, item.key)
@@ -111,9 +109,7 @@ def attach_evidence(
     *,
     actor: str,
     replaces: int | None = None,
-    today: date | None = None,
-    at: str | None = None,
-    recompute: bool = True,
+    when: When = When(),
 ) -> int:
     """Attach evidence to a claim (sending it to review) and return the evidence id.
 
@@ -122,7 +118,7 @@ def attach_evidence(
     """
     item = item_for(item_key)
     row = _clean_evidence(evidence)
-    step = Step.now(actor, today, at, recompute)
+    step = Step.now(actor, when)
     with db.atomic():
         require_clinic(db, clinic_id)
         if replaces is not None:
@@ -164,14 +160,13 @@ def withdraw_evidence(
     evidence_id: int,
     *,
     actor: str,
-    today: date | None = None,
-    at: str | None = None,
+    when: When = When(),
 ) -> str:
     """Withdraw one piece of evidence; return the claim's new state.
 
     A verified claim goes back to review; a pending claim left with no evidence is only claimed.
     """
-    step = Step.now(actor, today, at)
+    step = Step.now(actor, when)
     with db.atomic():
         old = storage.get_evidence(db, evidence_id)
         if old is None or old["clinic_id"] != clinic_id or old["superseded_at"] is not None:
@@ -197,14 +192,12 @@ def reopen_claim(
     actor: str,
     reason: str | None,
     expected_state: str | None = None,
-    today: date | None = None,
-    at: str | None = None,
-    recompute: bool = True,
+    when: When = When(),
 ) -> str:
     """Send a claim back to review (claimed when it has no evidence); return its new state."""
     item = item_for(item_key)
     reason = clean_text(reason, "The reason", required=False)
-    step = Step.now(actor, today, at, recompute)
+    step = Step.now(actor, when)
     with db.atomic():
         require_clinic(db, clinic_id)
         before = storage.get_claim(db, clinic_id, item.key)

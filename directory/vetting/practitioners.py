@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import replace
 
 import sqlite_utils
 
 from directory.clinics import services as clinics
-from directory.events import utcnow
+from directory.vetting.changes import When
 from directory.vetting.checklist import load_checklist
 from directory.vetting.errors import ClaimNotFound
 from directory.vetting.lifecycle import reopen_claim
@@ -46,8 +46,7 @@ def _reopen_if_team_changed(
     claims: Mapping[str, dict],
     *,
     actor: str,
-    today: date,
-    at: str,
+    when: When,
 ) -> list[str]:
     fingerprint = practitioners_fingerprint(team)
     reopened = []
@@ -63,9 +62,8 @@ def _reopen_if_team_changed(
             item.key,
             actor=actor,
             reason=PRACTITIONERS_CHANGED,
-            today=today,
-            at=at,
-            recompute=False,
+            # One rescore of every clinic follows, in on_clinics_changed.
+            when=replace(when, recompute=False),
         )
         reopened.append(item.key)
     return reopened
@@ -75,8 +73,7 @@ def on_clinics_changed(
     db: sqlite_utils.Database,
     actors: Mapping[str, str | None],
     *,
-    today: date | None = None,
-    at: str | None = None,
+    when: When = When(),
 ) -> dict[str, list[str]]:
     """React to these changed clinics ({id: who changed it}) in one transaction.
 
@@ -84,7 +81,7 @@ def on_clinics_changed(
     ledger event), then every clinic that has a score is rescored. Safe to repeat: a second
     call changes nothing. Returns {clinic id: keys of the claims sent back}.
     """
-    today, at = today or date.today(), at or utcnow()
+    when = when.pinned()
     with db.atomic():
         claims = claims_by_clinic(db, actors)
         # A clinic with no claim and no score has nothing to react with (most of an import).
@@ -98,15 +95,14 @@ def on_clinics_changed(
                 clinic["practitioners"],
                 claims[clinic_id],
                 actor=actors[clinic_id] or SYSTEM_ACTOR,
-                today=today,
-                at=at,
+                when=when,
             )
             if keys:
                 reopened[clinic_id] = keys
         rescore(
             db,
             inputs,
-            today=today,
+            today=when.today,
             reason=lambda cid: TEAM_CHANGED if cid in reopened else PROFILE_CHANGED,
             enqueue=reopened,
             only_scored=True,
@@ -119,10 +115,9 @@ def on_practitioners_changed(
     clinic_id: str,
     *,
     actor: str,
-    today: date | None = None,
-    at: str | None = None,
+    when: When = When(),
 ) -> list[str]:
     """React to one changed clinic (see on_clinics_changed); return the claims sent back."""
     if not clinics.clinic_exists(db, clinic_id):
         raise ClaimNotFound(f"There is no clinic {clinic_id!r}.")
-    return on_clinics_changed(db, {clinic_id: actor}, today=today, at=at).get(clinic_id, [])
+    return on_clinics_changed(db, {clinic_id: actor}, when=when).get(clinic_id, [])

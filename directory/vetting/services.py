@@ -7,6 +7,7 @@ expires old verifications (sweep.py); pages read claims and scores (reading.py, 
 
 from __future__ import annotations
 
+from directory.vetting.changes import When
 from directory.vetting.checklist import load_checklist
 from directory.vetting.decisions import reject_claim, request_information, verify_claim
 from directory.vetting.errors import ClaimNotFound, ConflictError, VettingError
@@ -42,6 +43,7 @@ __all__ = [
     "ClaimNotFound",
     "ConflictError",
     "VettingError",
+    "When",
     "attach_evidence",
     "claim_events",
     "claim_item",

@@ -5,13 +5,14 @@ A verification about licences expires with the first licence it covers to lapse 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import sqlite_utils
 
 from directory.clinics import services as clinics
 from directory.vetting import storage
-from directory.vetting.changes import SWEEP_ACTOR, Step, write_change
+from directory.vetting.changes import SWEEP_ACTOR, Step, When, write_change
 from directory.vetting.checklist import load_checklist
 from directory.vetting.scores import rescore
 from directory.vetting.scoring import EXPIRED, capped_claim
@@ -35,14 +36,13 @@ def _licences_lapsed(db: sqlite_utils.Database, today: date) -> list[tuple[dict,
     return due
 
 
-def expire_due(
-    db: sqlite_utils.Database, *, today: date, at: str | None = None
-) -> dict[str, list[str]]:
+def expire_due(db: sqlite_utils.Database, *, when: When = When()) -> dict[str, list[str]]:
     """Store every verified claim past its expiry date as expired; return {clinic: [keys]}.
 
-    A claim whose covered licence lapsed first expires on the licence's date.
+    A claim whose covered licence lapsed first expires on the licence's date. Scores are left
+    to the caller, who rescores every clinic at once (sweep), whatever when.recompute says.
     """
-    step = Step.now(SWEEP_ACTOR, today, at, recompute=False)
+    step = Step.now(SWEEP_ACTOR, replace(when, recompute=False))
     expired: dict[str, list[str]] = {}
     with db.atomic():
         due = {
@@ -51,9 +51,9 @@ def expire_due(
                 claim["expires_at"],
                 f"The verification expired on {claim['expires_at']}.",
             )
-            for claim in storage.verified_due_to_expire(db, today.isoformat())
+            for claim in storage.verified_due_to_expire(db, step.today.isoformat())
         }
-        for claim, expires, reason in _licences_lapsed(db, today):
+        for claim, expires, reason in _licences_lapsed(db, step.today):
             due[(claim["clinic_id"], claim["item_key"])] = (claim, expires, reason)
         for (clinic_id, item_key), (claim, expires, reason) in sorted(due.items()):
             write_change(
@@ -70,7 +70,7 @@ def expire_due(
 
 def sweep(db: sqlite_utils.Database, *, today: date, batch: int = 500) -> dict:
     """Mark expirations and recompute every clinic's score for `today`; return a summary."""
-    expired = expire_due(db, today=today)
+    expired = expire_due(db, when=When(today))
     ids = clinics.clinic_ids(db)
     changed = 0
     for start in range(0, len(ids), batch):

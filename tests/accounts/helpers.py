@@ -124,5 +124,5 @@ def verify_item(db, clinic_id: str, key: str, **dates) -> None:
         **dates,
     }
     vetting.verify_claim(
-        db, clinic_id, key, moderator_id=7, moderator_name="Mo", today=today, **dates
+        db, clinic_id, key, moderator_id=7, moderator_name="Mo", when=vetting.When(today), **dates
     )

@@ -35,7 +35,7 @@ def vetted_clinic(db, clinic):
         moderator_id=7,
         moderator_name="Mo",
         reason="The consent form does not mention side effects.",
-        today=today,
+        when=services.When(today),
     )
     return clinic
 

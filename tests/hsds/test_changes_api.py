@@ -58,7 +58,7 @@ def test_verifications_are_score_changes(client, db):
         expires_at=today + timedelta(days=365),
         moderator_id=None,
         moderator_name="Ana",
-        today=today,
+        when=vetting.When(today),
     )
     body = feed(client)
     assert kinds(body) == [("c-1", "created"), ("c-1", "score_changed")]

@@ -9,7 +9,7 @@ from directory.accounts.services import create_user
 from directory.accounts.storage import link_clinic
 from directory.evidence.services import store_document as store
 from directory.moderation import mfa
-from directory.vetting.services import attach_evidence, claim_item, get_claim, verify_claim
+from directory.vetting.services import When, attach_evidence, claim_item, get_claim, verify_claim
 from tests import pdfs
 
 PASSWORD = "correct horse battery staple"
@@ -89,7 +89,7 @@ def verify(db, clinic_id: str, item_key: str, *, on: date, until: date, by: str 
         moderator_name=by,
         verified_at=on,
         expires_at=until,
-        today=on,
+        when=When(on),
     )
 
 

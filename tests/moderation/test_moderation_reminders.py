@@ -8,7 +8,7 @@ import pytest
 
 from directory.mail import read_messages
 from directory.moderation.reminders import reminder_kind, send_expiry_reminders
-from directory.vetting.services import attach_evidence
+from directory.vetting.services import When, attach_evidence
 from tests.moderation.helpers import add_user, link_to_clinic, pending_claim, verify
 from tests.notifications.helpers import Outbox, deliver_queued
 
@@ -112,7 +112,7 @@ def test_a_renewed_verification_gets_its_own_reminders(db, expiring, remind):
         "informed-consent",
         {"kind": "statement", "value": "New form"},
         actor="test",
-        today=EXPIRES - timedelta(days=6),
+        when=When(EXPIRES - timedelta(days=6)),
     )
     later = EXPIRES + timedelta(days=30)
     verify(db, "c-1", "informed-consent", on=EXPIRES - timedelta(days=6), until=later)

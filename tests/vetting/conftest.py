@@ -34,14 +34,16 @@ def verify(
     """Claim, evidence and verify one item; return the verified claim."""
     from directory.vetting import services
 
-    services.claim_item(db, clinic_id, key, statement="We do this.", actor="clinic", today=today)
+    services.claim_item(
+        db, clinic_id, key, statement="We do this.", actor="clinic", when=services.When(today)
+    )
     services.attach_evidence(
         db,
         clinic_id,
         key,
         evidence or {"kind": "statement", "value": "Our procedure."},
         actor="clinic",
-        today=today,
+        when=services.When(today),
     )
     verified_at = today - timedelta(days=days_ago)
     expires_at = today + timedelta(days=expires_in) if expires_in is not None else None
@@ -54,7 +56,7 @@ def verify(
         moderator_name=name,
         verified_at=verified_at,
         expires_at=expires_at or verified_at + timedelta(days=item.expires_days),
-        today=today,
+        when=services.When(today),
     )
 
 

@@ -12,7 +12,7 @@ from directory.clinics.services import save_profile
 from directory.events import list_events
 from directory.vetting import services
 from directory.vetting import storage as vetting_storage
-from directory.vetting.services import ClaimNotFound, ConflictError, VettingError
+from directory.vetting.services import ClaimNotFound, ConflictError, VettingError, When
 from tests.conftest import make_profile
 from tests.vetting.conftest import TODAY, carry_changes, stored_score, verify
 
@@ -32,7 +32,7 @@ def verify_today(store, clinic, key, **changes) -> dict:
         "moderator_name": "Ana Reyes",
         "verified_at": TODAY,
         "expires_at": TODAY + timedelta(days=365),
-        "today": TODAY,
+        "when": When(TODAY),
         **changes,
     }
     return services.verify_claim(store, clinic, key, **decision)
@@ -48,10 +48,10 @@ def claim_events(db, key=KEY):
 def test_lifecycle_transitions_are_each_recorded_in_the_ledger(store, clinic):
     assert state_of(store) == "no_information"
     services.claim_item(
-        store, clinic, KEY, statement="Single-use needles.", actor="user:3", today=TODAY
+        store, clinic, KEY, statement="Single-use needles.", actor="user:3", when=When(TODAY)
     )
     assert state_of(store) == "claimed"
-    services.attach_evidence(store, clinic, KEY, LINK, actor="user:3", today=TODAY)
+    services.attach_evidence(store, clinic, KEY, LINK, actor="user:3", when=When(TODAY))
     assert state_of(store) == "pending_review"
     services.reject_claim(
         store,
@@ -60,11 +60,16 @@ def test_lifecycle_transitions_are_each_recorded_in_the_ledger(store, clinic):
         moderator_id=7,
         moderator_name="Ana Reyes",
         reason="The invoices are missing.",
-        today=TODAY,
+        when=When(TODAY),
     )
     assert state_of(store) == "rejected"
     services.attach_evidence(
-        store, clinic, KEY, {"kind": "statement", "value": "Invoices."}, actor="user:3", today=TODAY
+        store,
+        clinic,
+        KEY,
+        {"kind": "statement", "value": "Invoices."},
+        actor="user:3",
+        when=When(TODAY),
     )
     assert state_of(store) == "pending_review"
     claim = verify_today(store, clinic, KEY)
@@ -72,7 +77,7 @@ def test_lifecycle_transitions_are_each_recorded_in_the_ledger(store, clinic):
     assert claim["fades_from"] == (TODAY + timedelta(days=180)).isoformat()  # fresh_days
     assert (claim["verified_by"], claim["verified_by_name"]) == (7, "Ana Reyes")
     services.reopen_claim(
-        store, clinic, KEY, actor="user:8", reason="Supplier recalled.", today=TODAY
+        store, clinic, KEY, actor="user:8", reason="Supplier recalled.", when=When(TODAY)
     )
     assert state_of(store) == "pending_review"
 
@@ -92,7 +97,7 @@ def test_lifecycle_transitions_are_each_recorded_in_the_ledger(store, clinic):
 
 
 def test_rejection_reason_is_kept_for_clinic_and_patients(store, clinic):
-    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", today=TODAY)
+    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", when=When(TODAY))
     claim = services.reject_claim(
         store,
         clinic,
@@ -100,7 +105,7 @@ def test_rejection_reason_is_kept_for_clinic_and_patients(store, clinic):
         moderator_id=None,
         moderator_name="Ana",
         reason="No invoices were sent.",
-        today=TODAY,
+        when=When(TODAY),
     )
     assert claim["reason"] == "No invoices were sent."
     row = next(r for r in services.clinic_checklist(store, clinic, TODAY) if r["key"] == KEY)
@@ -124,7 +129,7 @@ def test_verification_stores_score_history_and_index_entry_together(store, clini
     assert clinics_storage.outbox_size(store) > before
     # A change that leaves the score alone adds no history row.
     count = len(vetting_storage.score_history(store, clinic))
-    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", today=TODAY)
+    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", when=When(TODAY))
     assert len(vetting_storage.score_history(store, clinic)) == count
 
 
@@ -134,7 +139,7 @@ def test_a_failure_midway_leaves_no_trace(store, clinic, monkeypatch):
 
     monkeypatch.setattr(clinics_storage, "enqueue_index", broken)
     with pytest.raises(RuntimeError):
-        services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", today=TODAY)
+        services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", when=When(TODAY))
     assert state_of(store) == "no_information"
     assert services.claim_events(store, clinic, KEY) == []
 
@@ -144,7 +149,7 @@ def test_evidence_change_sends_a_verified_claim_back_to_review(store, clinic):
     score_verified = stored_score(store, clinic)["score"]
     old = vetting_storage.list_evidence(store, clinic, KEY)[0]
     services.attach_evidence(
-        store, clinic, KEY, LINK, actor="user:3", replaces=old["id"], today=TODAY
+        store, clinic, KEY, LINK, actor="user:3", replaces=old["id"], when=When(TODAY)
     )
     assert state_of(store) == "pending_review"
     assert stored_score(store, clinic)["score"] < score_verified
@@ -156,7 +161,7 @@ def test_evidence_change_sends_a_verified_claim_back_to_review(store, clinic):
 def test_new_statement_on_a_verified_claim_sends_it_back_to_review(store, clinic):
     verify(store, clinic, KEY)
     services.claim_item(
-        store, clinic, KEY, statement="Now with a new supplier.", actor="c", today=TODAY
+        store, clinic, KEY, statement="Now with a new supplier.", actor="c", when=When(TODAY)
     )
     assert state_of(store) == "pending_review"
 
@@ -165,18 +170,18 @@ def test_withdrawing_the_only_evidence_leaves_a_bare_claim(store, clinic):
     verify(store, clinic, KEY)
     evidence = vetting_storage.list_evidence(store, clinic, KEY)[0]
     assert (
-        services.withdraw_evidence(store, clinic, evidence["id"], actor="c", today=TODAY)
+        services.withdraw_evidence(store, clinic, evidence["id"], actor="c", when=When(TODAY))
         == "claimed"
     )
     with pytest.raises(ClaimNotFound):
-        services.withdraw_evidence(store, clinic, evidence["id"], actor="c", today=TODAY)
+        services.withdraw_evidence(store, clinic, evidence["id"], actor="c", when=When(TODAY))
 
 
 def test_practitioner_change_sends_licensed_staff_back_to_review(store, clinic):
     verify(store, clinic, "licensed-staff")
     verify(store, clinic, KEY)
     # Saving the same practitioners again changes nothing.
-    assert services.on_practitioners_changed(store, clinic, actor="user:3", today=TODAY) == []
+    assert services.on_practitioners_changed(store, clinic, actor="user:3", when=When(TODAY)) == []
     profile = make_profile("c-1")
     profile["practitioners"] = [
         *profile["practitioners"],
@@ -193,21 +198,25 @@ def test_practitioner_change_sends_licensed_staff_back_to_review(store, clinic):
     save_profile(store, profile, actor="user:3")
     carry_changes(store)
     assert state_of(store, "licensed-staff") == "pending_review"
-    assert services.on_practitioners_changed(store, clinic, actor="user:3", today=TODAY) == []
+    assert services.on_practitioners_changed(store, clinic, actor="user:3", when=When(TODAY)) == []
     assert state_of(store, KEY) == "verified"  # not about practitioners
     event = services.claim_events(store, clinic, "licensed-staff")[-1]
     assert event["reason"] == services.PRACTITIONERS_CHANGED
     assert event["actor"] == "user:3"  # who saved the new team, carried by the outbox
     # Once re-verified against the new team, the same team is no change.
     verify_today(store, clinic, "licensed-staff", moderator_name="Ana")
-    assert services.on_practitioners_changed(store, clinic, actor="user:3", today=TODAY) == []
+    assert services.on_practitioners_changed(store, clinic, actor="user:3", when=When(TODAY)) == []
 
 
 def test_concurrent_decision_is_reported_with_who_and_when(store, clinic):
-    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", today=TODAY)
-    services.attach_evidence(store, clinic, KEY, LINK, actor="c", today=TODAY)
+    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", when=When(TODAY))
+    services.attach_evidence(store, clinic, KEY, LINK, actor="c", when=When(TODAY))
     verify_today(
-        store, clinic, KEY, expected_state="pending_review", at="2026-11-22T10:15:00+00:00"
+        store,
+        clinic,
+        KEY,
+        expected_state="pending_review",
+        when=When(TODAY, "2026-11-22T10:15:00+00:00"),
     )
     with pytest.raises(ConflictError) as caught:
         services.reject_claim(
@@ -218,7 +227,7 @@ def test_concurrent_decision_is_reported_with_who_and_when(store, clinic):
             moderator_name="Ben Ode",
             reason="No invoices.",
             expected_state="pending_review",
-            today=TODAY,
+            when=When(TODAY),
         )
     assert "Ana Reyes" in str(caught.value) and "2026-11-22T10:15:00" in str(caught.value)
     assert (caught.value.state, caught.value.by) == ("verified", "Ana Reyes")
@@ -226,9 +235,9 @@ def test_concurrent_decision_is_reported_with_who_and_when(store, clinic):
 
 
 def test_stale_revision_cannot_overwrite_a_newer_claim(store, clinic):
-    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", today=TODAY)
+    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", when=When(TODAY))
     stale = vetting_storage.get_claim(store, clinic, KEY)
-    services.attach_evidence(store, clinic, KEY, LINK, actor="c", today=TODAY)
+    services.attach_evidence(store, clinic, KEY, LINK, actor="c", when=When(TODAY))
     assert not vetting_storage.write_claim(
         store, {**stale, "state": "verified"}, revision=stale["revision"]
     )
@@ -236,7 +245,7 @@ def test_stale_revision_cannot_overwrite_a_newer_claim(store, clinic):
 
 
 def test_ledger_refuses_update_and_delete_at_the_database_level(store, clinic):
-    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", today=TODAY)
+    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", when=When(TODAY))
     event_id = services.claim_events(store, clinic, KEY)[0]["id"]
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         store.execute("update events set actor = 'someone else' where id = ?", [event_id])
@@ -294,7 +303,7 @@ def test_ledger_refuses_update_and_delete_at_the_database_level(store, clinic):
                 moderator_name="A",
                 verified_at=TODAY,
                 expires_at=TODAY + timedelta(9),
-                today=TODAY,
+                when=When(TODAY),
             ),
             VettingError,
         ),
@@ -330,8 +339,8 @@ def test_bad_requests_are_refused_with_a_message(store, clinic, call, error):
 def test_verification_dates_are_checked(
     store, clinic, verified_at, expires_at, fades_from, message
 ):
-    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", today=TODAY)
-    services.attach_evidence(store, clinic, KEY, LINK, actor="c", today=TODAY)
+    services.claim_item(store, clinic, KEY, statement="Yes.", actor="c", when=When(TODAY))
+    services.attach_evidence(store, clinic, KEY, LINK, actor="c", when=When(TODAY))
     with pytest.raises(VettingError, match=message):
         services.verify_claim(
             store,
@@ -342,7 +351,7 @@ def test_verification_dates_are_checked(
             verified_at=verified_at,
             expires_at=expires_at,
             fades_from=fades_from,
-            today=TODAY,
+            when=When(TODAY),
         )
     assert state_of(store) == "pending_review"
 
@@ -356,7 +365,9 @@ def test_document_evidence_is_stored_but_only_its_kind_is_public(store, clinic):
         "mime": "application/pdf",
         "size": 1234,
     }
-    evidence_id = services.attach_evidence(store, clinic, KEY, document, actor="c", today=TODAY)
+    evidence_id = services.attach_evidence(
+        store, clinic, KEY, document, actor="c", when=When(TODAY)
+    )
     row = vetting_storage.get_evidence(store, evidence_id)
     assert (row["stored_name"], row["size"], row["created_by"]) == ("a" * 32 + ".pdf", 1234, "c")
     public = next(r for r in services.clinic_checklist(store, clinic, TODAY) if r["key"] == KEY)
@@ -369,9 +380,11 @@ def test_verified_item_keys_and_list_claims(store, clinic):
     verify(store, clinic, KEY, days_ago=300)  # fading: still verified
     verify(store, clinic, "informed-consent", days_ago=800, expires_in=-1)  # lapsed
     services.claim_item(
-        store, clinic, "transparent-pricing", statement="Yes.", actor="c", today=TODAY
+        store, clinic, "transparent-pricing", statement="Yes.", actor="c", when=When(TODAY)
     )
-    services.attach_evidence(store, clinic, "transparent-pricing", LINK, actor="c", today=TODAY)
+    services.attach_evidence(
+        store, clinic, "transparent-pricing", LINK, actor="c", when=When(TODAY)
+    )
     assert services.verified_item_keys(store, clinic, TODAY) == ["licensed-staff", KEY]
     queue = services.list_claims(store, states=("pending_review",))
     assert [(c["item_key"], c["clinic_name"]) for c in queue] == [
@@ -382,9 +395,9 @@ def test_verified_item_keys_and_list_claims(store, clinic):
 
 
 def test_request_information_hands_a_pending_claim_back_without_failing_it(store, clinic):
-    services.claim_item(store, clinic, KEY, statement="We do this.", actor="c", today=TODAY)
+    services.claim_item(store, clinic, KEY, statement="We do this.", actor="c", when=When(TODAY))
     link = {"kind": "link", "value": "https://a.example/x"}
-    services.attach_evidence(store, clinic, KEY, link, actor="c", today=TODAY)
+    services.attach_evidence(store, clinic, KEY, link, actor="c", when=When(TODAY))
     claim = services.request_information(
         store,
         clinic,
@@ -393,7 +406,7 @@ def test_request_information_hands_a_pending_claim_back_without_failing_it(store
         moderator_name="Mo",
         reason="Send the form.",
         expected_state="pending_review",
-        today=TODAY,
+        when=When(TODAY),
     )
     assert claim["state"] == "claimed"
     assert claim["reason"] == "Send the form."
@@ -403,7 +416,7 @@ def test_request_information_hands_a_pending_claim_back_without_failing_it(store
     assert row["state"] == "claimed" and row["credit"] == 0
     # New evidence sends it back to review.
     link = {"kind": "link", "value": "https://a.example/y"}
-    services.attach_evidence(store, clinic, KEY, link, actor="c", today=TODAY)
+    services.attach_evidence(store, clinic, KEY, link, actor="c", when=When(TODAY))
     assert state_of(store, KEY) == "pending_review"
 
 
@@ -411,5 +424,5 @@ def test_request_information_refuses_a_decided_claim(store, clinic):
     verify(store, clinic, KEY)
     with pytest.raises(services.VettingError):
         services.request_information(
-            store, clinic, KEY, moderator_id=7, moderator_name="Mo", reason="?", today=TODAY
+            store, clinic, KEY, moderator_id=7, moderator_name="Mo", reason="?", when=When(TODAY)
         )

@@ -83,9 +83,16 @@ def test_clinic_page_shows_state_rows_and_who_verified_what(client, db):
     )
     verify(db, "c-1", "informed-consent", today=today, days_ago=500, name="Ben Ode")  # fading
     services.claim_item(
-        db, "c-1", "transparent-pricing", statement="On our site.", actor="c", today=today
+        db,
+        "c-1",
+        "transparent-pricing",
+        statement="On our site.",
+        actor="c",
+        when=services.When(today),
     )
-    services.claim_item(db, "c-1", "complaints-procedure", statement="Yes.", actor="c", today=today)
+    services.claim_item(
+        db, "c-1", "complaints-procedure", statement="Yes.", actor="c", when=services.When(today)
+    )
     services.reject_claim(
         db,
         "c-1",
@@ -93,7 +100,7 @@ def test_clinic_page_shows_state_rows_and_who_verified_what(client, db):
         moderator_id=7,
         moderator_name="Ana Reyes",
         reason="No written procedure.",
-        today=today,
+        when=services.When(today),
     )
 
     response = client.get("/clinics/c-1")
