@@ -108,6 +108,30 @@ def check_expected(claim: dict | None, expected_state: str | None) -> None:
         raise conflict(claim)
 
 
+def current_claim(
+    db: sqlite_utils.Database, clinic_id: str, item: Item, expected_state: str | None
+) -> dict | None:
+    """Return the clinic's claim on item (None if unclaimed), as the person saw it.
+
+    Inside the caller's transaction: the clinic must exist, and a claim that changed since
+    the person looked raises a ConflictError.
+    """
+    require_clinic(db, clinic_id)
+    claim = storage.get_claim(db, clinic_id, item.key)
+    check_expected(claim, expected_state)
+    return claim
+
+
+def claimed(
+    db: sqlite_utils.Database, clinic_id: str, item: Item, expected_state: str | None, *, to: str
+) -> dict:
+    """Return current_claim, which must exist: there is nothing `to` do to an unclaimed item."""
+    claim = current_claim(db, clinic_id, item, expected_state)
+    if claim is None:
+        raise VettingError(f"The clinic has not claimed this item; there is nothing to {to}.")
+    return claim
+
+
 @dataclass(frozen=True)
 class When:
     """When a change happens, and whether the clinic's score follows at once."""

@@ -13,13 +13,13 @@ from directory.vetting import storage
 from directory.vetting.changes import (
     Step,
     When,
-    check_expected,
+    claimed,
     clean_date,
     clean_text,
     conflict,
+    current_claim,
     has_evidence,
     item_for,
-    require_clinic,
     write_change,
 )
 from directory.vetting.errors import VettingError
@@ -73,9 +73,7 @@ def verify_claim(
         if not verified_at <= fades_from <= expires_at:
             raise VettingError("The re-check date must fall between verification and expiry.")
     with db.atomic():
-        require_clinic(db, clinic_id)
-        before = storage.get_claim(db, clinic_id, item.key)
-        check_expected(before, expected_state)
+        before = current_claim(db, clinic_id, item, expected_state)
         if before is None or before["state"] not in (PENDING, VERIFIED, EXPIRED):
             state = LABELS[before["state"] if before else NO_INFORMATION].lower()
             raise VettingError(f"Only a claim with evidence can be verified (this one is {state}).")
@@ -173,11 +171,7 @@ def decide_claim(
     reason = clean_text(reason, "The reason")
     step = Step.now(moderator_actor(moderator_id, moderator_name), when)
     with db.atomic():
-        require_clinic(db, clinic_id)
-        before = storage.get_claim(db, clinic_id, item.key)
-        check_expected(before, expected_state)
-        if before is None:
-            raise VettingError("The clinic has not claimed this item; there is nothing to decide.")
+        before = claimed(db, clinic_id, item, expected_state, to="decide")
         decision.check(before)
         after = {
             **before,

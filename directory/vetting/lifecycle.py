@@ -20,8 +20,9 @@ from directory.vetting import storage
 from directory.vetting.changes import (
     Step,
     When,
-    check_expected,
+    claimed,
     clean_text,
+    current_claim,
     has_evidence,
     item_for,
     require_clinic,
@@ -50,8 +51,7 @@ def claim_item(
     statement = clean_text(statement, "The statement")
     step = Step.now(actor, when)
     with db.atomic():
-        require_clinic(db, clinic_id)
-        before = storage.get_claim(db, clinic_id, item.key)
+        before = current_claim(db, clinic_id, item, None)
         state = PENDING if has_evidence(db, clinic_id, item.key) else CLAIMED
         if before and before["state"] == state and before["statement"] == statement:
             return state
@@ -199,11 +199,7 @@ def reopen_claim(
     reason = clean_text(reason, "The reason", required=False)
     step = Step.now(actor, when)
     with db.atomic():
-        require_clinic(db, clinic_id)
-        before = storage.get_claim(db, clinic_id, item.key)
-        check_expected(before, expected_state)
-        if before is None:
-            raise VettingError("The clinic has not claimed this item; there is nothing to reopen.")
+        before = claimed(db, clinic_id, item, expected_state, to="reopen")
         state = PENDING if has_evidence(db, clinic_id, item.key) else CLAIMED
         if before["state"] == state:
             return state
