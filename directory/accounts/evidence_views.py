@@ -43,7 +43,8 @@ def item(clinic_id: str, item_key: str):
     db = get_db()
     form = forms.EvidenceForm()
     if form.validate_on_submit():
-        if not form.has_content():
+        proofs = form.proofs(MAX_BYTES)
+        if proofs.empty():
             form.statement.errors.append(
                 _("Add at least one of: a statement, a link, a licence number or a document.")
             )
@@ -54,11 +55,8 @@ def item(clinic_id: str, item_key: str):
                     current_app.config["EVIDENCE_DIR"],
                     clinic_id,
                     checklist_item.key,
+                    proofs,
                     user_id=current_user.id,
-                    statement=form.statement.data,
-                    link=form.link.data,
-                    licence_number=form.licence_number.data,
-                    document=form.upload(MAX_BYTES),
                 )
             except EvidenceFileError as exc:
                 form.document.errors.append(

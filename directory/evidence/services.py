@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
@@ -14,6 +15,19 @@ from directory.vetting.services import attach_evidence, claim_item
 
 # The extension a download gets, from the type its content was checked to be.
 EXTENSIONS = {mime: extension for _, mime, extension in SIGNATURES}
+
+
+@dataclass(frozen=True)
+class Proofs:
+    """What a clinic sends for one item: any of a statement, a link, a licence, a document."""
+
+    statement: str | None = None
+    link: str | None = None
+    licence_number: str | None = None
+    document: tuple[str | None, bytes] | None = None  # (the uploader's file name, its bytes)
+
+    def empty(self) -> bool:
+        return not (self.statement or self.link or self.licence_number or self.document)
 
 
 def display_filename(name: str | None) -> str | None:
@@ -108,14 +122,11 @@ def submit_evidence(
     evidence_dir: str | Path,
     clinic_id: str,
     item_key: str,
+    proofs: Proofs,
     *,
     user_id: int,
-    statement: str | None = None,
-    link: str | None = None,
-    licence_number: str | None = None,
-    document: tuple[str | None, bytes] | None = None,
 ) -> None:
-    """Store a clinic's document (filename, bytes) if any, and record its claim and evidence.
+    """Store the clinic's document if it sent one, and record its claim and evidence.
 
     All or nothing: when anything is refused (EvidenceFileError for the file, VettingError
     for the claim), nothing is recorded and the stored file is removed again.
@@ -124,8 +135,8 @@ def submit_evidence(
     stored = None
     try:
         with db.atomic():
-            if document is not None:
-                filename, data = document
+            if proofs.document is not None:
+                filename, data = proofs.document
                 stored = store_document(
                     db,
                     evidence_dir,
@@ -135,14 +146,15 @@ def submit_evidence(
                     filename=filename,
                     user_id=user_id,
                 )
-            if statement:
-                claim_item(db, clinic_id, item_key, statement=statement, actor=actor)
-            proofs = [
+            if proofs.statement:
+                claim_item(db, clinic_id, item_key, statement=proofs.statement, actor=actor)
+            for proof in (
                 stored,
-                {"kind": "link", "value": link} if link else None,
-                {"kind": "licence", "value": licence_number} if licence_number else None,
-            ]
-            for proof in proofs:
+                {"kind": "link", "value": proofs.link} if proofs.link else None,
+                {"kind": "licence", "value": proofs.licence_number}
+                if proofs.licence_number
+                else None,
+            ):
                 if proof:
                     attach_evidence(db, clinic_id, item_key, proof, actor=actor)
     except Exception:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.evidence.services import submit_evidence
+from directory.evidence.services import Proofs, submit_evidence
 from directory.vetting.services import VettingError, get_claim
 from tests.accounts.helpers import PDF, PNG, field_errors, log_in, log_in_as
 from tests.soup import parse_html, text_of
@@ -116,9 +116,8 @@ def test_a_refused_claim_removes_the_stored_document(db, clinic, tmp_path):
             evidence_dir,
             clinic,
             "no-such-item",
+            Proofs(statement="Stored first, refused after.", document=("consent.pdf", PDF)),
             user_id=1,
-            statement="Stored first, refused after.",
-            document=("consent.pdf", PDF),
         )
     assert list(evidence_dir.iterdir()) == []
     assert db.execute("select count(*) from evidence_files").fetchone()[0] == 0

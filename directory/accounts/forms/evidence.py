@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import SubmitField
 
 from directory.accounts.forms.fields import text_field, website_field
+from directory.evidence.services import Proofs
 
 
 class EvidenceForm(FlaskForm):
@@ -25,17 +26,14 @@ class EvidenceForm(FlaskForm):
     )
     submit = SubmitField(_l("Send for review"))
 
-    def _chosen(self):
+    def proofs(self, max_bytes: int) -> Proofs:
+        """Return what was sent; a document as (filename, its first max_bytes + 1 bytes)."""
         upload = self.document.data
-        return upload if upload is not None and getattr(upload, "filename", None) else None
-
-    def has_content(self) -> bool:
-        return bool(
-            self.statement.data or self.link.data or self.licence_number.data or self._chosen()
+        chosen = upload is not None and getattr(upload, "filename", None)
+        return Proofs(
+            statement=self.statement.data or None,
+            link=self.link.data or None,
+            licence_number=self.licence_number.data or None,
+            # One byte over the limit is enough to refuse the file as too big.
+            document=(upload.filename, upload.stream.read(max_bytes + 1)) if chosen else None,
         )
-
-    def upload(self, max_bytes: int) -> tuple[str, bytes] | None:
-        """Return the chosen document as (filename, its first max_bytes + 1 bytes), or None."""
-        upload = self._chosen()
-        # One byte over the limit is enough to refuse the file as too big.
-        return (upload.filename, upload.stream.read(max_bytes + 1)) if upload else None
