@@ -16,7 +16,8 @@ def post_worker_init(worker):
 
     A backlog (changes a killed process committed but never applied) is applied here, one
     worker at a time (the index's write lock), never inside a person's request. At 100k
-    clinics the first search of a process otherwise takes about a second.
+    clinics the first search of a process otherwise takes about a second. On a read node
+    (VETTED_READ_ONLY=on) catch_up applies nothing: the store is only read there.
     """
     catch_up(worker.wsgi)
     open_search_index(worker.wsgi).warm()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from directory import bidi, cli, db, errors, extensions, hsds, i18n, search, security
+from directory import bidi, cli, db, errors, extensions, hsds, i18n, read_only, search, security
 from directory.accounts import extension as accounts
 from directory.evidence import views as evidence_views
 from directory.experiences import views as experiences_views
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
+    read_only.init_app(app)  # after errors: its refusal comes before every other hook
     security.init_app(app)
     i18n.init_app(app)
     bidi.init_app(app)  # after i18n: it wraps the gettext callables Flask-Babel installs

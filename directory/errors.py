@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -21,12 +21,27 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def json_error(status: int, reason: str, headers=()):
+    """Return the API's error response: {"error": {"status", "reason"}}."""
+    return jsonify({"error": {"status": status, "reason": reason}}), status, list(headers)
+
+
 def _render(status: int, title: str, message: str, headers=()):
     kept = [(k, v) for k, v in headers if k.lower() in _KEPT]
     if wants_json():
-        return jsonify({"error": {"status": status, "reason": message}}), status, kept
+        return json_error(status, message, kept)
     page = render_template("error.html", status=status, title=title, message=message)
     return page, status, kept
+
+
+def server_error(exc: BaseException):
+    """Log an unexpected failure and answer 500, never with its traceback."""
+    current_app.logger.exception("unhandled error on %s", request.path, exc_info=exc)
+    return _render(
+        500,
+        "Something went wrong",
+        "Something went wrong on our side. It has been logged; please try again.",
+    )
 
 
 def request_target_bytes() -> int:
@@ -84,12 +99,7 @@ def init_app(app: Flask) -> None:
     def unexpected(exc: Exception):
         if isinstance(exc, HTTPException):  # pragma: no cover - handled above
             return http_error(exc)
-        app.logger.exception("unhandled error on %s", request.path)
-        return _render(
-            500,
-            "Something went wrong",
-            "Something went wrong on our side. It has been logged; please try again.",
-        )
+        return server_error(exc)
 
     # Make InternalServerError go through the same page.
     app.register_error_handler(InternalServerError, unexpected)

@@ -78,6 +78,12 @@ SETTINGS = [
         "on",
         "'off' stops keeping search results and pages in DATA_DIR/cache (shared by workers).",
     ),
+    Setting(
+        "READ_ONLY",
+        "VETTED_READ_ONLY",
+        "off",
+        "on: a read node serving a restored replica; the store is only read, writes get 503.",
+    ),
 ]
 
 
@@ -102,11 +108,16 @@ def https_only(values: Mapping[str, object]) -> bool:
     given = values.get("HTTPS")
     if given is None or given == "":
         return str(values.get("BASE_URL") or "").lower().startswith("https://")
+    return switch(given, "VETTED_HTTPS")
+
+
+def switch(given: object, env: str) -> bool:
+    """Read an on/off setting strictly: a word outside ON and OFF is a mistake to report."""
     if isinstance(given, bool):
         return given
     word = str(given).strip().lower()
     if word not in ON + OFF:
-        raise ValueError(f"VETTED_HTTPS must be on or off, not {given!r}")
+        raise ValueError(f"{env} must be on or off, not {given!r}")
     return word in ON
 
 
@@ -124,6 +135,7 @@ def runtime_config(values: Mapping[str, object]) -> dict:
         "JSON_SORT_KEYS": False,
         **values,
         "HTTPS": https,
+        "READ_ONLY": switch(values.get("READ_ONLY") or "off", "VETTED_READ_ONLY"),
     }
     data_dir = Path(str(config["DATA_DIR"]))
     data_dir.mkdir(parents=True, exist_ok=True)

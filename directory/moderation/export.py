@@ -45,7 +45,7 @@ def stream_ledger(database: str | Path, clinic_id: str | None = None) -> Iterato
 
     The response is streamed after the request's own store handle has been closed.
     """
-    handle = connect(database, migrate=False)
+    handle = connect(database, migrate=False, read_only=True)  # it only reads, on any node
     try:
         rows = (
             storage.clinic_events(handle, clinic_id) if clinic_id else storage.iter_events(handle)

@@ -78,8 +78,10 @@ def after_context(exc: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Deliver queued notification mail after every request and command."""
-    db.on_store_opened(app, store_opened)
-    app.teardown_appcontext(after_context)
+    """Deliver queued notification mail after every request and command (never on a read node)."""
+    # A read node's queue is the writer's, copied by Litestream: the writer sends it.
+    if not app.config["READ_ONLY"]:
+        db.on_store_opened(app, store_opened)
+        app.teardown_appcontext(after_context)
     # Pages name checklist items the way messages do: by title, in the page's language.
     app.add_template_global(item_title, "item_title")

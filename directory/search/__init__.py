@@ -10,9 +10,14 @@ from directory.search import api, clinic_views, extension, views
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages and the API; apply the outbox after every commit."""
+    """Register the pages and the API; apply the outbox after every commit.
+
+    A read node (READ_ONLY) never applies the outbox: its store is the writer's replica, whose
+    outbox the writer drains; its index follows the store with `vetted index follow`.
+    """
     app.register_blueprint(clinic_views.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    db.on_store_opened(app, extension.store_opened)
-    app.teardown_appcontext(extension.after_context)
+    if not app.config["READ_ONLY"]:
+        db.on_store_opened(app, extension.store_opened)
+        app.teardown_appcontext(extension.after_context)

@@ -61,7 +61,12 @@ def outbox_by_hand() -> None:
 
 
 def catch_up(app: Flask) -> int:
-    """Apply the whole outbox now (gunicorn's worker start); return how many clinics."""
+    """Apply the whole outbox now (gunicorn's worker start); return how many clinics.
+
+    Nothing on a read node: the outbox it holds is the writer's.
+    """
+    if app.config["READ_ONLY"]:
+        return 0
     with app.app_context():
         outbox_by_hand()
         return _apply_backlog(db.get_db())

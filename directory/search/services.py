@@ -203,3 +203,31 @@ def repair_index(db: sqlite_utils.Database, search_index: index.SearchIndex) -> 
         if report.extra or gone:
             search_index.remove_clinics(sorted(set(report.extra) | set(gone)))
     return report
+
+
+def follow_store(db: sqlite_utils.Database, search_index: index.SearchIndex) -> index.DriftReport:
+    """Bring a read node's index up to its store, never writing the store; return what changed.
+
+    An empty index is built from the store in one go (beside the live one, as a rebuild);
+    otherwise whatever check_index finds missing, stale or extra is repaired.
+    """
+    if search_index.doc_count() == 0:
+        report = check_index(db, search_index)
+        if report.missing:
+            search_index.rebuild(published_documents(db))
+        return report
+    return repair_index(db, search_index)
+
+
+def follow_changes(
+    db: sqlite_utils.Database, search_index: index.SearchIndex, since_mark: int | None
+) -> tuple[int, index.DriftReport | None]:
+    """Run follow_store unless the outbox mark is still since_mark; return (mark, report or None).
+
+    Every change the index follows passes through the outbox, so an unmoved mark means there
+    is nothing to check: at 100k clinics a full check reads every document (seconds).
+    """
+    mark = outbox_mark(db)
+    if mark == since_mark:
+        return mark, None
+    return mark, follow_store(db, search_index)

@@ -8,58 +8,14 @@ byte for byte the same.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
-
-import pytest
 
 from directory.backups.services import litestream_binary
 from directory.clinics.services import save_profile
 from directory.services import load_demo_data
-from tests.backups.conftest import dump, export
+from tests.backups.conftest import export, litestream_restore, wait_for_replica
 from tests.conftest import make_profile
-
-VETTED = str(Path(sys.executable).parent / "vetted")
-
-
-def litestream_restore(replica: str, output: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [litestream_binary(), "restore", "-o", str(output), replica],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def wait_for_replica(replica: str, probe: Path, store: Path, attempts: int = 60) -> None:
-    """Restore the replica until it holds what the store holds (litestream syncs each second).
-
-    Litestream adds two tables of its own to the store when it starts: compared each time.
-    """
-    for _ in range(attempts):
-        probe.unlink(missing_ok=True)
-        if litestream_restore(replica, probe).returncode == 0 and dump(probe) == dump(store):
-            return
-        time.sleep(0.5)
-    pytest.fail("the replica never caught up with the store")
-
-
-@pytest.fixture
-def replicating(app, tmp_path):
-    """`vetted replicate file://…` running beside the app, as a supervisor would run it."""
-    replica = (tmp_path / "replica").as_uri()
-    env = {**os.environ, "VETTED_DATA_DIR": app.config["DATA_DIR"], "VETTED_SECRET_KEY": "t"}
-    log = (tmp_path / "litestream.log").open("w")
-    process = subprocess.Popen([VETTED, "replicate", replica], env=env, stdout=log, stderr=log)
-    try:
-        yield replica
-    finally:
-        process.send_signal(signal.SIGTERM)  # vetted became litestream: it gets the signal
-        process.wait(timeout=30)
-        log.close()
 
 
 def test_a_litestream_replica_restores_the_same_directory(app, db, make_app, replicating, tmp_path):
