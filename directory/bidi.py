@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import get_locale
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -26,6 +27,10 @@ BIDI_CONTROLS = (
     "\u200e\u200f\u061c"  # LRM RLM ALM
 )
 _ISOLATE_OPEN, _ISOLATE_CLOSE = "\u2066\u2067\u2068", "\u2069"
+# Sentences without variables kept once translated, per locale and escaping: a results page
+# asks for the same few hundred times (each through several Flask-Babel context lookups).
+# Bounded, since a template may translate text it was given.
+SENTENCES_KEPT = 4096
 _ANY = re.compile(f"[{BIDI_CONTROLS}]")
 
 
@@ -81,11 +86,33 @@ def _cleaning(translate):
     return wrapped
 
 
+def _remembering(translate):
+    """Wrap newstyle gettext: a sentence without variables is translated once per locale."""
+    kept: dict[tuple, str] = {}
+
+    @pass_context
+    def wrapped(context, string, **variables):
+        if variables or not isinstance(string, str):
+            return translate(context, string, **_echoed(variables))
+        # force_locale (mail in its reader's language) changes get_locale() mid-request.
+        # Its identifier, not the Locale: comparing Locale objects costs more than translating.
+        locale = get_locale()
+        key = (str(locale), context.eval_ctx.autoescape, string)
+        if key not in kept:
+            if len(kept) >= SENTENCES_KEPT:
+                kept.clear()
+            kept[key] = translate(context, string)
+        return kept[key]
+
+    return wrapped
+
+
 def init_app(app) -> None:
     """Make every template print plain values, and sentence variables, without bidi controls."""
     env = app.jinja_env
     env.finalize = echo
     env.filters["no_bidi"] = no_bidi
     # Installed by Flask-Babel (i18n.init_app, which runs first); _() resolves "gettext".
-    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+    env.globals["gettext"] = _remembering(env.globals["gettext"])
+    for name in ("ngettext", "pgettext", "npgettext"):
         env.globals[name] = _cleaning(env.globals[name])

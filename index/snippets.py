@@ -32,11 +32,27 @@ def mark(value: str, terms: frozenset[str], *, join: bool) -> tuple[str, int]:
     return "".join(out), len(spans)
 
 
+def may_match(value: str, terms: frozenset[str]) -> bool:
+    """Say cheaply whether a word of value could stem to one of terms (False: none can).
+
+    A word always begins with its stem less the stem's last letter (Porter changes endings
+    only, and a final y may become i): three letters of that are looked for in the text at C
+    speed, instead of stemming every word of a description that cannot match. Only for text
+    split into plain words, not compounds (whose joined form drops the punctuation).
+    """
+    if not value.isascii():
+        return True
+    folded = value.lower()
+    return any(term[: max(1, min(len(term) - 1, 3))] in folded for term in terms)
+
+
 def _window(value: str, terms: frozenset[str]) -> str:
     """Cut value to about SNIPPET_CHARS around its first match, on word boundaries."""
     if len(value) <= SNIPPET_CHARS:
         return value
-    first = next((s for w, s, _e in text.words(value) if text.stem(w) in terms), 0)
+    first = 0
+    if terms:
+        first = next((s for w, s, _e in text.words(value) if text.stem(w) in terms), 0)
     start = max(0, first - LEAD_CHARS)
     if start:
         space = value.find(" ", start)
@@ -56,7 +72,7 @@ def snippet(
 ) -> str | None:
     """Return why a clinic matched: its description, the treatments asked for, or its name."""
     description = stored.get("description") or ""
-    if description and terms:
+    if description and terms and may_match(description, terms):
         html_text, marks = mark(_window(description, terms), terms, join=False)
         if marks:
             return html_text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from flask_babel import force_locale
 from markupsafe import Markup
 
 from directory.bidi import BIDI_CONTROLS, echo, strip_bidi
@@ -102,3 +103,25 @@ def test_the_catalogs_own_isolates_are_kept(client):
     response = client.get("/self-check", query_string={"near": "12,x", "lang": "ar"})
     # The Arabic sentence isolates the example coordinates on purpose; that stays.
     assert "\u206651.52,-0.15\u2069" in response.get_data(as_text=True)
+
+
+def test_a_remembered_sentence_follows_the_locale_and_the_escaping(app):
+    """Plain sentences are translated once per locale: a forced locale and text mail differ."""
+    sentence = app.jinja_env.from_string("{{ _('Add to compare') }}")
+    # A translation is markup on an escaping page, plain text in a text mail: what is joined
+    # to it is escaped only on the page.
+    joined = "{{ _('A & B') ~ '<b>' }}"
+    plain = app.jinja_env.from_string(f"{{% autoescape false %}}{joined}{{% endautoescape %}}")
+    escaping = app.jinja_env.from_string(f"{{% autoescape true %}}{joined}{{% endautoescape %}}")
+    with app.test_request_context("/?lang=fr"):
+        french = sentence.render()
+        with force_locale("ar"):
+            arabic = sentence.render()
+        again = sentence.render()
+        assert plain.render() == "A & B<b>"
+        assert escaping.render() == "A & B&lt;b&gt;"
+    with app.test_request_context("/"):
+        english = sentence.render()
+    assert english == "Add to compare"
+    assert french == again and french.startswith("Ajouter")
+    assert arabic != french and arabic != english

@@ -4,7 +4,7 @@ import pytest
 
 from index import text
 from index.schema import WordTokenizer, whoosh_values
-from index.snippets import mark
+from index.snippets import mark, may_match, snippet
 
 
 @pytest.mark.parametrize(
@@ -61,6 +61,33 @@ def test_mark_escapes_everything_but_marks():
     html, count = mark("<b>Skin</b> & co", frozenset({"skin"}), join=False)
     assert html == "&lt;b&gt;<mark>Skin</mark>&lt;/b&gt; &amp; co"
     assert count == 1
+
+
+# Words whose stems change their endings most (y -> i, -ational -> -ate, -ies -> -i, -ing + e).
+TRICKY = (
+    "dry dries dried drying say says happily ponies ties relational conditional "
+    "generalization hesitancy conflating agreed feed sky skies oy ofy injections injected "
+    "acne scarring hyperpigmentation rejuvenating microneedling mesotherapy 2024 b12"
+).split()
+
+
+@pytest.mark.parametrize("word", TRICKY)
+def test_a_text_holding_a_word_may_match_its_stem(word):
+    stem = text.stem(word)
+    assert may_match(f"Before. {word.capitalize()}, after.", frozenset({stem}))
+    assert mark(f"Before. {word}, after.", frozenset({stem}), join=False)[1] == 1
+
+
+def test_a_text_without_the_stem_s_letters_cannot_match():
+    assert not may_match("Laser hair removal in Leeds.", frozenset({text.stem("botox")}))
+    # Accented text is not screened: its words fold before they are compared.
+    assert may_match("Mésothérapie à Paris", frozenset({"xyz"}))
+
+
+def test_a_description_that_cannot_match_gives_its_opening_unmarked():
+    stored = {"description": "Calm clinic. " * 40, "name": "Calm Clinic"}
+    shown = snippet(stored, frozenset({text.stem("botox")}), [], {})
+    assert shown.startswith("Calm clinic. Calm clinic.") and "<mark>" not in shown
 
 
 def test_document_values_keep_city_display_and_flags():

@@ -274,8 +274,8 @@ def test_compare_button_partial_is_a_plain_post_form(app, clinics):
         from flask import render_template_string
 
         html = render_template_string(
-            '{% with clinic_id="c-1", clinic_name="Alpha Clinic" %}'
-            '{% include "patients/_compare_button.html" %}{% endwith %}'
+            '{% from "patients/_compare_button.html" import compare_button with context %}'
+            '{{ compare_button("c-1", "Alpha Clinic") }}'
         )
     form = parse_html(html).find("form")
     assert form["method"] == "post" and form["action"] == "/compare/add"
