@@ -16,6 +16,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 
 from pyroaring import FrozenBitMap
 from whoosh import query as wq
@@ -360,8 +361,8 @@ class View:
         counts: Counter = Counter()
         if len(docs) < max(COUNT_BY_DOCUMENT, len(sets) * DOCUMENTS_PER_INTERSECTION):
             values = self.facet_values(facet)
-            for d in docs:
-                counts.update(values[d])
+            # One update over every value (counted in C), in the same order as doc by doc.
+            counts.update(chain.from_iterable(values[d] for d in docs))
         else:
             for value, members in sets.items():
                 n = members.intersection_cardinality(docs)

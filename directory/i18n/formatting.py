@@ -38,8 +38,14 @@ def number(value, digits: int = 0) -> str:
     """Return a number with exactly ``digits`` decimals in the reader's locale ("78,0")."""
     if value is None:
         return ""
+    return _number(value, digits, _locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _number(value, digits: int, locale: Locale) -> str:
+    # Kept, as _money: a results page writes dozens of scores and distances, many alike.
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=_locale())
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def score(value) -> str:
@@ -92,7 +98,7 @@ def money(amount, currency: str | None) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _money(amount, currency: str, locale: Locale) -> str:
-    # Kept: Babel takes ~30 µs an amount, a results page shows dozens, and prices repeat.
+    # Kept: Babel takes ~30 µs an amount; a results page shows dozens, and prices repeat.
     return _price_pattern(locale).apply(amount, locale, currency=currency, currency_digits=False)
 
 
