@@ -38,14 +38,19 @@ def number(value, digits: int = 0) -> str:
     """Return a number with exactly ``digits`` decimals in the reader's locale ("78,0")."""
     if value is None:
         return ""
-    return _number(value, digits, _locale())
+    return _decimal(value, "#,##0" + ("." + "0" * digits if digits else ""), _locale())
+
+
+# Kept once formatted, as prices below: Babel takes tens of µs a value, and a page writes
+# dozens of scores, points, distances and dates, many of them alike.
+@functools.lru_cache(maxsize=4096)
+def _decimal(value, pattern: str, locale: Locale) -> str:
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 @functools.lru_cache(maxsize=4096)
-def _number(value, digits: int, locale: Locale) -> str:
-    # Kept, as _money: a results page writes dozens of scores and distances, many alike.
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=locale)
+def _date(day: date, style: str, locale: Locale) -> str:
+    return format_date(day, format=style, locale=locale)
 
 
 def score(value) -> str:
@@ -57,7 +62,7 @@ def points(value) -> str:
     """Return checklist points with at most two decimals ("2", "1,5")."""
     if value is None:
         return ""
-    return format_decimal(value, format="#,##0.##", locale=_locale())
+    return _decimal(value, "#,##0.##", _locale())
 
 
 def distance(value) -> str:
@@ -70,7 +75,7 @@ def date_text(value, style: str = "medium") -> str:
     day = _as_date(value)
     if day is None:
         return "" if value is None else str(value)
-    return format_date(day, format=style, locale=_locale())
+    return _date(day, style, _locale())
 
 
 def iso_date(value) -> str:
@@ -98,7 +103,6 @@ def money(amount, currency: str | None) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _money(amount, currency: str, locale: Locale) -> str:
-    # Kept: Babel takes ~30 µs an amount; a results page shows dozens, and prices repeat.
     return _price_pattern(locale).apply(amount, locale, currency=currency, currency_digits=False)
 
 
