@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import secure
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 SELF, NONE = "'self'", "'none'"
 
@@ -82,8 +83,14 @@ def security_headers(config: Mapping) -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response the app sends."""
+    """Add the security headers to every response; trust the configured proxies' headers."""
     headers = security_headers(app.config)
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        # Behind nginx (docs/deployment.md) the visitor's address and scheme are in the
+        # headers the proxy sets: per-address limits then count visitors, not the proxy.
+        # Never by default: a visitor reaching the app directly could forge them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

@@ -79,6 +79,12 @@ SETTINGS = [
         "'off' stops keeping search results and pages in DATA_DIR/cache (shared by workers).",
     ),
     Setting(
+        "PROXY_HOPS",
+        "VETTED_PROXY_HOPS",
+        "0",
+        "How many proxies in front set X-Forwarded-For/-Proto (1 behind nginx); 0 trusts none.",
+    ),
+    Setting(
         "READ_ONLY",
         "VETTED_READ_ONLY",
         "off",
@@ -101,6 +107,17 @@ def read_settings(environ: Mapping[str, str], *, instance_path: str | Path) -> d
 
 
 ON, OFF = ("1", "on", "true", "yes"), ("0", "off", "false", "no")
+MAX_PROXY_HOPS = 5
+
+
+def proxy_hops(given: object) -> int:
+    """Read how many proxies' X-Forwarded-* headers to trust: a whole number, 0 to 5."""
+    word = str(0 if given is None else given).strip() or "0"
+    if not word.isdigit() or int(word) > MAX_PROXY_HOPS:
+        raise ValueError(
+            f"VETTED_PROXY_HOPS must be a whole number from 0 to {MAX_PROXY_HOPS}, not {given!r}"
+        )
+    return int(word)
 
 
 def https_only(values: Mapping[str, object]) -> bool:
@@ -136,6 +153,7 @@ def runtime_config(values: Mapping[str, object]) -> dict:
         **values,
         "HTTPS": https,
         "READ_ONLY": switch(values.get("READ_ONLY") or "off", "VETTED_READ_ONLY"),
+        "PROXY_HOPS": proxy_hops(values.get("PROXY_HOPS")),
     }
     data_dir = Path(str(config["DATA_DIR"]))
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -262,3 +262,26 @@ def test_the_form_promises_what_the_four_eyes_rule_does(client, clinic):
     assert "at once" not in text
     assert "two moderators can take the listing off search" in text
     assert "a reference and a private link" in text
+
+
+def _report_from(client, address: str) -> int:
+    headers = {"X-Forwarded-For": address}
+    return client.post("/clinics/c-1/report", data=GOOD, headers=headers).status_code
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_limit(data_dir, db, clinic):
+    app = make_app(data_dir, RATELIMIT_ENABLED=True, PROXY_HOPS=1)
+    client = app.test_client()
+    assert [_report_from(client, f"203.0.113.{n}") for n in range(6)] == [302] * 6
+    assert [_report_from(client, "198.51.100.7") for _ in range(6)] == [302] * 5 + [429]
+
+
+def test_without_a_trusted_proxy_a_forged_address_does_not_escape_the_limit(data_dir, db, clinic):
+    client = make_app(data_dir, RATELIMIT_ENABLED=True).test_client()
+    assert [_report_from(client, f"203.0.113.{n}") for n in range(6)] == [302] * 5 + [429]
+
+
+@pytest.mark.parametrize("value", ["-1", "6", "one", "1.5"])
+def test_a_mistyped_proxy_count_is_refused(data_dir, value):
+    with pytest.raises(ValueError, match="VETTED_PROXY_HOPS must be a whole number from 0 to 5"):
+        make_app(data_dir, PROXY_HOPS=value)
