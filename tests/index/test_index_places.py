@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.places import MAX_WORDS, Place, key, load_gazetteer
+from index.places import MAX_WORDS, Place, Rows, key, load_gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +62,21 @@ def test_places_are_recognised_as_written(gazetteer, typed, expected):
 def test_same_named_cities_come_most_populous_first(gazetteer):
     names = [(p.name, p.country) for p in gazetteer.resolve("London")]
     assert names[:2] == [("London", "GB"), ("London", "CA")]
+
+
+def test_packed_cities_give_back_each_row_as_read():
+    rows = [
+        ("São Paulo", "BR", -23.5475, -46.63611, 10021295),
+        ("دبي", "AE", 25.07725, 55.30927, 3478300),
+        ("X", "GB", 0.0, 0.0, 0),
+    ]
+    packed = Rows(rows)
+    assert [tuple(packed.place(n))[1:] for n in range(3)] == rows
+
+
+def test_a_country_code_that_is_not_two_letters_is_refused():
+    with pytest.raises(ValueError, match="two letters"):
+        Rows([("Somewhere", "GBR", 0.0, 0.0, 0)])
 
 
 @pytest.mark.parametrize(
