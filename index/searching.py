@@ -196,13 +196,18 @@ def _merge_city_variants(counts, selected):
     return merged, shown
 
 
-def _ranked(view: View, query, plan, docs: Docs, request: SearchRequest, near_d):
+def _ranked(view: View, query, plan, docs: Docs, request: SearchRequest):
     """Return [(docnum, relevance)] for the first page*per_page results, in order."""
     end = request.page * request.per_page
     if request.sort == "relevance" and not plan.match_all:
         return ranking.by_relevance(view, query, docs, end)
     if request.sort == "distance":
-        return [(d, 0.0) for d in _nearest(view, docs, request.near, end, near_d)]
+        known = None
+        if request.radius_km is not None:
+            # The distances the radius filter measured (kept per segment, compactly), not
+            # kept again per searcher as a dict: ~100 bytes a clinic for every position.
+            known = view.within(*request.near, request.radius_km)
+        return [(d, 0.0) for d in _nearest(view, docs, request.near, end, known)]
     if request.sort == "experiences":
         return [(d, 0.0) for d in _most_experiences(view, docs, end)]
     # By vetting score (also the order of an empty query).
@@ -276,14 +281,8 @@ def run(
     filters = _filter_sets(view, request)
     if near_country is not None:
         filters["near_country"] = near_country
-    near_d = None
     if request.near is not None and request.radius_km is not None:
-        lat, lon = request.near
-        near_d = view.cached(
-            ("within", lat, lon, request.radius_km),
-            lambda: view.within(lat, lon, request.radius_km),
-        )
-        filters["radius"] = view.within_docs(lat, lon, request.radius_km)
+        filters["radius"] = view.within_docs(*request.near, request.radius_km)
     # A place name means a place holding clinics these filters allow (Chelsea, US or GB).
     allowed = _intersect(view.live(), list(filters.values())) if filters else None
     plan, place_sets, place_reads = understanding.resolve_places(view, places, plan, allowed)
@@ -318,7 +317,7 @@ def run(
     if nearest is not None and request.sort == "relevance":
         ranked = [(d, 0.0) for d in _nearest(view, docs, nearest, start + request.per_page, None)]
     else:
-        ranked = _ranked(view, query, plan, docs, request, near_d)
+        ranked = _ranked(view, query, plan, docs, request)
     terms = highlight_terms(plan)
     wanted = {k for c in plan.clauses if isinstance(c, Concept) for k in c.treatments}
     lats, lons = view.column("lat"), view.column("lon")

@@ -120,7 +120,7 @@ def place_docs(view: View, place: Place) -> Docs:
             for d in docs
             if d in country and not math.isfinite(lats[d])
         ]
-        return Docs(near) | Docs(unplaced)
+        return near.docs | Docs(unplaced)
 
     return view.per_segment(("place", place.name, place.country, place.lat, place.lon), compute)
 

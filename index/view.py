@@ -17,6 +17,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
+from typing import NamedTuple
 
 from pyroaring import FrozenBitMap
 from whoosh import query as wq
@@ -30,6 +31,7 @@ EMPTY = FrozenBitMap()
 MAX_CACHED_SETS = 4096  # per segment and per searcher; cleared when full
 MAX_CACHED_BYTES = 64 * 2**20  # a segment's term sets (bitmaps: at most 1 bit per document)
 MAX_DERIVED = 512  # sets and lists a segment keeps for places, radii, scores and spelling
+MAX_CIRCLE_DOCUMENTS = 2_000_000  # held in a segment's circles, ~10 bytes each; cleared when full
 # A facet is counted document by document below this many documents, or below this many per
 # value (one intersection costs about as much as reading 32 documents' values); above, it is
 # counted by intersection cardinalities.
@@ -44,6 +46,21 @@ def _bytes(docs: FrozenBitMap, size: int) -> int:
     return min(2 * len(docs), size // 8 + 1) + 64
 
 
+class Circle(NamedTuple):
+    """A segment's documents within a radius, with their distances in km in document order.
+
+    A bitmap and an array, ~10 bytes a document where a {document: km} dict takes ~100:
+    every position a search is asked near is kept with the segment.
+    """
+
+    docs: FrozenBitMap
+    km: array
+
+    def items(self) -> Iterator[tuple[int, float]]:
+        """Yield (document, distance in km), by document number."""
+        return zip(self.docs, self.km, strict=True)
+
+
 class SegmentCache:
     """What is read or computed once from one segment, deleted documents included."""
 
@@ -54,6 +71,8 @@ class SegmentCache:
         self.facets: dict[str, dict[str, FrozenBitMap]] = {}
         self.values: dict[str, list[tuple[str, ...]]] = {}
         self.derived: dict = {}
+        self.circles: dict[tuple[float, float, float], Circle] = {}
+        self._in_circles = 0  # documents held by self.circles
         self._all: FrozenBitMap | None = None
         self._held = 0  # bytes held by self.terms
         self._by_score: array | None = None
@@ -139,11 +158,15 @@ class SegmentCache:
         if sets is None:
             sets = {}
             values: list[tuple[str, ...]] = [()] * self.size
+            # Clinics share few combinations of values (at 100k, ~800 of treatments, 11 of
+            # countries): one tuple each, not one per clinic, saves ~20 MB at 100k.
+            combinations: dict[tuple[str, ...], tuple[str, ...]] = {}
             for term in reader.field_terms(field):
                 docs = FrozenBitMap(_raw_postings(reader, field, term))
                 sets[term] = docs
                 for d in docs:
-                    values[d] = (*values[d], term)
+                    more = (*values[d], term)
+                    values[d] = combinations.setdefault(more, more)
             self.facets[field] = sets
             self.values[field] = values
         return sets
@@ -157,14 +180,21 @@ class SegmentCache:
             value = self.derived[key] = compute()
         return value
 
-    def within(self, reader, lat: float, lon: float, radius_km: float) -> dict[int, float]:
-        """Return {document: distance in km} for documents within radius_km of (lat, lon)."""
-        return self.remember(
-            ("within", lat, lon, radius_km),
-            lambda: self._within(reader, lat, lon, radius_km),
-        )
+    def within(self, reader, lat: float, lon: float, radius_km: float) -> Circle:
+        """Return the documents within radius_km of (lat, lon), with their distances."""
+        key = (lat, lon, radius_km)
+        circle = self.circles.get(key)
+        if circle is None:
+            # Bounded by documents, not circles: one reaching round the world (a nearest-first
+            # search far from any clinic) holds every document of the segment.
+            if self._in_circles > MAX_CIRCLE_DOCUMENTS:
+                self.circles.clear()
+                self._in_circles = 0
+            circle = self.circles[key] = self._within(reader, lat, lon, radius_km)
+            self._in_circles += len(circle.docs)
+        return circle
 
-    def _within(self, reader, lat: float, lon: float, radius_km: float) -> dict[int, float]:
+    def _within(self, reader, lat: float, lon: float, radius_km: float) -> Circle:
         dlat = radius_km / 111.0 + 1e-9
         coslat = max(math.cos(math.radians(min(89.9, abs(lat) + dlat))), 1e-6)
         dlon = radius_km / (111.0 * coslat)
@@ -172,7 +202,7 @@ class SegmentCache:
         lons = self.column(reader, "lon")
         lo = bisect.bisect_left(lats, lat - dlat)
         hi = bisect.bisect_right(lats, lat + dlat)
-        out = {}
+        found = []
         for i in range(lo, hi):
             d = docs[i]
             delta = abs(lons[d] - lon)
@@ -181,8 +211,9 @@ class SegmentCache:
             if delta <= dlon or dlon >= 180:
                 dist = haversine_km(lat, lon, lats[i], lons[d])
                 if dist <= radius_km:
-                    out[d] = dist
-        return out
+                    found.append((d, dist))
+        found.sort()
+        return Circle(FrozenBitMap(d for d, _km in found), array("d", (km for _d, km in found)))
 
 
 def _raw_postings(reader, field: str, text: str) -> Iterable[int]:
@@ -385,7 +416,7 @@ class View:
         """Return the live documents within radius_km of (lat, lon)."""
         return self.per_segment(
             ("within", lat, lon, radius_km),
-            lambda reader, cache: FrozenBitMap(cache.within(reader, lat, lon, radius_km)),
+            lambda reader, cache: cache.within(reader, lat, lon, radius_km).docs,
         )
 
     def _ordered(self, order: Callable[[object, SegmentCache], array]) -> Iterator[int]:
