@@ -46,6 +46,7 @@ FACET_LIMIT = 50  # values per facet, most frequent first (selected values alway
 MAX_RADIUS_KM = 20_038.0  # half the Earth's circumference
 MAX_PLACE_CHARS = 100
 NEAREST_DIRECT = 20_000  # up to this many documents, sort by distance without circles
+CIRCLES_KM = (5.0, 20.0, 80.0, 320.0, 1280.0, MAX_RADIUS_KM)  # widened until a page is inside
 
 
 def _strings(values, limit: int = MAX_FILTER_VALUES) -> tuple[str, ...]:
@@ -202,12 +203,7 @@ def _ranked(view: View, query, plan, docs: Docs, request: SearchRequest):
     if request.sort == "relevance" and not plan.match_all:
         return ranking.by_relevance(view, query, docs, end)
     if request.sort == "distance":
-        known = None
-        if request.radius_km is not None:
-            # The distances the radius filter measured (kept per segment, compactly), not
-            # kept again per searcher as a dict: ~100 bytes a clinic for every position.
-            known = view.within(*request.near, request.radius_km)
-        return [(d, 0.0) for d in _nearest(view, docs, request.near, end, known)]
+        return [(d, 0.0) for d in _nearest(view, docs, request.near, end, request.radius_km)]
     if request.sort == "experiences":
         return [(d, 0.0) for d in _most_experiences(view, docs, end)]
     # By vetting score (also the order of an empty query).
@@ -225,11 +221,9 @@ def _most_experiences(view: View, docs: frozenset[int], end: int) -> list[int]:
     return heapq.nsmallest(end, docs, key=key)
 
 
-def _nearest(view: View, docs, near, end: int, known: dict[int, float] | None):
-    if known is not None:
-        return heapq.nsmallest(end, docs, key=lambda d: (known.get(d, math.inf), d))
+def _nearest(view: View, docs, near, end: int, radius_km: float | None = None):
     lat, lon = near
-    if len(docs) <= NEAREST_DIRECT:
+    if radius_km is None and len(docs) <= NEAREST_DIRECT:
         # Few enough to measure each one: cheaper than circles reaching round the world.
         lats, lons = view.column("lat"), view.column("lon")
 
@@ -239,14 +233,15 @@ def _nearest(view: View, docs, near, end: int, known: dict[int, float] | None):
             return (haversine_km(lat, lon, lats[d], lons[d]), d)
 
         return heapq.nsmallest(end, docs, key=distance)
-    # No radius: widen a circle until it holds a page of results, then sort only those.
-    for radius in (5.0, 20.0, 80.0, 320.0, 1280.0, MAX_RADIUS_KM):
-        within = view.within(lat, lon, radius)
-        inside = [d for d in within if d in docs]
-        if len(inside) >= end or radius == MAX_RADIUS_KM:
-            ordered = heapq.nsmallest(end, inside, key=lambda d: (within[d], d))
+    # Within the radius asked (a filter: every document of docs is inside it), or else in a
+    # circle widened until it holds a page of results; then sort only those.
+    for radius in CIRCLES_KM if radius_km is None else (radius_km,):
+        inside = [(km, d) for d, km in view.within(lat, lon, radius) if d in docs]
+        if len(inside) >= end or radius in (radius_km, MAX_RADIUS_KM):
+            ordered = [d for _km, d in heapq.nsmallest(end, inside)]
             if len(ordered) < end:  # documents with no location come last
-                missing = sorted(d for d in docs if d not in within)
+                placed = {d for _km, d in inside}
+                missing = sorted(d for d in docs if d not in placed)
                 ordered.extend(missing[: end - len(ordered)])
             return ordered
     return []  # pragma: no cover

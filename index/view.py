@@ -31,7 +31,7 @@ EMPTY = FrozenBitMap()
 MAX_CACHED_SETS = 4096  # per segment and per searcher; cleared when full
 MAX_CACHED_BYTES = 64 * 2**20  # a segment's term sets (bitmaps: at most 1 bit per document)
 MAX_DERIVED = 512  # sets and lists a segment keeps for places, radii, scores and spelling
-MAX_CIRCLE_DOCUMENTS = 2_000_000  # held in a segment's circles, ~10 bytes each; cleared when full
+MAX_CIRCLE_DOCUMENTS = 1_000_000  # held in a segment's circles, ~16 bytes each; cleared when full
 # A facet is counted document by document below this many documents, or below this many per
 # value (one intersection costs about as much as reading 32 documents' values); above, it is
 # counted by intersection cardinalities.
@@ -47,18 +47,19 @@ def _bytes(docs: FrozenBitMap, size: int) -> int:
 
 
 class Circle(NamedTuple):
-    """A segment's documents within a radius, with their distances in km in document order.
+    """A segment's documents within a radius: their set, and each one's distance in km.
 
-    A bitmap and an array, ~10 bytes a document where a {document: km} dict takes ~100:
+    A bitmap and two arrays, ~16 bytes a document where a {document: km} dict took ~100:
     every position a search is asked near is kept with the segment.
     """
 
     docs: FrozenBitMap
-    km: array
+    found: array  # the documents in the order they were measured (by latitude)
+    km: array  # their distances, in that order
 
     def items(self) -> Iterator[tuple[int, float]]:
-        """Yield (document, distance in km), by document number."""
-        return zip(self.docs, self.km, strict=True)
+        """Yield (document, distance in km), in the order they were measured."""
+        return zip(self.found, self.km, strict=True)
 
 
 class SegmentCache:
@@ -202,7 +203,7 @@ class SegmentCache:
         lons = self.column(reader, "lon")
         lo = bisect.bisect_left(lats, lat - dlat)
         hi = bisect.bisect_right(lats, lat + dlat)
-        found = []
+        found, km = array("I"), array("d")
         for i in range(lo, hi):
             d = docs[i]
             delta = abs(lons[d] - lon)
@@ -211,9 +212,9 @@ class SegmentCache:
             if delta <= dlon or dlon >= 180:
                 dist = haversine_km(lat, lon, lats[i], lons[d])
                 if dist <= radius_km:
-                    found.append((d, dist))
-        found.sort()
-        return Circle(FrozenBitMap(d for d, _km in found), array("d", (km for _d, km in found)))
+                    found.append(d)
+                    km.append(dist)
+        return Circle(FrozenBitMap(found), found, km)
 
 
 def _raw_postings(reader, field: str, text: str) -> Iterable[int]:
@@ -403,14 +404,12 @@ class View:
 
     # Geography and score
 
-    def within(self, lat: float, lon: float, radius_km: float) -> dict[int, float]:
-        """Return {document: distance in km} for live documents within radius_km."""
-        out = {}
+    def within(self, lat: float, lon: float, radius_km: float) -> Iterator[tuple[int, float]]:
+        """Yield (document, distance in km) for live documents within radius_km."""
         for leaf, offset, cache, deleted in self.leaves:
             for d, dist in cache.within(leaf, lat, lon, radius_km).items():
                 if d not in deleted:
-                    out[d + offset] = dist
-        return out
+                    yield d + offset, dist
 
     def within_docs(self, lat: float, lon: float, radius_km: float) -> FrozenBitMap:
         """Return the live documents within radius_km of (lat, lon)."""
