@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from index import SearchRequest, open_index, view
+from index import SearchRequest, open_index, searching, view
 from tests.index.conftest import clinic_doc, offers, place
 
 CITIES = [
@@ -131,3 +131,16 @@ def test_removed_and_replaced_documents_never_count(committed_in_steps):
     _, in_new = _every_hit(steps, SearchRequest(city=(new_city,)))
     _, in_old = _every_hit(steps, SearchRequest(city=(CITIES[(3 + 1) % len(CITIES)][0],)))
     assert "c003" in in_new and "c003" not in in_old
+
+
+def test_a_segment_over_its_circles_bound_answers_the_same(
+    committed_in_steps, tmp_path, vocabulary, monkeypatch
+):
+    steps, _ = committed_in_steps
+    monkeypatch.setattr(searching, "NEAREST_DIRECT", 0)  # nearest first by widening circles
+    near = [r for r in REQUESTS if r.near] + [SearchRequest(near=(53.5, -2.2), sort="distance")]
+    want = [_every_hit(steps, r) for r in near]
+    monkeypatch.setattr(view, "MAX_CIRCLE_DOCUMENTS", -1)  # every new circle drops the others
+    again = open_index(tmp_path / "steps", vocabulary=vocabulary)
+    assert [_every_hit(again, r) for r in near] == want
+    again.close()
