@@ -57,14 +57,15 @@ from directory.clinics.services import get_profile, save_profile
 from directory.db import get_db
 ids, interval, deadline = sys.argv[1].split(","), float(sys.argv[2]), float(sys.argv[3])
 app = create_app()
-n = 0
+n, started = 0, int(time.time())
 while time.time() < deadline:
     with app.app_context():  # its end drains the outbox into the index, as a request's does
         db = get_db()
         clinic_id = ids[n % len(ids)]
         profile = get_profile(db, clinic_id)
-        text = re.sub(r" \(bench edit \d+\)$", "", profile.get("description") or "")
-        profile["description"] = f"{text} (bench edit {n})"
+        text = re.sub(r" \(bench edit [\d.]+\)$", "", profile.get("description") or "")
+        # This run's start in the text: a rerun's edits must change something to be edits.
+        profile["description"] = f"{text} (bench edit {started}.{n})"
         save_profile(db, profile, actor="bench", reason="http bench edit")
     n += 1
     time.sleep(interval)
