@@ -23,10 +23,12 @@ NAMES = {
 }
 SCREENED = ("lon-b", "lon-d")  # the clinics with verified contraindication screening
 
-# Stands in for the search cards (and the clinic page) until the lead includes the partial there.
-CARDS = """{% extends "base.html" %}{% block content %}<ul>
+# A page of cards with the compare button, as the search results and the clinic page use it.
+CARDS = """{% extends "base.html" %}
+{% from "patients/_compare_button.html" import compare_button with context %}
+{% block content %}<ul>
 {% for id, name in names.items() %}<li><a href="/clinics/{{ id }}">{{ name }}</a>
-{% with clinic_id=id, clinic_name=name %}{% include "patients/_compare_button.html" %}{% endwith %}
+{{ compare_button(id, name) }}
 </li>{% endfor %}</ul>{% endblock %}"""
 
 
